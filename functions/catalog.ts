@@ -1,0 +1,9 @@
+import type { Operation } from '../shared/http/operation';
+import { PLATFORM_OPERATIONS } from './platform/api';
+
+/** Every capability's operations, by the function that serves them. */
+export const OPERATIONS_BY_FUNCTION = {
+  platform: PLATFORM_OPERATIONS,
+} satisfies Record<string, Operation[]>;
+
+export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

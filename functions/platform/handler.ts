@@ -1,0 +1,21 @@
+import { httpFunction, route } from '../../shared/http/http-function';
+import { openApiDocument } from '../../shared/http/openapi';
+import { ALL_OPERATIONS } from '../catalog';
+import { healthOp, openapiOp } from './api';
+import { VERSION } from '../../shared/version';
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+
+/** Health, the API description, and the JSON 404 for every route nobody serves (the API's $default route). */
+export const handler = httpFunction([
+  route(healthOp, async ({ deps }) => {
+    let store: { status: 'ok' | 'down'; detail?: string } = { status: 'ok' };
+    try {
+      await deps.store.get('registry', { pk: 'health#probe', sk: 'probe' });
+    } catch (e) {
+      store = { status: 'down', detail: (e as Error).name };
+    }
+    return { status: 200, body: { status: store.status === 'ok' ? 'ok' : 'degraded', version: VERSION, components: { store } } };
+  }),
+  route(openapiOp, async () => ({ status: 200, body: (document ??= openApiDocument(ALL_OPERATIONS, VERSION)) })),
+]);

@@ -1,0 +1,46 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import * as z from 'zod';
+import { ApiError } from '../errors';
+import { roleSchema, unitCodeSchema, type Principal } from '../roles';
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+/**
+ * The claims govtiers reads. They are Cognito ID-token claims (custom attributes carry role, unit and
+ * department), and the local issuer mints the same ones, so one verifier serves both.
+ */
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  token_use: z.literal('id'),
+  'custom:role': roleSchema,
+  'custom:unit': unitCodeSchema,
+  'custom:dept': z.string().min(1).optional(),
+});
+
+export function tokenVerifier(opts: { keys: JWTVerifyGetKey; issuer: string; audience: string }): TokenVerifier {
+  return {
+    async verify(token) {
+      let payload: unknown;
+      try {
+        ({ payload } = await jwtVerify(token, opts.keys, { issuer: opts.issuer, audience: opts.audience, clockTolerance: 5 }));
+      } catch {
+        throw new ApiError('unauthorized');
+      }
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success) throw new ApiError('unauthorized');
+      const c = claims.data;
+      return { sub: c.sub, role: c['custom:role'], unit: c['custom:unit'], dept: c['custom:dept'] };
+    },
+  };
+}
+
+/** JWT_ISSUER and JWT_AUDIENCE from the stack (Cognito) or the local runtime; keys from the issuer's JWKS. */
+export function tokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env): TokenVerifier {
+  const issuer = env.JWT_ISSUER;
+  const audience = env.JWT_AUDIENCE;
+  if (!issuer || !audience) throw new Error('JWT_ISSUER and JWT_AUDIENCE must be set');
+  const jwksUrl = env.JWKS_URL ?? `${issuer}/.well-known/jwks.json`;
+  return tokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer, audience });
+}

@@ -1,0 +1,59 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { MiddlewareObj } from '@middy/core';
+import type { Lang } from '../i18n';
+import type { Principal } from '../roles';
+import type { Scope } from '../../tenants/scope';
+import type { Deps } from '../deps';
+import type { Operation } from './operation';
+
+export interface Input {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/** What an implementation receives: validated input and the verified caller. */
+export interface ApiRequest<P = unknown, Q = unknown, B = unknown> {
+  params: P;
+  query: Q;
+  body: B;
+  requestId: string;
+  lang: Lang;
+  principal?: Principal;
+  scope?: Scope;
+  deps: Deps;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Implementation = (req: ApiRequest<never, never, never>) => Promise<Reply>;
+
+export interface Binding {
+  op: Operation;
+  run: Implementation;
+}
+
+/** Per-request state the middlewares build up, kept on the Lambda context. */
+export interface RequestState {
+  binding?: Binding;
+  requestId: string;
+  lang: Lang;
+  startedAt: number;
+  principal?: Principal;
+  scope?: Scope;
+  input?: Input;
+  deps: Deps;
+}
+
+export type ApiContext = Context & { govtiers: RequestState };
+export type ApiMiddleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
+
+export const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
+  const want = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === want) return v;
+  return undefined;
+};

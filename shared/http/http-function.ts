@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { depsFromEnv } from '../aws/deps-from-env';
+import type { Deps } from '../deps';
+import { tokenVerifierFromEnv, type TokenVerifier } from '../auth/token-verifier';
+import { routeKey, type Operation } from './operation';
+import type { ApiContext, ApiRequest, Binding, Reply } from './context';
+import { requestContext } from './middlewares/request-context';
+import { accessLog } from './middlewares/access-log';
+import { authenticate } from './middlewares/authenticate';
+import { unitScope } from './middlewares/unit-scope';
+import { validateInput } from './middlewares/validate-input';
+import { mapErrors } from './middlewares/map-errors';
+import { jsonReply } from './reply';
+import type { BodyOf, ParamsOf, QueryOf } from './operation';
+
+/** Binds an operation to its implementation, typed by the operation's schemas. */
+export function route<O extends Operation>(
+  op: O,
+  run: (req: ApiRequest<ParamsOf<O>, QueryOf<O>, BodyOf<O>>) => Promise<Reply>,
+): Binding {
+  return { op, run: run as Binding['run'] };
+}
+
+export interface HttpFunctionOptions {
+  deps?: () => Promise<Deps>;
+  verifier?: () => TokenVerifier;
+}
+
+/**
+ * One Lambda handler serving a capability's routes through the shared pipeline:
+ * request context → access log → JWT → unit scope → zod → implementation, with errors mapped last.
+ */
+export function httpFunction(bindings: Binding[], options: HttpFunctionOptions = {}) {
+  const routes = new Map(bindings.map((b) => [routeKey(b.op), b]));
+  let verifier: TokenVerifier | undefined;
+  const core = async (event: APIGatewayProxyEventV2, context: ApiContext): Promise<APIGatewayProxyStructuredResultV2> => {
+    const s = context.govtiers;
+    const input = s.input!;
+    const reply = await s.binding!.run({
+      params: input.params as never,
+      query: input.query as never,
+      body: input.body as never,
+      requestId: s.requestId,
+      lang: s.lang,
+      principal: s.principal,
+      scope: s.scope,
+      deps: s.deps,
+    });
+    return jsonReply(reply.status, reply.body, s.requestId, reply.headers);
+  };
+  // middy runs `before` hooks in the order given and every `onError` hook in reverse, so mapErrors, last here,
+  // answers first and the access log then sees the final status.
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>(core)
+    .use(requestContext(routes, options.deps ?? depsFromEnv))
+    .use(accessLog())
+    .use(authenticate(options.verifier ?? (() => (verifier ??= tokenVerifierFromEnv()))))
+    .use(unitScope())
+    .use(validateInput())
+    .use(mapErrors());
+}

@@ -1,0 +1,34 @@
+import type * as z from 'zod';
+import type { Text } from '../i18n';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One HTTP operation: its route, who may reach it and its zod schemas. The schemas validate requests, type the
+ * implementation and generate the OpenAPI document; the route feeds the stack and the local gateway.
+ */
+export interface Operation {
+  id: string;
+  method: Method;
+  path: string;
+  summary: Text;
+  tag: string;
+  auth: 'public' | 'jwt';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Largest accepted body in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Success status and the schema of its body. */
+  response: { status: number; schema: z.ZodType };
+}
+
+export const routeKey = (o: Pick<Operation, 'method' | 'path'>) => `${o.method} ${o.path}`;
+
+export const operation = <const O extends Operation>(o: O): O => o;
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+export type ParamsOf<O extends Operation> = Infer<O['params']>;
+export type QueryOf<O extends Operation> = Infer<O['query']>;
+export type BodyOf<O extends Operation> = Infer<O['body']>;
+export type ResponseOf<O extends Operation> = z.input<O['response']['schema']>;

@@ -1,0 +1,62 @@
+import { ApiError } from '../shared/errors';
+import type { Principal, Role } from '../shared/roles';
+import type { Store } from '../shared/store/store';
+import { isWithin, prefixOf } from './codes';
+import { unitKey } from './unit';
+
+/** What a caller may want to do to a unit. */
+export type Action = 'unit:read' | 'unit:provision' | 'unit:settings' | 'people:manage' | 'audit:read';
+
+/** How far each role reaches from its own unit for each action: its unit only, or the unit and all below it. */
+type Reach = 'self' | 'subtree' | 'anywhere';
+const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
+  'province-admin': { 'unit:read': 'subtree', 'unit:provision': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'subtree' },
+  'unit-admin': { 'unit:read': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'self' },
+  staff: { 'unit:read': 'self' },
+  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree' },
+  // The directory of government units is public information.
+  citizen: { 'unit:read': 'anywhere' },
+  business: { 'unit:read': 'anywhere' },
+};
+
+/** Roles that act for a unit, and so stop acting when their unit is suspended. */
+const ACTS_FOR_UNIT: ReadonlySet<Role> = new Set(['province-admin', 'unit-admin', 'staff', 'auditor']);
+
+export interface Scope {
+  principal: Principal;
+  /** Key prefix of the caller's unit: the caller's subtree is every key that starts with it. */
+  prefix: string;
+  can(action: Action, target: string): boolean;
+  /** Throws 403 unless allowed; decided from codes alone, so it never reveals whether the target exists. */
+  require(action: Action, target: string): void;
+}
+
+export function scopeOf(principal: Principal): Scope {
+  const prefix = prefixOf(principal.unit);
+  const can = (action: Action, target: string) => {
+    const reach = RULES[principal.role][action];
+    if (reach === 'anywhere') return true;
+    if (reach === 'subtree') return isWithin(target, prefix);
+    if (reach === 'self') return target === principal.unit;
+    return false;
+  };
+  return {
+    principal,
+    prefix,
+    can,
+    require(action, target) {
+      if (!can(action, target)) throw new ApiError('forbidden');
+    },
+  };
+}
+
+/** The caller's scope, after checking (one read) that a unit-bound caller's unit exists and is active. */
+export async function resolveScope(principal: Principal, store: Store): Promise<Scope> {
+  if (ACTS_FOR_UNIT.has(principal.role)) {
+    const unit = await store.get('registry', unitKey(principal.unit));
+    if (!unit || unit.status !== 'active') {
+      throw new ApiError('forbidden', [], { zh: '所属单位不存在或已停用', en: 'Your unit does not exist or is suspended' });
+    }
+  }
+  return scopeOf(principal);
+}

@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { LEVELS } from '../shared/levels';
+import { unitCodeSchema } from '../shared/roles';
+import type { Key } from '../shared/store/store';
+import { prefixOf } from './codes';
+
+/** The edition of the 统计用区划代码 shipped with govtiers; each unit keeps the edition it was provisioned from. */
+export const CURRENT_EDITION = 2023;
+
+export const unitStatusSchema = z.enum(['active', 'suspended']);
+
+export const unitSchema = z.object({
+  code: unitCodeSchema,
+  name: z.string(),
+  level: z.enum(LEVELS),
+  /** Nearest existing ancestor; absent for a province. */
+  parent: z.string().optional(),
+  edition: z.number().int(),
+  status: unitStatusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  v: z.number().int(),
+});
+export type Unit = z.infer<typeof unitSchema>;
+
+/** Registry keys: a unit's own item, and its entry in its parent's list of children (index gsi1). */
+export const unitKey = (code: string): Key => ({ pk: `${prefixOf(code)}#unit`, sk: 'unit' });
+export const childrenPartition = (parentCode: string) => `${prefixOf(parentCode)}#children`;
+
+export function unitItem(u: Unit) {
+  return {
+    ...unitKey(u.code),
+    ...(u.parent ? { gsi1pk: childrenPartition(u.parent), gsi1sk: u.code } : {}),
+    ...u,
+  };
+}
+
+export const toUnit = (item: Record<string, unknown>): Unit => unitSchema.parse(item);
