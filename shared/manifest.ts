@@ -36,6 +36,43 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.platform,
   },
+  {
+    id: 'units',
+    entry: 'functions/units/handler.ts',
+    description: 'The unit hierarchy: create, read, list children, rename/suspend, start imports, job progress',
+    // Every level table: a unit's audit chain lives in its level's table.
+    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: ['jobs'],
+    consumes: [],
+    bucket: 'write',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    operations: OPERATIONS_BY_FUNCTION.units,
+  },
+  {
+    id: 'importWorker',
+    entry: 'functions/units/import-worker.ts',
+    description: 'Runs division-tree imports in resumable chunks',
+    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: ['jobs'],
+    consumes: ['jobs'],
+    bucket: 'read',
+    // Below the jobs queue's visibility timeout, as Lambda requires; long imports continue in a new invocation.
+    timeoutSeconds: 150,
+    memoryMb: 1024,
+    operations: [],
+  },
+  {
+    id: 'audit',
+    entry: 'functions/audit/handler.ts',
+    description: "Auditors' read access to the per-unit audit chains",
+    tables: { registry: 'read', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.audit,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

@@ -1,19 +1,36 @@
 import { ApiError } from '../shared/errors';
 import type { Principal, Role } from '../shared/roles';
 import type { Store } from '../shared/store/store';
-import { isWithin, prefixOf } from './codes';
+import { isWithin, levelOf, prefixOf } from './codes';
 import { unitKey } from './unit';
 
-/** What a caller may want to do to a unit. */
-export type Action = 'unit:read' | 'unit:provision' | 'unit:settings' | 'people:manage' | 'audit:read';
+/**
+ * What a caller may want to do to a unit. 'people:read' lists a unit's staff (not public, unlike the unit
+ * directory); 'people:register' registers a citizen or business on someone's behalf at a service counter.
+ */
+export type Action =
+  | 'unit:read'
+  | 'unit:provision'
+  | 'unit:settings'
+  | 'people:manage'
+  | 'people:read'
+  | 'people:register'
+  | 'audit:read';
 
 /** How far each role reaches from its own unit for each action: its unit only, or the unit and all below it. */
 type Reach = 'self' | 'subtree' | 'anywhere';
 const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
-  'province-admin': { 'unit:read': 'subtree', 'unit:provision': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'subtree' },
-  'unit-admin': { 'unit:read': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'self' },
-  staff: { 'unit:read': 'self' },
-  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree' },
+  'province-admin': {
+    'unit:read': 'subtree',
+    'unit:provision': 'subtree',
+    'unit:settings': 'subtree',
+    'people:manage': 'subtree',
+    'people:read': 'subtree',
+    'people:register': 'subtree',
+  },
+  'unit-admin': { 'unit:read': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'self', 'people:read': 'subtree', 'people:register': 'self' },
+  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self' },
+  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree' },
   // The directory of government units is public information.
   citizen: { 'unit:read': 'anywhere' },
   business: { 'unit:read': 'anywhere' },
@@ -54,7 +71,9 @@ export function scopeOf(principal: Principal): Scope {
 export async function resolveScope(principal: Principal, store: Store): Promise<Scope> {
   if (ACTS_FOR_UNIT.has(principal.role)) {
     const unit = await store.get('registry', unitKey(principal.unit));
-    if (!unit || unit.status !== 'active') {
+    // A province admin provisions its province before the province unit exists.
+    const bootstrapping = !unit && principal.role === 'province-admin' && levelOf(principal.unit) === 'province';
+    if (!bootstrapping && unit?.status !== 'active') {
       throw new ApiError('forbidden', [], { zh: '所属单位不存在或已停用', en: 'Your unit does not exist or is suspended' });
     }
   }

@@ -1,0 +1,36 @@
+import { notFound } from '../../shared/errors';
+import { httpFunction, route } from '../../shared/http/http-function';
+import { getJob, parseJobId, startImport } from '../../tenants/imports';
+import { changeUnit, createUnit, getUnit, listChildren } from '../../tenants/units';
+import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, startImportOp } from './api';
+
+export const handler = httpFunction([
+  route(createUnitOp, async ({ body, scope, principal, deps }) => {
+    scope!.require('unit:provision', body.code);
+    return { status: 201, body: await createUnit(deps, principal!, body.code, body.name) };
+  }),
+  route(getUnitOp, async ({ params, scope, deps }) => {
+    scope!.require('unit:read', params.code);
+    return { status: 200, body: await getUnit(deps.store, params.code) };
+  }),
+  route(listChildrenOp, async ({ params, query, scope, deps }) => {
+    scope!.require('unit:read', params.code);
+    await getUnit(deps.store, params.code);
+    return { status: 200, body: await listChildren(deps.store, params.code, query.limit, query.cursor) };
+  }),
+  route(changeUnitOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('unit:provision', params.code);
+    return { status: 200, body: await changeUnit(deps, principal!, params.code, body) };
+  }),
+  route(startImportOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('unit:provision', params.code);
+    const job = await startImport(deps, principal!, params.code, body);
+    return { status: 202, body: { jobId: job.jobId, job }, headers: { location: `/v1/jobs/${job.jobId}` } };
+  }),
+  route(getJobOp, async ({ params, scope, deps }) => {
+    const parsed = parseJobId(params.jobId);
+    if (!parsed) throw notFound();
+    scope!.require('unit:provision', parsed.under);
+    return { status: 200, body: await getJob(deps, params.jobId) };
+  }),
+]);

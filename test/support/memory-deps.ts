@@ -1,0 +1,16 @@
+import type { Deps } from '../../shared/deps';
+import type { QueueId } from '../../shared/resources';
+import { MemoryStore } from '../../shared/store/memory-store';
+
+/** Deps for domain tests without emulators: the in-memory store, and queues and files that keep what they get. */
+export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
+  const sent: { queue: QueueId; body: unknown }[] = [];
+  const objects = new Map<string, string>();
+  const deps: Deps = {
+    store: new MemoryStore(),
+    now,
+    queues: { send: async (queue, body) => void sent.push({ queue, body }) },
+    files: { put: async (key, body) => void objects.set(key, body), get: async (key) => objects.get(key) },
+  };
+  return { deps, sent, objects };
+}
