@@ -93,14 +93,24 @@ async function loadJob(deps: Deps, jobId: string): Promise<JobItem | undefined> 
   return (await deps.store.get('registry', jobKey(parsed.under, parsed.id))) as JobItem | undefined;
 }
 
+const unfinished = (j: JobItem) => j.state === 'queued' || j.state === 'running';
+
 /** A job's progress. A job that has made no progress for a while had its message lost: it is sent again. */
 export async function getJob(deps: Deps, jobId: string): Promise<Job> {
   const job = await loadJob(deps, jobId);
   if (!job) throw notFound();
   const idle = deps.now().getTime() - Date.parse(job.updatedAt);
-  if ((job.state === 'queued' || job.state === 'running') && idle > STALE_MS && job.leaseUntil < deps.now().getTime()) {
+  if (unfinished(job) && idle > STALE_MS && job.leaseUntil < deps.now().getTime()) {
     await deps.queues.send('jobs', { kind: 'unit-import', jobId });
   }
+  return publicJob(job as unknown as Item);
+}
+
+/** Asks for an unfinished job to be picked up again now (after a restart lost its message, say). */
+export async function resumeJob(deps: Deps, jobId: string): Promise<Job> {
+  const job = await loadJob(deps, jobId);
+  if (!job) throw notFound();
+  if (unfinished(job)) await deps.queues.send('jobs', { kind: 'unit-import', jobId });
   return publicJob(job as unknown as Item);
 }
 
@@ -146,7 +156,13 @@ export async function runImport(deps: Deps, jobId: string, remainingMs: () => nu
   if (!job) return 'gone';
   if (job.state === 'succeeded' || job.state === 'failed') return 'finished';
   const now = () => deps.now().getTime();
-  if (job.state === 'running' && job.leaseUntil > now()) return 'busy';
+  const busy = async (): Promise<RunOutcome> => {
+    // Someone holds the lease: look again once it has run out, in case its holder died.
+    const wait = Math.ceil((job!.leaseUntil - now()) / 1000) + 1;
+    await deps.queues.send('jobs', { kind: 'unit-import', jobId }, { delaySeconds: Math.max(1, Math.min(900, wait)) });
+    return 'busy';
+  };
+  if (job.state === 'running' && job.leaseUntil > now()) return busy();
 
   const save = async (patch: Partial<JobItem>): Promise<boolean> => {
     const next: JobItem = { ...job!, ...patch, updatedAt: deps.now().toISOString(), v: job!.v + 1 };
@@ -159,7 +175,7 @@ export async function runImport(deps: Deps, jobId: string, remainingMs: () => nu
     job = next;
     return true;
   };
-  if (!(await save({ state: 'running', leaseUntil: now() + LEASE_MS }))) return 'busy';
+  if (!(await save({ state: 'running', leaseUntil: now() + LEASE_MS }))) return busy();
 
   const planText = await deps.files.get(job.plan);
   if (planText === undefined) throw new Error(`plan ${job.plan} of job ${jobId} is missing`);
@@ -174,8 +190,9 @@ export async function runImport(deps: Deps, jobId: string, remainingMs: () => nu
 
   while (job.cursor < plan.length) {
     if (remainingMs() < 20_000) {
+      // Lease released before the next message goes out, so that message finds the job free.
+      if (!(await save({ leaseUntil: 0 }))) return 'busy';
       await deps.queues.send('jobs', { kind: 'unit-import', jobId });
-      await save({ leaseUntil: 0 });
       return 'continued';
     }
     const waveEnd = Math.min(plan.length, job.cursor + CHUNK * WAVE);

@@ -2,9 +2,11 @@ import { readAudit } from '../../shared/audit';
 import { httpFunction, route } from '../../shared/http/http-function';
 import { readAuditOp } from './api';
 
-export const handler = httpFunction([
+export const routes = [
   route(readAuditOp, async ({ params, query, scope, deps }) => {
     scope!.require('audit:read', params.code);
     return { status: 200, body: await readAudit(deps.store, params.code, query.limit, query.cursor) };
   }),
-]);
+];
+
+export const handler = httpFunction(routes);

@@ -7,7 +7,7 @@ import { VERSION } from '../../shared/version';
 let document: ReturnType<typeof openApiDocument> | undefined;
 
 /** Health, the API description, and the JSON 404 for every route nobody serves (the API's $default route). */
-export const handler = httpFunction([
+export const routes = [
   route(healthOp, async ({ deps }) => {
     let store: { status: 'ok' | 'down'; detail?: string } = { status: 'ok' };
     try {
@@ -18,4 +18,6 @@ export const handler = httpFunction([
     return { status: 200, body: { status: store.status === 'ok' ? 'ok' : 'degraded', version: VERSION, components: { store } } };
   }),
   route(openapiOp, async () => ({ status: 200, body: (document ??= openApiDocument(ALL_OPERATIONS, VERSION)) })),
-]);
+];
+
+export const handler = httpFunction(routes);

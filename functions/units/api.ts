@@ -82,4 +82,15 @@ export const getJobOp = operation({
   response: { status: 200, schema: jobSchema },
 });
 
-export const UNITS_OPERATIONS = [createUnitOp, getUnitOp, listChildrenOp, changeUnitOp, startImportOp, getJobOp];
+export const resumeJobOp = operation({
+  id: 'resumeJob',
+  method: 'POST',
+  path: '/v1/jobs/{jobId}/resume',
+  tag: 'units',
+  summary: { zh: '继续未完成的后台任务', en: 'Pick an unfinished background job up again' },
+  auth: 'jwt',
+  params: z.strictObject({ jobId: z.string().min(1).max(64) }),
+  response: { status: 202, schema: jobSchema },
+});
+
+export const UNITS_OPERATIONS = [createUnitOp, getUnitOp, listChildrenOp, changeUnitOp, startImportOp, getJobOp, resumeJobOp];

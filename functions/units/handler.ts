@@ -1,10 +1,18 @@
 import { notFound } from '../../shared/errors';
 import { httpFunction, route } from '../../shared/http/http-function';
-import { getJob, parseJobId, startImport } from '../../tenants/imports';
+import { getJob, parseJobId, resumeJob, startImport } from '../../tenants/imports';
+import type { Scope } from '../../tenants/scope';
 import { changeUnit, createUnit, getUnit, listChildren } from '../../tenants/units';
-import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, startImportOp } from './api';
+import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, resumeJobOp, startImportOp } from './api';
 
-export const handler = httpFunction([
+/** Jobs belong to the unit they were started under; only those who may provision it see them. */
+function requireJobScope(jobId: string, scope: Scope) {
+  const parsed = parseJobId(jobId);
+  if (!parsed) throw notFound();
+  scope.require('unit:provision', parsed.under);
+}
+
+export const routes = [
   route(createUnitOp, async ({ body, scope, principal, deps }) => {
     scope!.require('unit:provision', body.code);
     return { status: 201, body: await createUnit(deps, principal!, body.code, body.name) };
@@ -28,9 +36,13 @@ export const handler = httpFunction([
     return { status: 202, body: { jobId: job.jobId, job }, headers: { location: `/v1/jobs/${job.jobId}` } };
   }),
   route(getJobOp, async ({ params, scope, deps }) => {
-    const parsed = parseJobId(params.jobId);
-    if (!parsed) throw notFound();
-    scope!.require('unit:provision', parsed.under);
+    requireJobScope(params.jobId, scope!);
     return { status: 200, body: await getJob(deps, params.jobId) };
   }),
-]);
+  route(resumeJobOp, async ({ params, scope, deps }) => {
+    requireJobScope(params.jobId, scope!);
+    return { status: 202, body: await resumeJob(deps, params.jobId) };
+  }),
+];
+
+export const handler = httpFunction(routes);

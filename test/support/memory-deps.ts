@@ -4,12 +4,12 @@ import { MemoryStore } from '../../shared/store/memory-store';
 
 /** Deps for domain tests without emulators: the in-memory store, and queues and files that keep what they get. */
 export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
-  const sent: { queue: QueueId; body: unknown }[] = [];
+  const sent: { queue: QueueId; body: unknown; opts?: { delaySeconds?: number } }[] = [];
   const objects = new Map<string, string>();
   const deps: Deps = {
     store: new MemoryStore(),
     now,
-    queues: { send: async (queue, body) => void sent.push({ queue, body }) },
+    queues: { send: async (queue, body, opts) => void sent.push({ queue, body, ...(opts ? { opts } : {}) }) },
     files: { put: async (key, body) => void objects.set(key, body), get: async (key) => objects.get(key) },
   };
   return { deps, sent, objects };

@@ -126,10 +126,12 @@ describe('import jobs', () => {
   });
 
   it('a duplicated message does not run a job twice at once', async () => {
-    const { deps } = memoryDeps();
+    const { deps, sent } = memoryDeps();
     const job = await startImport(deps, admin, '330000000000', tree);
     const [a, b] = await Promise.all([runImport(deps, job.jobId, forever), runImport(deps, job.jobId, forever)]);
     expect([a, b].sort()).toEqual(['busy', 'finished']);
+    // The one that found the job busy looks again later, in case the lease holder died.
+    expect(sent.at(-1)).toMatchObject({ queue: 'jobs', opts: { delaySeconds: expect.any(Number) } });
     expect(await getJob(deps, job.jobId)).toMatchObject({ created: 5, skipped: 0 });
   });
 
