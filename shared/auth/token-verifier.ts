@@ -13,25 +13,41 @@ export interface TokenVerifier {
  */
 const claimsSchema = z.object({
   sub: z.string().min(1),
+  exp: z.number(),
   token_use: z.literal('id'),
   'custom:role': roleSchema,
   'custom:unit': unitCodeSchema,
   'custom:dept': z.string().min(1).optional(),
 });
 
+/** How many verified tokens a function instance remembers; a user's session repeats its token on every call. */
+const CACHE_SIZE = 1000;
+
 export function tokenVerifier(opts: { keys: JWTVerifyGetKey; issuer: string; audience: string }): TokenVerifier {
+  const check = async (token: string) => {
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, opts.keys, { issuer: opts.issuer, audience: opts.audience, clockTolerance: 5 }));
+    } catch {
+      throw new ApiError('unauthorized');
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw new ApiError('unauthorized');
+    const c = claims.data;
+    const principal: Principal = { sub: c.sub, role: c['custom:role'], unit: c['custom:unit'], dept: c['custom:dept'] };
+    return { principal, exp: c.exp };
+  };
+  // The signature check dominates a request's own cost, and a verified token stays valid until it expires.
+  const verified = new Map<string, { principal: Principal; exp: number }>();
   return {
     async verify(token) {
-      let payload: unknown;
-      try {
-        ({ payload } = await jwtVerify(token, opts.keys, { issuer: opts.issuer, audience: opts.audience, clockTolerance: 5 }));
-      } catch {
-        throw new ApiError('unauthorized');
-      }
-      const claims = claimsSchema.safeParse(payload);
-      if (!claims.success) throw new ApiError('unauthorized');
-      const c = claims.data;
-      return { sub: c.sub, role: c['custom:role'], unit: c['custom:unit'], dept: c['custom:dept'] };
+      const hit = verified.get(token);
+      if (hit && hit.exp > Date.now() / 1000) return hit.principal;
+      verified.delete(token);
+      const fresh = await check(token);
+      if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, fresh);
+      return fresh.principal;
     },
   };
 }
