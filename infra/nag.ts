@@ -1,0 +1,81 @@
+import { Validations, type App, type CfnElement } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import type { Access } from '../shared/manifest';
+import type { TableId } from '../shared/resources';
+import type { GovtiersStack } from './stack';
+
+/** The wildcard actions CDK's bucket grants expand to (grantRead, grantReadWrite). */
+const S3_GRANT_ACTIONS: Record<Access, string[]> = {
+  read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+  write: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
+};
+
+/**
+ * cdk-nag's AwsSolutions pack over the whole app. cdk-nag 3 is a policy-validation plugin: it runs during synthesis,
+ * and any finding not acknowledged below (warnings included) fails `cdk synth`.
+ *
+ * Every acknowledgement names one finding on one construct, and the per-function ones are derived from the same
+ * manifest entry that produced the grant, so a grant nobody declared still fails.
+ */
+export function addNagChecks(app: App, stack: GovtiersStack) {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+  const logicalId = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
+
+  ack(
+    stack.userPool,
+    'AwsSolutions-COG2',
+    'MFA is optional (TOTP only): citizens and village clerks cannot all be required to carry an authenticator app, and SMS ' +
+      'codes are off (SIM-swap risk, per-message cost). Staff and admins enrol TOTP; enforcing it per role belongs in the sign-in flow.',
+  );
+  ack(
+    stack.userPool,
+    'AwsSolutions-COG8',
+    'Essentials feature plan: the Plus plan (threat protection) is billed per monthly active user, which across a province of ' +
+      'citizens is the operator’s budget decision. Switch featurePlan to PLUS with threat protection once approved.',
+  );
+
+  for (const { key, route } of stack.publicRoutes) {
+    ack(
+      route,
+      'AwsSolutions-APIG4',
+      key === '$default'
+        ? '$default only answers requests that match no route, with a JSON 404; it reads and writes nothing.'
+        : `${key} is declared auth: 'public' in the operation catalog (shared/manifest.ts): it serves anonymous callers by design.`,
+    );
+  }
+
+  for (const { spec, fn, role } of stack.functions.values()) {
+    ack(
+      fn,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x on purpose: bundles target node22 and the local runtime runs the same code on Node 20/22. ' +
+        'Moving to nodejs24.x is a deliberate upgrade of runtime and esbuild target together, after the bundles are tested on it.',
+    );
+    for (const tableId of Object.keys(spec.tables) as TableId[]) {
+      ack(
+        role,
+        `AwsSolutions-IAM5[Resource::<${logicalId(stack.tables[tableId])}.Arn>/index/*]`,
+        `${spec.id} has ${spec.tables[tableId]} access to the ${tableId} table in the manifest; CDK's table grant adds ` +
+          `<table>/index/* so that queries may use that table's own index (gsi1). No other table is reachable.`,
+      );
+    }
+    if (spec.bucket) {
+      const grant = spec.bucket === 'write' ? 'grantReadWrite' : 'grantRead';
+      for (const action of S3_GRANT_ACTIONS[spec.bucket]) {
+        ack(
+          role,
+          `AwsSolutions-IAM5[Action::${action}]`,
+          `${spec.id} has ${spec.bucket} access to the files bucket in the manifest; ${action} is how CDK's ${grant} ` +
+            'spells the object and bucket actions that access needs, on that one bucket only.',
+        );
+      }
+      ack(
+        role,
+        `AwsSolutions-IAM5[Resource::<${logicalId(stack.bucket)}.Arn>/*]`,
+        `${spec.id} has ${spec.bucket} access to the files bucket in the manifest: object actions need the bucket's object ARN.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,359 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, type FunctionSpec, type RouteSpec } from '../shared/manifest';
+import {
+  BUCKET_ENV,
+  QUEUE_IDS,
+  QUEUE_SPEC,
+  TABLE_IDS,
+  TABLE_KEYS,
+  queueEnv,
+  tableEnv,
+  type QueueId,
+  type TableId,
+} from '../shared/resources';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `inbox-province` → `InboxProvince`: construct ids, hence logical ids, follow the manifest's ids. */
+const pascal = (id: string) => id.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+export interface GovtiersStackProps extends StackProps {
+  /** `dev` may be torn down freely; every other stage keeps its data (deletion protection, RETAIN). */
+  stage: string;
+  /** The manifest by default; tests pass fixtures to exercise queues, buckets and consumers. */
+  functions?: FunctionSpec[];
+  routes?: RouteSpec[];
+  defaultRouteFunction?: string;
+}
+
+export interface DeployedFunction {
+  spec: FunctionSpec;
+  fn: NodejsFunction;
+  role: iam.Role;
+}
+
+/**
+ * The whole platform, for all five tiers, in one stack built only from the manifest (`shared/manifest.ts`) and the
+ * resource list (`shared/resources.ts`). Units are data, so nothing here depends on how many exist.
+ *
+ * Confining credentials to a unit subtree (design note). Every partition key a unit owns begins with the unit's key
+ * prefix and `#` (`3301#unit`, `330102#ticket#…`), and a prefix is a prefix of all its descendants' codes and of no
+ * sibling's. One IAM condition therefore confines a credential to a subtree:
+ *
+ *   { "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", ...],
+ *     "Resource": "<table arn>",
+ *     "Condition": { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/unitPrefix}*"] } } }
+ *
+ * With ABAC, a function would assume a "scoped" role with session tags (`unitPrefix=3301`) taken from the verified
+ * token, so one policy serves all 27,000+ units (a generated session policy per unit would hit STS's 2,048-character
+ * cap and grow with the data). `3301*` is the city's whole subtree; `3301#*` would be the city's own items only.
+ * Caveats: LeadingKeys names the table's partition key, so `gsi1` queries and Scan need their own rule (gsi1pk values
+ * would have to carry the prefix too) or stay with the unscoped role. Not implemented yet: handlers check scope
+ * themselves today, and every function's role is scoped per table, not per unit.
+ */
+export class GovtiersStack extends Stack {
+  readonly tables: Record<TableId, dynamodb.Table>;
+  readonly queues: Record<QueueId, { queue: sqs.Queue; dlq: sqs.Queue }>;
+  readonly bucket: s3.Bucket;
+  readonly logBucket: s3.Bucket;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly api: HttpApi;
+  readonly apiStage: HttpStage;
+  readonly functions = new Map<string, DeployedFunction>();
+  /** Routes that anyone may call (no authorizer), `$default` included. */
+  readonly publicRoutes: { key: string; route: HttpRoute }[] = [];
+
+  constructor(scope: Construct, id: string, props: GovtiersStackProps) {
+    super(scope, id, props);
+    const { stage, functions = FUNCTIONS, routes = ROUTES, defaultRouteFunction = DEFAULT_ROUTE_FUNCTION } = props;
+    const dev = stage === 'dev';
+    const removalPolicy = dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    // China's Cybersecurity Law (art. 21) asks for network logs kept at least six months.
+    const logRetention = dev ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.ONE_YEAR;
+
+    // --- Data: one table per level plus the registry, all of one key shape. `Table` rather than `TableV2`: no replicas
+    // are planned, and cdk-nag's point-in-time-recovery rule (DDB3) only inspects AWS::DynamoDB::Table.
+    this.tables = Object.fromEntries(
+      TABLE_IDS.map((tableId) => {
+        const table = new dynamodb.Table(this, `${pascal(tableId)}Table`, {
+          partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          encryption: dynamodb.TableEncryption.AWS_MANAGED,
+          timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+          deletionProtection: !dev,
+          removalPolicy,
+        });
+        table.addGlobalSecondaryIndex({
+          indexName: TABLE_KEYS.index.name,
+          partitionKey: { name: TABLE_KEYS.index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: TABLE_KEYS.index.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.ALL,
+        });
+        return [tableId, table];
+      }),
+    ) as Record<TableId, dynamodb.Table>;
+
+    // --- Tier inboxes and the job queue, each with a dead-letter queue that raises an alarm when anything lands in it.
+    this.queues = Object.fromEntries(
+      QUEUE_IDS.map((queueId) => {
+        const spec = QUEUE_SPEC[queueId];
+        const name = pascal(queueId);
+        const dlq = new sqs.Queue(this, `${name}Dlq`, {
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          // The longest SQS allows, so a poison message waits for a redrive rather than expiring.
+          retentionPeriod: Duration.days(14),
+        });
+        const queue = new sqs.Queue(this, `${name}Queue`, {
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          visibilityTimeout: Duration.seconds(spec.visibilityTimeout),
+          deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
+        });
+        new cloudwatch.Alarm(this, `${name}DlqAlarm`, {
+          alarmDescription: `Messages in the dead-letter queue of ${queueId}: inspect, fix, then redrive`,
+          metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        return [queueId, { queue, dlq }];
+      }),
+    ) as Record<QueueId, { queue: sqs.Queue; dlq: sqs.Queue }>;
+
+    // --- Documents, attachments and open-data files. Buckets are kept on every stage: CloudFormation cannot delete a
+    // non-empty bucket, and emptying it on delete would need a custom-resource Lambda.
+    this.logBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED, // access-log targets cannot use SSE-KMS
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bucket = new s3.Bucket(this, 'FilesBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 'files/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // --- Identity: accounts are provisioned by admins (no self sign-up); role, unit and department ride in the ID token.
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // A pool's attribute schema can never change once created: keep these unconstrained strings.
+      customAttributes: {
+        role: new cognito.StringAttribute({ mutable: true }),
+        unit: new cognito.StringAttribute({ mutable: true }),
+        dept: new cognito.StringAttribute({ mutable: true }),
+      },
+      deletionProtection: !dev,
+      removalPolicy,
+    });
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true, // sign-in is SRP from the web app; no hosted UI, so no implicit grant left enabled
+      preventUserExistenceErrors: true,
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('role', 'unit', 'dept'),
+      // Without this, every attribute is user-writable: anyone could set their own custom:role to province-admin
+      // with UpdateUserAttributes. Role, unit and department change only through admin APIs.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
+    });
+    // The issuer the API checks and the handlers verify again: `https://cognito-idp.<region>.<suffix>/<poolId>`.
+    const jwtIssuer = `https://${this.userPool.userPoolProviderUrl}`;
+
+    // --- One Lambda function per manifest entry, granted exactly what the manifest lists.
+    for (const spec of functions) this.functions.set(spec.id, this.addFunction(spec, { jwtIssuer, logRetention, removalPolicy }));
+
+    // --- HTTP API: the default stage, throttled, with JSON access logs.
+    this.api = new HttpApi(this, 'HttpApi', { apiName: `govtiers-${stage}`, createDefaultStage: false });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    this.apiStage = new HttpStage(this, 'HttpApiStage', {
+      httpApi: this.api,
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No query strings, headers or bodies: they may carry personal data.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            responseLength: '$context.responseLength',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwtIssuer, {
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+    });
+    // One integration (and one invoke permission) per function, not per route: the resource count then grows with
+    // functions, and adding a route adds exactly one resource.
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationOf = (functionId: string) => {
+      const deployed = this.functions.get(functionId);
+      if (!deployed) throw new Error(`route to unknown function ${functionId}`);
+      let integration = integrations.get(functionId);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascal(functionId)}Integration`, deployed.fn, { scopePermissionToRoute: false });
+        integrations.set(functionId, integration);
+      }
+      return integration;
+    };
+    // Requests matching no route get the platform's JSON 404 rather than API Gateway's bare one. Bound first, so the
+    // default function's integration lives under this route, which never goes away.
+    this.publicRoutes.push({
+      key: HttpRouteKey.DEFAULT.key,
+      route: new HttpRoute(this, 'Route-default', {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.DEFAULT,
+        integration: integrationOf(defaultRouteFunction),
+      }),
+    });
+    for (const r of routes) {
+      const route = new HttpRoute(this, `Route-${r.key.replace(/[^A-Za-z0-9]+/g, '-')}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(r.path, HttpMethod[r.method]),
+        integration: integrationOf(r.function),
+        authorizer: r.auth === 'jwt' ? authorizer : undefined,
+      });
+      if (r.auth === 'public') this.publicRoutes.push({ key: r.key, route });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'FilesBucketName', { value: this.bucket.bucketName });
+  }
+
+  private addFunction(
+    spec: FunctionSpec,
+    opts: { jwtIssuer: string; logRetention: logs.RetentionDays; removalPolicy: RemovalPolicy },
+  ): DeployedFunction {
+    const name = pascal(spec.id);
+    const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: opts.logRetention, removalPolicy: opts.removalPolicy });
+    // An own role instead of the AWSLambdaBasicExecutionRole managed policy: it may write to its own log group only.
+    const role = new iam.Role(this, `${name}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `govtiers ${spec.id}: ${spec.description}`.slice(0, 1000),
+    });
+    logGroup.grantWrite(role);
+
+    const environment: Record<string, string> = {
+      JWT_ISSUER: opts.jwtIssuer,
+      JWT_AUDIENCE: this.userPoolClient.userPoolClientId,
+      POWERTOOLS_SERVICE_NAME: 'govtiers',
+    };
+    // Every table's *name*, not only the function's own tables: `tableNamesFromEnv` (shared/store/dynamo-store.ts)
+    // requires all of them at start-up. Names grant nothing; access is the IAM policy below, which lists only the
+    // manifest's tables. Narrow this to `spec.tables` once the store resolves names lazily.
+    for (const tableId of TABLE_IDS) environment[tableEnv(tableId)] = this.tables[tableId].tableName;
+    for (const queueId of spec.sends) environment[queueEnv(queueId)] = this.queues[queueId].queue.queueUrl;
+    if (spec.bucket) environment[BUCKET_ENV] = this.bucket.bucketName;
+
+    const fn = new NodejsFunction(this, `${name}Function`, {
+      description: spec.description.slice(0, 256),
+      entry: path.join(REPO_ROOT, spec.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role,
+      logGroup,
+      environment,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: false,
+        mainFields: ['module', 'main'],
+        // ESM output still meets CommonJS dependencies that call require().
+        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        // The Node.js 22 runtime ships SDK v3 and the handlers import it lazily: leaving it out keeps bundles small.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+
+    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, FunctionSpec['tables'][TableId]][]) {
+      if (access === 'write') this.tables[tableId].grantReadWriteData(fn);
+      else if (access === 'read') this.tables[tableId].grantReadData(fn);
+    }
+    for (const queueId of spec.sends) this.queues[queueId].queue.grantSendMessages(fn);
+    if (spec.bucket === 'write') this.bucket.grantReadWrite(fn);
+    else if (spec.bucket === 'read') this.bucket.grantRead(fn);
+
+    for (const queueId of spec.consumes) {
+      const q = QUEUE_SPEC[queueId];
+      // A message must stay invisible for as long as one invocation may hold it, or it is delivered twice.
+      if (spec.timeoutSeconds > q.visibilityTimeout) {
+        throw new Error(`${spec.id}: timeout ${spec.timeoutSeconds}s exceeds the visibility timeout of ${queueId} (${q.visibilityTimeout}s)`);
+      }
+      fn.addEventSource(
+        new SqsEventSource(this.queues[queueId].queue, {
+          batchSize: q.batchSize,
+          reportBatchItemFailures: true,
+          maxBatchingWindow: Duration.seconds(1),
+        }),
+      );
+    }
+    return { spec, fn, role };
+  }
+}

@@ -1,0 +1,306 @@
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CDK_CONTEXT } from '../../infra/app';
+import { GovtiersStack } from '../../infra/stack';
+import { FUNCTIONS } from '../../shared/manifest';
+import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, queueEnv, tableEnv } from '../../shared/resources';
+
+// The stack alone, without cdk-nag (test/infra/nag.test.ts covers that), so a finding there cannot hide a failure
+// here. Bundling is skipped: these tests read the template, not the code.
+const newApp = () => new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+const synth = (stage: string) => {
+  const stack = new GovtiersStack(newApp(), `Govtiers-${stage}`, { stage, env: { account: '123456789012', region: 'us-east-1' } });
+  return { stack, template: Template.fromStack(stack) };
+};
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+describe('GovtiersStack', () => {
+  let dev: ReturnType<typeof synth>;
+  let prod: ReturnType<typeof synth>;
+  beforeAll(() => {
+    dev = synth('dev');
+    prod = synth('prod');
+  });
+  const id = (stack: GovtiersStack, c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+
+  describe('tables', () => {
+    it('one per table id, on demand, with PITR, AWS-managed encryption, TTL and gsi1', () => {
+      const { stack, template } = prod;
+      template.resourceCountIs('AWS::DynamoDB::Table', TABLE_IDS.length);
+      for (const tableId of TABLE_IDS) {
+        expect(template.toJSON().Resources[id(stack, stack.tables[tableId])].Properties).toMatchObject({
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: TABLE_KEYS.index.name,
+              KeySchema: [
+                { AttributeName: TABLE_KEYS.index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: TABLE_KEYS.index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          // SSEEnabled without a key: the AWS managed key (aws/dynamodb).
+          SSESpecification: { SSEEnabled: true },
+          TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+        });
+      }
+    });
+
+    it('are protected and retained outside dev, and disposable in dev', () => {
+      prod.template.allResources('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+      });
+      dev.template.allResources('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Delete',
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      });
+      prod.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+    });
+  });
+
+  describe('queues', () => {
+    it('each has a dead-letter queue per QUEUE_SPEC, SQS-managed SSE and a TLS-only policy', () => {
+      const { stack, template } = prod;
+      const resources = template.toJSON().Resources;
+      template.resourceCountIs('AWS::SQS::Queue', 2 * QUEUE_IDS.length);
+      template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      for (const queueId of QUEUE_IDS) {
+        const { queue, dlq } = stack.queues[queueId];
+        expect(resources[id(stack, queue)].Properties).toMatchObject({
+          VisibilityTimeout: QUEUE_SPEC[queueId].visibilityTimeout,
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [id(stack, dlq), 'Arn'] }, maxReceiveCount: QUEUE_SPEC[queueId].maxReceiveCount },
+        });
+        for (const q of [queue, dlq]) {
+          template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [{ Ref: id(stack, q) }],
+            PolicyDocument: {
+              Statement: Match.arrayWith([
+                Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+              ]),
+            },
+          });
+        }
+      }
+    });
+
+    it('every dead-letter queue raises an alarm as soon as it holds a message', () => {
+      const { stack, template } = prod;
+      template.resourceCountIs('AWS::CloudWatch::Alarm', QUEUE_IDS.length);
+      for (const queueId of QUEUE_IDS) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id(stack, stack.queues[queueId].dlq), 'QueueName'] } }],
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+        });
+      }
+    });
+  });
+
+  it('the files bucket is private, encrypted, versioned, TLS-only and logs access to an equally locked log bucket', () => {
+    const { stack, template } = prod;
+    const blockAll = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
+    const sse = { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] };
+    const resources = template.toJSON().Resources;
+    expect(resources[id(stack, stack.bucket)].Properties).toMatchObject({
+      PublicAccessBlockConfiguration: blockAll,
+      BucketEncryption: sse,
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: id(stack, stack.logBucket) } },
+    });
+    expect(resources[id(stack, stack.logBucket)].Properties).toMatchObject({ PublicAccessBlockConfiguration: blockAll, BucketEncryption: sse });
+    for (const bucket of [stack.bucket, stack.logBucket]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id(stack, bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+    }
+  });
+
+  describe('identity and API', () => {
+    it('the user pool: admin-created accounts, strong passwords, optional TOTP, role/unit/dept attributes', () => {
+      prod.template.hasResourceProperties('AWS::Cognito::UserPool', {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        Policies: {
+          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+        },
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        Schema: Match.arrayWith(
+          ['role', 'unit', 'dept'].map((Name) => Match.objectLike({ Name, AttributeDataType: 'String', Mutable: true })),
+        ),
+      });
+    });
+
+    it('the app client has no secret and cannot write role, unit or department', () => {
+      const clients = Object.values(prod.template.findResources('AWS::Cognito::UserPoolClient'));
+      expect(clients).toHaveLength(1);
+      const client = clients[0]!.Properties;
+      expect(client.GenerateSecret).toBe(false);
+      expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:unit', 'custom:dept']));
+      expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
+    });
+
+    it('the JWT authorizer trusts the pool as issuer and the client as audience', () => {
+      const { stack, template } = prod;
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [{ Ref: id(stack, stack.userPoolClient) }],
+          Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id(stack, stack.userPool), 'ProviderURL'] }]] },
+        },
+      });
+    });
+
+    it('the default stage is throttled and writes JSON access logs', () => {
+      const stage = Object.values(prod.template.findResources('AWS::ApiGatewayV2::Stage'));
+      expect(stage).toHaveLength(1);
+      const props = stage[0]!.Properties;
+      expect(props).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } });
+      expect(JSON.parse(props.AccessLogSettings.Format)).toMatchObject({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+      });
+    });
+
+    it('outputs the API URL, pool, client and bucket', () => {
+      expect(Object.keys(prod.template.toJSON().Outputs).sort()).toEqual(['ApiUrl', 'FilesBucketName', 'UserPoolClientId', 'UserPoolId']);
+    });
+  });
+
+  describe('functions', () => {
+    it('one arm64 nodejs22.x function per manifest entry, sized as the manifest says, logging to its own group', () => {
+      const { stack, template } = prod;
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS.length);
+      for (const spec of FUNCTIONS) {
+        const { fn } = stack.functions.get(spec.id)!;
+        const props = template.toJSON().Resources[id(stack, fn)].Properties;
+        expect(props).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          Timeout: spec.timeoutSeconds,
+          MemorySize: spec.memoryMb,
+          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+        });
+        const logGroup = template.toJSON().Resources[props.LoggingConfig.LogGroup.Ref];
+        expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } });
+      }
+    });
+
+    it('each function’s environment names its queues, the bucket if it has access, and the JWT settings', () => {
+      const { stack, template } = prod;
+      for (const spec of FUNCTIONS) {
+        const env = template.toJSON().Resources[id(stack, stack.functions.get(spec.id)!.fn)].Properties.Environment.Variables;
+        const queueVars = Object.keys(env).filter((k) => k.startsWith('QUEUE_'));
+        expect(queueVars.sort(), spec.id).toEqual(spec.sends.map(queueEnv).sort());
+        expect(BUCKET_ENV in env, spec.id).toBe(spec.bucket !== undefined);
+        // All table names (the store reads every TABLE_* at start-up); access is the IAM policy, tested below.
+        for (const tableId of TABLE_IDS) expect(env[tableEnv(tableId)]).toEqual({ Ref: id(stack, stack.tables[tableId]) });
+        expect(env).toMatchObject({ JWT_ISSUER: expect.anything(), JWT_AUDIENCE: expect.anything(), POWERTOOLS_SERVICE_NAME: 'govtiers' });
+      }
+    });
+
+    it('consumers read their queues in batches from QUEUE_SPEC and report partial failures', () => {
+      const { stack, template } = prod;
+      const consumers = FUNCTIONS.flatMap((spec) => spec.consumes.map((queueId) => ({ spec, queueId })));
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length);
+      for (const { spec, queueId } of consumers) {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: id(stack, stack.functions.get(spec.id)!.fn) },
+          EventSourceArn: { 'Fn::GetAtt': [id(stack, stack.queues[queueId].queue), 'Arn'] },
+          BatchSize: QUEUE_SPEC[queueId].batchSize,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          MaximumBatchingWindowInSeconds: Match.anyValue(),
+        });
+      }
+    });
+
+    it('a consumer that could outlive its queue’s visibility timeout is refused at synth', () => {
+      const app = newApp();
+      const slow = { ...FUNCTIONS[0]!, id: 'slow', consumes: ['jobs' as const], timeoutSeconds: QUEUE_SPEC.jobs.visibilityTimeout + 1 };
+      expect(() => new GovtiersStack(app, 'Slow', { stage: 'dev', functions: [slow], routes: [], defaultRouteFunction: 'slow' })).toThrow(
+        /visibility timeout/,
+      );
+    });
+  });
+
+  describe('least privilege, from the manifest', () => {
+    const statementsOf = (env: ReturnType<typeof synth>, functionId: string): Statement[] => {
+      const { stack, template } = env;
+      const roleId = id(stack, stack.functions.get(functionId)!.role);
+      const role = template.toJSON().Resources[roleId].Properties;
+      expect(role.ManagedPolicyArns, 'no managed policies').toBeUndefined();
+      expect(role.Policies, 'no inline policies').toBeUndefined();
+      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+      return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    };
+    const mentioning = (statements: Statement[], logicalId: string) => statements.filter((s) => JSON.stringify(s.Resource).includes(`"${logicalId}"`));
+
+    it('platform may only read the registry table', () => {
+      const { stack } = prod;
+      const statements = statementsOf(prod, 'platform');
+      const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo.length).toBeGreaterThan(0);
+      for (const s of dynamo) {
+        expect(JSON.stringify(s.Resource)).toContain(id(stack, stack.tables.registry));
+        for (const other of TABLE_IDS.filter((t) => t !== 'registry')) expect(JSON.stringify(s.Resource)).not.toContain(id(stack, stack.tables[other]));
+        expect(actionsOf(s).filter((a) => DYNAMODB_WRITES.includes(a))).toEqual([]);
+      }
+    });
+
+    it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s is granted exactly its tables, queues and bucket', (_, spec) => {
+      const { stack } = prod;
+      const statements = statementsOf(prod, spec.id);
+      for (const s of statements) {
+        expect(s.Effect).toBe('Allow');
+        expect(s.Resource).not.toBe('*');
+      }
+      for (const tableId of TABLE_IDS) {
+        const granted = mentioning(statements, id(stack, stack.tables[tableId]));
+        const actions = granted.flatMap(actionsOf);
+        const access = spec.tables[tableId];
+        if (!access) expect(granted, `${spec.id} must not reach ${tableId}`).toEqual([]);
+        else if (access === 'read') expect(actions.filter((a) => DYNAMODB_WRITES.includes(a)), `${spec.id} only reads ${tableId}`).toEqual([]);
+        else expect(actions).toEqual(expect.arrayContaining(DYNAMODB_WRITES));
+        if (access) expect(actions).toContain('dynamodb:Query');
+      }
+      for (const queueId of QUEUE_IDS) {
+        const { queue, dlq } = stack.queues[queueId];
+        const actions = mentioning(statements, id(stack, queue)).flatMap(actionsOf);
+        expect(actions.includes('sqs:SendMessage'), `${spec.id} sends to ${queueId}`).toBe(spec.sends.includes(queueId));
+        expect(actions.includes('sqs:ReceiveMessage'), `${spec.id} consumes ${queueId}`).toBe(spec.consumes.includes(queueId));
+        expect(mentioning(statements, id(stack, dlq))).toEqual([]);
+      }
+      const bucketActions = mentioning(statements, id(stack, stack.bucket)).flatMap(actionsOf);
+      expect(bucketActions.length > 0, `${spec.id} bucket access`).toBe(spec.bucket !== undefined);
+      if (spec.bucket === 'read') expect(bucketActions.filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
+      if (spec.bucket === 'write') expect(bucketActions).toContain('s3:PutObject');
+      expect(mentioning(statements, id(stack, stack.logBucket))).toEqual([]);
+    });
+  });
+
+  it('stays well under CloudFormation’s limit whatever the number of units (units are items, not resources)', () => {
+    const count = Object.keys(prod.template.toJSON().Resources).length;
+    expect(count).toBeLessThan(250);
+  });
+});
