@@ -2,12 +2,16 @@ import type { Operation } from '../shared/http/operation';
 import { PLATFORM_OPERATIONS } from './platform/api';
 import { UNITS_OPERATIONS } from './units/api';
 import { AUDIT_OPERATIONS } from './audit/api';
+import { PEOPLE_OPERATIONS } from './people/api';
+import { SETTINGS_OPERATIONS } from './settings/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
   platform: PLATFORM_OPERATIONS,
   units: UNITS_OPERATIONS,
   audit: AUDIT_OPERATIONS,
+  people: PEOPLE_OPERATIONS,
+  settings: SETTINGS_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

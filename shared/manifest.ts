@@ -73,6 +73,30 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.audit,
   },
+  {
+    id: 'people',
+    entry: 'functions/people/handler.ts',
+    description: 'Departments, staff accounts, and citizen and business accounts with their uniqueness indexes',
+    // Records and audit chains in every level table; units and the province-wide uniqueness indexes in the registry.
+    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.people,
+  },
+  {
+    id: 'settings',
+    entry: 'functions/settings/handler.ts',
+    description: 'Per-unit settings inherited down the tree, and due dates on the effective working-day calendar',
+    // Settings sit in the registry beside the units; the level tables hold each unit's audit chain.
+    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.settings,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

@@ -1,11 +1,12 @@
 import * as z from 'zod';
+import { isUnitCode } from '../tenants/codes';
 
 export const ROLES = ['province-admin', 'unit-admin', 'staff', 'auditor', 'citizen', 'business'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
-/** 12-digit 统计用区划代码. */
-export const unitCodeSchema = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit division code' });
+/** A well-formed 12-digit 统计用区划代码 (digits alone are not enough: 000000000000 is no unit). */
+export const unitCodeSchema = z.string().refine(isUnitCode, { params: { i18n: 'unit_code' } });
 
 /** Who is calling, as the verified token says. */
 export interface Principal {

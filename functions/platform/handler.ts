@@ -1,6 +1,5 @@
 import { httpFunction, route } from '../../shared/http/http-function';
 import { openApiDocument } from '../../shared/http/openapi';
-import { ALL_OPERATIONS } from '../catalog';
 import { healthOp, openapiOp } from './api';
 import { VERSION } from '../../shared/version';
 
@@ -17,7 +16,11 @@ export const routes = [
     }
     return { status: 200, body: { status: store.status === 'ok' ? 'ok' : 'degraded', version: VERSION, components: { store } } };
   }),
-  route(openapiOp, async () => ({ status: 200, body: (document ??= openApiDocument(ALL_OPERATIONS, VERSION)) })),
+  route(openapiOp, async () => {
+    // Every capability's schemas are only needed here, so they are loaded on the first request for the document.
+    const { ALL_OPERATIONS } = await import('../catalog');
+    return { status: 200, body: (document ??= openApiDocument(ALL_OPERATIONS, VERSION)) };
+  }),
 ];
 
 export const handler = httpFunction(routes);

@@ -1,6 +1,8 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Files } from '../deps';
 import { BUCKET_ENV } from '../resources';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
 
 /**
  * Options that keep one client working against both S3 and the local emulator: path-style addressing, and
@@ -12,23 +14,22 @@ export const s3ClientConfig = (): S3ClientConfig => ({
   responseChecksumValidation: 'WHEN_REQUIRED',
 });
 
-export class S3Files implements Files {
-  constructor(
-    private readonly bucket: string = process.env[BUCKET_ENV] ?? '',
-    readonly client: S3Client = new S3Client(s3ClientConfig()),
-  ) {}
-
-  async put(key: string, body: string, contentType: string) {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
-  }
-
-  async get(key: string) {
-    try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return await out.Body!.transformToString('utf8');
-    } catch (e) {
-      if (e instanceof NoSuchKey) return undefined;
-      throw e;
-    }
-  }
+/** Objects in the platform's bucket. The SDK is imported on first use (see createDynamoStore). */
+export async function createS3Files(bucket: string = process.env[BUCKET_ENV] ?? '', client?: S3Client): Promise<Files> {
+  const sdk: Sdk = await import('@aws-sdk/client-s3');
+  const s3 = client ?? new sdk.S3Client(s3ClientConfig());
+  return {
+    async put(key, body, contentType) {
+      await s3.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async get(key) {
+      try {
+        const out = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await out.Body!.transformToString('utf8');
+      } catch (e) {
+        if (e instanceof sdk.NoSuchKey) return undefined;
+        throw e;
+      }
+    },
+  };
 }

@@ -1,26 +1,23 @@
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Queues } from '../deps';
 import { queueEnv, type QueueId } from '../resources';
 
-/** Sends to the platform's queues, whose URLs the stack (or the local runtime) puts in the environment. */
-export class SqsQueues implements Queues {
-  constructor(
-    private readonly urls: (id: QueueId) => string = (id) => {
-      const url = process.env[queueEnv(id)];
-      if (!url) throw new Error(`${queueEnv(id)} is not set`);
-      return url;
-    },
-    readonly client: SQSClient = new SQSClient({}),
-  ) {}
+type Sdk = typeof import('@aws-sdk/client-sqs');
 
-  async send(queue: QueueId, body: unknown, opts?: { delaySeconds?: number }) {
-    await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.urls(queue), MessageBody: JSON.stringify(body), DelaySeconds: opts?.delaySeconds }),
-    );
-  }
+/** A queue's URL from the environment the stack (or the local runtime) sets. */
+export function queueUrlFromEnv(id: QueueId): string {
+  const url = process.env[queueEnv(id)];
+  if (!url) throw new Error(`${queueEnv(id)} is not set`);
+  return url;
 }
 
-export async function queueUrl(client: SQSClient, name: string): Promise<string> {
-  const out = await client.send(new GetQueueUrlCommand({ QueueName: name }));
-  return out.QueueUrl!;
+/** Sends to the platform's queues. The SDK is imported on first use (see createDynamoStore). */
+export async function createSqsQueues(url: (id: QueueId) => string = queueUrlFromEnv, client?: SQSClient): Promise<Queues> {
+  const sdk: Sdk = await import('@aws-sdk/client-sqs');
+  const sqs = client ?? new sdk.SQSClient({});
+  return {
+    async send(queue, body, opts) {
+      await sqs.send(new sdk.SendMessageCommand({ QueueUrl: url(queue), MessageBody: JSON.stringify(body), DelaySeconds: opts?.delaySeconds }));
+    },
+  };
 }

@@ -10,13 +10,23 @@ const errorSchema = z.object({
   }),
 });
 
-const schema = (s: z.ZodType, io: 'input' | 'output') => {
-  const { $schema: _, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
-  return rest;
+/** Definitions of recursive schemas, hoisted from where zod puts them into the document's components. */
+type Components = Record<string, unknown>;
+
+const schemaIn = (components: Components, name: string) => (s: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _, $defs, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+  if (!$defs) return rest;
+  // zod refers to its definitions as #/$defs/X, relative to a root that is not the document's root.
+  const rename = (id: string) => `${name}_${io}_${id}`;
+  const relink = (value: unknown) =>
+    JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${rename(id)}"`));
+  for (const [id, def] of Object.entries($defs)) components[rename(id)] = relink(def);
+  return relink(rest);
 };
+const schema = schemaIn({}, 'shared');
 
 /** Path parameters and query fields of an operation as OpenAPI parameters. */
-function parameters(op: Operation) {
+function parameters(op: Operation, schema: ReturnType<typeof schemaIn>) {
   const list = (obj: z.ZodObject | undefined, where: 'path' | 'query') =>
     Object.entries(obj?.shape ?? {}).map(([name, s]) => ({
       name,
@@ -30,7 +40,9 @@ function parameters(op: Operation) {
 /** The OpenAPI 3.1 document, generated from the same operations and zod schemas that validate requests. */
 export function openApiDocument(ops: Operation[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Components = {};
   for (const op of ops) {
+    const schema = schemaIn(components, op.id);
     const responses: Record<string, unknown> = {
       [op.response.status]: {
         description: op.summary.en,
@@ -44,7 +56,7 @@ export function openApiDocument(ops: Operation[], version: string) {
       description: op.summary.en,
       tags: [op.tag],
       ...(op.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
-      parameters: parameters(op),
+      parameters: parameters(op, schema),
       ...(op.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } }
         : {}),
@@ -61,6 +73,7 @@ export function openApiDocument(ops: Operation[], version: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {
+        ...components,
         Error: {
           ...schema(errorSchema, 'output'),
           description: `Error codes: ${Object.keys(ERRORS).join(', ')}`,

@@ -1,16 +1,6 @@
-import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { TABLE_IDS, TABLE_KEYS, tableEnv, type TableId } from '../resources';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TABLE_KEYS, tableEnv, type TableId } from '../resources';
 import {
   ConditionFailed,
   decodeCursor,
@@ -25,6 +15,12 @@ import {
   type Write,
 } from './store';
 
+/** The SDK modules the store uses, loaded when the store is made rather than when the bundle loads. */
+interface Sdk {
+  ddb: typeof import('@aws-sdk/client-dynamodb');
+  lib: typeof import('@aws-sdk/lib-dynamodb');
+}
+
 type Condition = { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> };
 
 function condition(expect: Expect | undefined): Condition | undefined {
@@ -36,23 +32,34 @@ function condition(expect: Expect | undefined): Condition | undefined {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Makes the Store over DynamoDB. The SDK is imported here, on first use: Lambda's runtime provides it, bundles
+ * leave it out, and a function does not pay for loading it before it needs it.
+ */
+export async function createDynamoStore(tableName: (id: TableId) => string = tableNameFromEnv, client?: DynamoDBClient): Promise<DynamoStore> {
+  const [ddb, lib] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/lib-dynamodb')]);
+  const sdk: Sdk = { ddb, lib };
+  const doc = lib.DynamoDBDocumentClient.from(client ?? new ddb.DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  return new DynamoStore(tableName, doc, sdk);
+}
+
+/** A table's physical name from the environment the stack (or the local runtime) sets, looked up when used. */
+export function tableNameFromEnv(id: TableId): string {
+  const name = process.env[tableEnv(id)];
+  if (!name) throw new Error(`${tableEnv(id)} is not set`);
+  return name;
+}
+
 /** The Store over DynamoDB, through the DocumentClient. Never scans. */
 export class DynamoStore implements Store {
-  readonly doc: DynamoDBDocumentClient;
-
   constructor(
-    private readonly tables: Record<TableId, string>,
-    client: DynamoDBClient = new DynamoDBClient({}),
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  }
-
-  private name(table: TableId): string {
-    return this.tables[table];
-  }
+    private readonly name: (id: TableId) => string,
+    readonly doc: DynamoDBDocumentClient,
+    private readonly sdk: Sdk,
+  ) {}
 
   async get(table: TableId, key: Key): Promise<Item | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.name(table), Key: key, ConsistentRead: true }));
+    const out = await this.doc.send(new this.sdk.lib.GetCommand({ TableName: this.name(table), Key: key, ConsistentRead: true }));
     return out.Item as Item | undefined;
   }
 
@@ -62,7 +69,7 @@ export class DynamoStore implements Store {
     for (let i = 0; i < keys.length; i += 100) {
       let pending: Key[] = keys.slice(i, i + 100);
       for (let attempt = 0; pending.length > 0; attempt++) {
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }));
+        const out = await this.doc.send(new this.sdk.lib.BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }));
         found.push(...((out.Responses?.[name] ?? []) as Item[]));
         pending = (out.UnprocessedKeys?.[name]?.Keys ?? []) as Key[];
         if (pending.length > 0) await pause(Math.min(1000, 20 * 2 ** attempt));
@@ -74,14 +81,14 @@ export class DynamoStore implements Store {
   async write(w: Write): Promise<void> {
     try {
       if (w.op === 'put') {
-        await this.doc.send(new PutCommand({ TableName: this.name(w.table), Item: w.item, ...condition(w.expect) }));
+        await this.doc.send(new this.sdk.lib.PutCommand({ TableName: this.name(w.table), Item: w.item, ...condition(w.expect) }));
       } else if (w.op === 'delete') {
-        await this.doc.send(new DeleteCommand({ TableName: this.name(w.table), Key: w.key, ...condition(w.expect) }));
+        await this.doc.send(new this.sdk.lib.DeleteCommand({ TableName: this.name(w.table), Key: w.key, ...condition(w.expect) }));
       } else {
         await this.transact([w]);
       }
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) throw new ConditionFailed(0);
+      if (e instanceof this.sdk.ddb.ConditionalCheckFailedException) throw new ConditionFailed(0);
       throw e;
     }
   }
@@ -96,9 +103,9 @@ export class DynamoStore implements Store {
       return { ConditionCheck: { TableName, Key: w.key, ...condition(w.expect)! } };
     });
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.doc.send(new this.sdk.lib.TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
-      if (e instanceof TransactionCanceledException) {
+      if (e instanceof this.sdk.ddb.TransactionCanceledException) {
         const failed = e.CancellationReasons?.findIndex((r) => r.Code === 'ConditionalCheckFailed') ?? -1;
         if (failed >= 0) throw new ConditionFailed(failed);
       }
@@ -111,7 +118,7 @@ export class DynamoStore implements Store {
     for (let i = 0; i < items.length; i += 25) {
       let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; pending.length > 0; attempt++) {
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }));
+        const out = await this.doc.send(new this.sdk.lib.BatchWriteCommand({ RequestItems: { [name]: pending } }));
         pending = (out.UnprocessedItems?.[name] ?? []) as typeof pending;
         if (pending.length > 0) await pause(Math.min(1000, 20 * 2 ** attempt));
       }
@@ -135,7 +142,7 @@ export class DynamoStore implements Store {
       expr += ' AND #sk BETWEEN :lo AND :hi';
     }
     const out = await this.doc.send(
-      new QueryCommand({
+      new this.sdk.lib.QueryCommand({
         TableName: this.name(q.table),
         IndexName: q.index,
         KeyConditionExpression: expr,
@@ -149,15 +156,4 @@ export class DynamoStore implements Store {
     );
     return { items: (out.Items ?? []) as Item[], cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined };
   }
-}
-
-/** Physical table names from the environment the stack (or the local runtime) sets. */
-export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): Record<TableId, string> {
-  return Object.fromEntries(
-    TABLE_IDS.map((id) => {
-      const name = env[tableEnv(id)];
-      if (!name) throw new Error(`${tableEnv(id)} is not set`);
-      return [id, name];
-    }),
-  ) as Record<TableId, string>;
 }

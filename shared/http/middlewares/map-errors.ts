@@ -1,5 +1,6 @@
 import { ApiError } from '../../errors';
 import { logger } from '../../log';
+import { BadCursor } from '../../store/store';
 import type { ApiMiddleware } from '../context';
 import { jsonReply } from '../reply';
 
@@ -9,7 +10,7 @@ export const mapErrors = (): ApiMiddleware => ({
     const s = request.context.govtiers;
     const lang = s?.lang ?? 'zh-CN';
     const error = request.error;
-    let known = error instanceof ApiError ? error : undefined;
+    let known = error instanceof ApiError ? error : error instanceof BadCursor ? new ApiError('invalid_cursor') : undefined;
     if (!known) {
       logger.error('unhandled error', { requestId: s?.requestId, route: request.event.routeKey, error: error as Error });
       known = new ApiError('internal');

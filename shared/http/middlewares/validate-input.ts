@@ -32,6 +32,9 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string, lan
   return undefined;
 }
 
+/** The same, for request parts checked outside the pipeline (the local runtime's own routes): same paths, same wording. */
+export { parse as parseRequestPart };
+
 function readBody(raw: string | undefined, base64: boolean | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   return base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;

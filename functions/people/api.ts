@@ -1,0 +1,178 @@
+import * as z from 'zod';
+import { operation } from '../../shared/http/operation';
+import { residentIdSchema } from '../../shared/identity-codes';
+import { pageOf, pageQuerySchema } from '../../shared/pagination';
+import { unitCodeSchema } from '../../shared/roles';
+import { businessSchema, citizenSchema, departmentSchema, staffRoleSchema, staffSchema } from '../../tenants/people';
+
+/** A code the tree arithmetic accepts (12 digits alone would let `000000000000` through to a 500). */
+const subject = z.string().regex(/^[A-Za-z0-9._:@|-]{1,128}$/);
+const deptId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+const personName = z.string().trim().min(1).max(64);
+const deptName = z.string().trim().min(1).max(100);
+const mobile = z.string().regex(/^1[3-9]\d{9}$/);
+/** The code's shape only: whether its check character fits is the domain's call, since staff may override it. */
+const creditCodeShape = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((c) => /^[0-9A-HJ-NP-RTUWXY]{18}$/.test(c), { params: { i18n: 'invalid_credit_code' } });
+
+const codeParams = z.strictObject({ code: unitCodeSchema });
+const atLeastOneChange = <T extends Record<string, unknown>>(b: T) => Object.keys(b).some((k) => k !== 'v');
+const nothingToChange = { message: 'nothing to change', path: ['v'] };
+
+export const createDepartmentOp = operation({
+  id: 'createDepartment',
+  method: 'POST',
+  path: '/v1/units/{code}/departments',
+  tag: 'people',
+  summary: { zh: '新建部门', en: 'Create a department of a unit' },
+  auth: 'jwt',
+  params: codeParams,
+  body: z.strictObject({ name: deptName, nameEn: deptName.optional() }),
+  response: { status: 201, schema: departmentSchema },
+});
+
+export const listDepartmentsOp = operation({
+  id: 'listDepartments',
+  method: 'GET',
+  path: '/v1/units/{code}/departments',
+  tag: 'people',
+  summary: { zh: '部门列表（分页）', en: "A unit's departments, a page at a time" },
+  auth: 'jwt',
+  params: codeParams,
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(departmentSchema) },
+});
+
+export const changeDepartmentOp = operation({
+  id: 'changeDepartment',
+  method: 'PATCH',
+  path: '/v1/units/{code}/departments/{deptId}',
+  tag: 'people',
+  summary: { zh: '部门更名、停用或恢复', en: 'Rename, deactivate or reactivate a department' },
+  auth: 'jwt',
+  params: z.strictObject({ code: unitCodeSchema, deptId }),
+  body: z
+    .strictObject({
+      v: z.number().int().min(1),
+      name: deptName.optional(),
+      nameEn: deptName.nullable().optional(),
+      status: departmentSchema.shape.status.optional(),
+    })
+    .refine(atLeastOneChange, nothingToChange),
+  response: { status: 200, schema: departmentSchema },
+});
+
+export const createStaffOp = operation({
+  id: 'createStaff',
+  method: 'POST',
+  path: '/v1/units/{code}/staff',
+  tag: 'people',
+  summary: { zh: '新增工作人员账号（绑定单位、部门和角色）', en: 'Bind a staff account to a unit, department and role' },
+  auth: 'jwt',
+  params: codeParams,
+  body: z.strictObject({ sub: subject, name: personName, role: staffRoleSchema, deptId: deptId.optional(), phone: mobile.optional() }),
+  response: { status: 201, schema: staffSchema },
+});
+
+export const listStaffOp = operation({
+  id: 'listStaff',
+  method: 'GET',
+  path: '/v1/units/{code}/staff',
+  tag: 'people',
+  summary: { zh: '工作人员列表（分页；手机号仅对人员管理者完整显示）', en: "A unit's staff, a page at a time (phones masked unless you manage the unit's people)" },
+  auth: 'jwt',
+  params: codeParams,
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(staffSchema) },
+});
+
+export const changeStaffOp = operation({
+  id: 'changeStaff',
+  method: 'PATCH',
+  path: '/v1/units/{code}/staff/{sub}',
+  tag: 'people',
+  summary: { zh: '变更工作人员的角色、部门或停用账号', en: "Change a staff account's role or department, or disable it" },
+  auth: 'jwt',
+  params: z.strictObject({ code: unitCodeSchema, sub: subject }),
+  body: z
+    .strictObject({
+      v: z.number().int().min(1),
+      name: personName.optional(),
+      role: staffRoleSchema.optional(),
+      deptId: deptId.nullable().optional(),
+      phone: mobile.nullable().optional(),
+      status: staffSchema.shape.status.optional(),
+    })
+    .refine(atLeastOneChange, nothingToChange),
+  response: { status: 200, schema: staffSchema },
+});
+
+export const registerCitizenOp = operation({
+  id: 'registerCitizen',
+  method: 'POST',
+  path: '/v1/citizens',
+  tag: 'people',
+  summary: {
+    zh: '登记居民账号（本人登记，或工作人员在窗口代为登记）',
+    en: 'Register a citizen account (yourself, or on someone’s behalf at a service counter)',
+  },
+  auth: 'jwt',
+  body: z.strictObject({ idNumber: residentIdSchema, name: personName, phone: mobile.optional(), unit: unitCodeSchema, sub: subject.optional() }),
+  response: { status: 201, schema: citizenSchema },
+});
+
+export const myCitizenOp = operation({
+  id: 'getMyCitizen',
+  method: 'GET',
+  path: '/v1/citizens/me',
+  tag: 'people',
+  summary: { zh: '我的居民账号', en: 'My citizen account' },
+  auth: 'jwt',
+  response: { status: 200, schema: citizenSchema },
+});
+
+export const registerBusinessOp = operation({
+  id: 'registerBusiness',
+  method: 'POST',
+  path: '/v1/businesses',
+  tag: 'people',
+  summary: {
+    zh: '登记企业账号（未通过校验的代码须由工作人员说明理由后登记，并记入审计）',
+    en: 'Register a business account (a code failing its check only by staff, with a reason, audited)',
+  },
+  auth: 'jwt',
+  body: z.strictObject({
+    creditCode: creditCodeShape,
+    name: z.string().trim().min(1).max(200),
+    unit: unitCodeSchema,
+    sub: subject.optional(),
+    override: z.strictObject({ reason: z.string().trim().min(10).max(500) }).optional(),
+  }),
+  response: { status: 201, schema: businessSchema },
+});
+
+export const myBusinessOp = operation({
+  id: 'getMyBusiness',
+  method: 'GET',
+  path: '/v1/businesses/me',
+  tag: 'people',
+  summary: { zh: '我的企业账号', en: 'My business account' },
+  auth: 'jwt',
+  response: { status: 200, schema: businessSchema },
+});
+
+export const PEOPLE_OPERATIONS = [
+  createDepartmentOp,
+  listDepartmentsOp,
+  changeDepartmentOp,
+  createStaffOp,
+  listStaffOp,
+  changeStaffOp,
+  registerCitizenOp,
+  myCitizenOp,
+  registerBusinessOp,
+  myBusinessOp,
+];

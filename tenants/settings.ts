@@ -1,0 +1,238 @@
+import * as z from 'zod';
+import { commitAudited } from '../shared/audit';
+import type { Deps } from '../shared/deps';
+import { ApiError, notFound } from '../shared/errors';
+import type { Principal } from '../shared/roles';
+import type { Item, Key, Store } from '../shared/store/store';
+import { CalendarCoverageError, type DayInfo } from '../shared/working-days';
+import { chinaWorkingCalendar } from './calendars';
+import { ancestorCandidates, prefixOf } from './codes';
+import { unitKey } from './unit';
+
+/**
+ * Per-unit settings, inherited down the tree: each unit stores only its own overrides, and what applies to a unit
+ * is the national defaults overlaid by its ancestors' overrides from the province down, the nearest winning.
+ *
+ * A unit's overrides sit in the registry beside its unit item (not in its level table) so that the whole chain,
+ * up to five units in up to five level tables, is one batch read of one table.
+ */
+
+const date = z.iso.date();
+export const deadlineName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9.-]{0,63}$/);
+const workingDays = z.number().int().min(0).max(365);
+
+/** The national defaults, in working days (政府信息公开条例 2019; 12345 and 好差评 norms where the State Council leaves them local). */
+export const NATIONAL_DEADLINES: Readonly<Record<string, number>> = {
+  'disclosure.proactive': 20,
+  'disclosure.request': 20,
+  'disclosure.extension': 20,
+  'disclosure.correction': 7,
+  'complaint.reply': 15,
+  'consultation.reply': 3,
+  signFor: 1,
+  'badReview.rectify': 15,
+};
+
+export const NATIONAL = 'national';
+
+export const contactSchema = z.strictObject({
+  phone: z.string().regex(/^[0-9+() -]{3,32}$/).optional(),
+  address: z.string().trim().min(1).max(200).optional(),
+  email: z.email().max(254).optional(),
+  hours: z.string().trim().min(1).max(200).optional(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+/** The parts a unit may override; every part and every key in it is optional. */
+export const overridesShape = {
+  calendar: z
+    .strictObject({ extraHolidays: z.array(date).max(100).optional(), extraWorkdays: z.array(date).max(100).optional() })
+    .optional(),
+  deadlines: z.record(deadlineName, workingDays).optional(),
+  contact: contactSchema.optional(),
+};
+export const overridesSchema = z.object(overridesShape);
+export type Overrides = z.infer<typeof overridesSchema>;
+
+/** A date cannot be both an extra holiday and an extra workday of the same unit. */
+export function calendarClashes(o: Overrides): string[] {
+  const holidays = new Set(o.calendar?.extraHolidays ?? []);
+  return [...new Set(o.calendar?.extraWorkdays ?? [])].filter((d) => holidays.has(d));
+}
+
+export const settingsSchema = z.object({
+  calendar: z.object({ extraHolidays: z.array(date), extraWorkdays: z.array(date) }),
+  deadlines: z.record(z.string(), z.number().int()),
+  contact: contactSchema,
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** For every effective value, the unit it came from ('national' for the built-in defaults). */
+export const sourcesSchema = z.object({
+  calendar: z.record(z.string(), z.string()),
+  deadlines: z.record(z.string(), z.string()),
+  contact: z.record(z.string(), z.string()),
+});
+export type Sources = z.infer<typeof sourcesSchema>;
+
+export const settingsKey = (code: string): Key => ({ pk: `${prefixOf(code)}#settings`, sk: 'settings' });
+
+export interface UnitOverrides {
+  unit: string;
+  overrides: Overrides;
+}
+
+/**
+ * Overlays the chain, province first: deadlines and contact per key, nearest wins; local calendar days are the
+ * union of every level's, and when two levels disagree about one date the nearer one wins.
+ */
+export function merge(chain: UnitOverrides[]): { effective: Settings; sources: Sources } {
+  const deadlines: Record<string, number> = { ...NATIONAL_DEADLINES };
+  const sources: Sources = { calendar: {}, deadlines: Object.fromEntries(Object.keys(deadlines).map((k) => [k, NATIONAL])), contact: {} };
+  const contact: Record<string, string> = {};
+  const days = new Map<string, 'holiday' | 'workday'>();
+  for (const { unit, overrides: o } of chain) {
+    for (const [k, v] of Object.entries(o.deadlines ?? {})) {
+      deadlines[k] = v;
+      sources.deadlines[k] = unit;
+    }
+    for (const [k, v] of Object.entries(o.contact ?? {})) {
+      if (v === undefined) continue;
+      contact[k] = v;
+      sources.contact[k] = unit;
+    }
+    const mark = (d: string, kind: 'holiday' | 'workday') => {
+      days.set(d, kind);
+      sources.calendar[d] = unit;
+    };
+    for (const d of o.calendar?.extraHolidays ?? []) mark(d, 'holiday');
+    for (const d of o.calendar?.extraWorkdays ?? []) mark(d, 'workday');
+  }
+  const pick = (kind: 'holiday' | 'workday') => [...days].filter(([, k]) => k === kind).map(([d]) => d).sort();
+  return { effective: { calendar: { extraHolidays: pick('holiday'), extraWorkdays: pick('workday') }, deadlines, contact }, sources };
+}
+
+const toOverrides = (item: Item | undefined): Overrides => (item ? overridesSchema.parse(item.overrides) : {});
+
+/** The unit's own overrides and version (0 before the first save) and its effective settings: one batch read. */
+export async function readSettings(store: Store, code: string) {
+  // Candidates are the codes an ancestor could have; only existing units ever have a settings item.
+  const above = ancestorCandidates(code).reverse();
+  const items = await store.getMany('registry', [unitKey(code), ...[...above, code].map(settingsKey)]);
+  const find = (k: Key) => items.find((i) => i.pk === k.pk && i.sk === k.sk);
+  if (!find(unitKey(code))) throw notFound();
+  const chain = [...above, code].flatMap((unit) => {
+    const item = find(settingsKey(unit));
+    return item ? [{ unit, overrides: toOverrides(item) }] : [];
+  });
+  const own = find(settingsKey(code));
+  return { unit: code, ...merge(chain), overrides: toOverrides(own), v: (own?.v as number | undefined) ?? 0 };
+}
+
+/** Sorted, without repeats, without empty parts: what is stored is what is shown. */
+function tidy(o: Overrides): Overrides {
+  const uniq = (a: string[] | undefined) => (a && a.length > 0 ? [...new Set(a)].sort() : undefined);
+  const calendar = { extraHolidays: uniq(o.calendar?.extraHolidays), extraWorkdays: uniq(o.calendar?.extraWorkdays) };
+  const contact = Object.fromEntries(Object.entries(o.contact ?? {}).filter(([, v]) => v !== undefined));
+  return JSON.parse(
+    JSON.stringify({
+      ...(calendar.extraHolidays || calendar.extraWorkdays ? { calendar } : {}),
+      ...(o.deadlines && Object.keys(o.deadlines).length > 0 ? { deadlines: o.deadlines } : {}),
+      ...(Object.keys(contact).length > 0 ? { contact } : {}),
+    }),
+  ) as Overrides;
+}
+
+/** Replaces a unit's own overrides; `v` is the version last read (0 for none yet), a stale one is a 409. */
+export async function putSettings(deps: Deps, actor: Principal, code: string, v: number, overrides: Overrides) {
+  const clashes = calendarClashes(overrides);
+  if (clashes.length > 0) {
+    throw new ApiError('validation_failed', [
+      {
+        path: 'body.calendar.extraWorkdays',
+        message: { zh: `${clashes.join('、')} 同时被列为假日和工作日`, en: `${clashes.join(', ')} listed both as holiday and as workday` },
+      },
+    ]);
+  }
+  const { store } = deps;
+  const items = await store.getMany('registry', [unitKey(code), settingsKey(code)]);
+  if (!items.some((i) => i.sk === 'unit')) throw notFound();
+  const current = items.find((i) => i.sk === 'settings');
+  const currentV = (current?.v as number | undefined) ?? 0;
+  if (currentV !== v) throw new ApiError('conflict');
+  const after = tidy(overrides);
+  const updatedAt = deps.now().toISOString();
+  await commitAudited(store, deps.now(), code, { actor, action: 'settings.update', subject: 'settings', before: toOverrides(current), after }, [
+    {
+      op: 'put',
+      table: 'registry',
+      item: { ...settingsKey(code), unit: code, overrides: after, updatedAt, updatedBy: actor.sub, v: currentV + 1 },
+      expect: current ? { version: currentV } : { absent: true },
+    },
+  ]);
+  return { unit: code, overrides: after, v: currentV + 1, updatedAt };
+}
+
+export const dayInfoSchema = z.object({
+  date: z.string(),
+  working: z.boolean(),
+  why: z.enum(['weekday', 'weekend', 'holiday', 'adjusted-workday', 'local-holiday', 'local-workday']),
+  name: z.string().optional(),
+  nameEn: z.string().optional(),
+  /** The State Council notice, for national holidays and adjusted workdays. */
+  source: z.string().optional(),
+  /** The unit that declared a local day. */
+  unit: z.string().optional(),
+});
+
+export const dueDateSchema = z.object({
+  unit: z.string(),
+  from: z.string(),
+  days: z.number().int(),
+  deadline: z.string().optional(),
+  due: z.string(),
+  /** Days passed over, and why. */
+  skipped: z.array(dayInfoSchema),
+  /** Days counted though not plain weekdays: 调休 weekends and local workdays. */
+  workedDaysOff: z.array(dayInfoSchema),
+});
+
+/**
+ * The date `days` working days after `from` (or the unit's effective default for a named deadline) on the
+ * national calendar with the unit's inherited local days, with every day passed over and why.
+ */
+export async function dueDate(store: Store, code: string, from: string, ask: { days?: number; deadline?: string }) {
+  if ((ask.days === undefined) === (ask.deadline === undefined)) {
+    throw new ApiError('validation_failed', [
+      { path: 'query.days', message: { zh: 'days 与 deadline 须且只须填写一个', en: 'give exactly one of days and deadline' } },
+    ]);
+  }
+  const s = await readSettings(store, code);
+  const { deadlines } = s.effective;
+  // Own keys only: a deadline named `constructor` must not find Object.prototype's.
+  const days = ask.deadline === undefined ? ask.days! : Object.hasOwn(deadlines, ask.deadline) ? deadlines[ask.deadline] : undefined;
+  if (days === undefined) {
+    throw new ApiError('validation_failed', [{ path: 'query.deadline', message: { zh: '没有这个期限名称', en: 'no deadline of this name' } }]);
+  }
+  let walk;
+  try {
+    walk = chinaWorkingCalendar(s.effective.calendar).explain(from, days);
+  } catch (e) {
+    if (!(e instanceof CalendarCoverageError)) throw e;
+    const years = e.coveredYears.join('、');
+    throw new ApiError('unprocessable', [], {
+      zh: `工作日历只覆盖 ${years} 年，无法计算到 ${e.date}`,
+      en: `The working-day calendar covers ${e.coveredYears.join(', ')} only; cannot count to ${e.date}`,
+    });
+  }
+  const local = (d: DayInfo) => (d.why.startsWith('local-') ? { ...d, unit: s.sources.calendar[d.date] } : d);
+  return {
+    unit: code,
+    from,
+    days,
+    ...(ask.deadline ? { deadline: ask.deadline } : {}),
+    due: walk.due,
+    skipped: walk.skipped.map(local),
+    workedDaysOff: walk.counted.filter((d) => d.why !== 'weekday').map(local),
+  };
+}

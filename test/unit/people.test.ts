@@ -1,0 +1,371 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readAudit } from '../../shared/audit';
+import { httpFunction } from '../../shared/http/http-function';
+import type { Principal } from '../../shared/roles';
+import { MemoryStore } from '../../shared/store/memory-store';
+import { routes } from '../../functions/people/handler';
+import { numberIndexKey, registerCitizen } from '../../tenants/people';
+import { scopeOf } from '../../tenants/scope';
+import { unitItem } from '../../tenants/unit';
+import { httpEvent, lambdaContext } from '../support/events';
+import { memoryDeps } from '../support/memory-deps';
+import { testTokens } from '../support/tokens';
+
+const PROVINCE = '330000000000';
+const CITY = '330100000000';
+const COUNTY = '330106000000';
+const OTHER_CITY = '330200000000';
+
+// Check characters computed by GB 11643 / GB 32100 (and GB 11714 for the organisation code inside).
+const ID_A = '330106199003071236';
+const ID_B = '11010519491231002x'; // lower-case x: stored normalised
+const ID_C = '330102198501014568';
+const ID_BAD = '330106199003071237';
+const CODE_A = '91330100MA27XYW117';
+const CODE_B = '91330106MA2B00000U';
+const CODE_FAILS_CHECK = '91330100MA27XYW118';
+
+const { deps } = memoryDeps();
+const store = deps.store as MemoryStore;
+let handler: ReturnType<typeof httpFunction>;
+const tokens: Record<string, string> = {};
+
+const people = {
+  provinceAdmin: { sub: 'pa', role: 'province-admin', unit: PROVINCE },
+  cityAdmin: { sub: 'ca', role: 'unit-admin', unit: CITY },
+  cityStaff: { sub: 'cs', role: 'staff', unit: CITY },
+  countyStaff: { sub: 'ks', role: 'staff', unit: COUNTY },
+  auditor: { sub: 'au', role: 'auditor', unit: PROVINCE },
+  alice: { sub: 'alice', role: 'citizen', unit: PROVINCE },
+  bob: { sub: 'bob', role: 'citizen', unit: CITY },
+  carol: { sub: 'carol', role: 'citizen', unit: PROVINCE },
+  acme: { sub: 'acme', role: 'business', unit: PROVINCE },
+  beta: { sub: 'beta', role: 'business', unit: PROVINCE },
+} satisfies Record<string, Principal>;
+
+/** Everything in the store, for before/after comparisons. */
+const snapshot = (s: MemoryStore) => JSON.stringify([...s['tables']].map(([t, m]) => [t, [...m.entries()]]));
+
+async function call(
+  who: keyof typeof people,
+  routeKey: string,
+  opts: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; lang?: string } = {},
+) {
+  const event = httpEvent({
+    routeKey,
+    pathParameters: opts.params,
+    query: opts.query,
+    headers: {
+      authorization: `Bearer ${tokens[who]}`,
+      'content-type': 'application/json',
+      ...(opts.lang ? { 'accept-language': opts.lang } : {}),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+}
+
+const at = '2026-01-01T00:00:00.000Z';
+const unit = (code: string, name: string, level: 'province' | 'city' | 'county', parent?: string) =>
+  unitItem({ code, name, level, parent, edition: 2023, status: 'active', createdAt: at, updatedAt: at, v: 1 });
+
+const fieldPaths = (r: { body: { error: { fields: { path: string }[] } } }) => r.body.error.fields.map((f) => f.path);
+
+beforeAll(async () => {
+  const t = await testTokens();
+  handler = httpFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
+  await store.putMany('registry', [
+    unit(PROVINCE, '浙江省', 'province'),
+    unit(CITY, '杭州市', 'city', PROVINCE),
+    unit(COUNTY, '西湖区', 'county', CITY),
+    unit(OTHER_CITY, '宁波市', 'city', PROVINCE),
+  ]);
+  for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
+});
+
+describe('departments', () => {
+  let deptId: string;
+
+  it('a unit admin creates a department with a ULID and anyone lists them a page at a time', async () => {
+    const r = await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name: '办公室', nameEn: 'General Office' } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ unit: CITY, name: '办公室', nameEn: 'General Office', status: 'active', v: 1 });
+    expect(r.body.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    deptId = r.body.id;
+    for (const name of ['信访科', '政务公开科']) {
+      expect((await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name } })).status).toBe(201);
+    }
+    const first = await call('alice', 'GET /v1/units/{code}/departments', { params: { code: CITY }, query: { limit: '2' } });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((d: { name: string }) => d.name)).toEqual(['办公室', '信访科']);
+    const second = await call('alice', 'GET /v1/units/{code}/departments', { params: { code: CITY }, query: { limit: '2', cursor: first.body.cursor } });
+    expect(second.body.items.map((d: { name: string }) => d.name)).toEqual(['政务公开科']);
+    expect(second.body.cursor).toBeUndefined();
+  });
+
+  it('renames and deactivates with the version read; a stale version is a 409', async () => {
+    const path = 'PATCH /v1/units/{code}/departments/{deptId}';
+    const params = { code: CITY, deptId };
+    const renamed = await call('cityAdmin', path, { params, body: { v: 1, name: '市政府办公室', nameEn: null } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: '市政府办公室', v: 2 });
+    expect(renamed.body.nameEn).toBeUndefined();
+    const stale = await call('cityAdmin', path, { params, body: { v: 1, status: 'inactive' } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('conflict');
+    const off = await call('cityAdmin', path, { params, body: { v: 2, status: 'inactive' } });
+    expect(off.body).toMatchObject({ status: 'inactive', v: 3 });
+    const back = await call('cityAdmin', path, { params, body: { v: 3, status: 'active' } });
+    expect(back.body).toMatchObject({ status: 'active', v: 4 });
+    const actions = (await readAudit(store, CITY, 50)).items.filter((e) => e.subject === `dept/${deptId}`).map((e) => e.action);
+    expect(actions).toEqual(['department.create', 'department.update', 'department.deactivate', 'department.reactivate']);
+  });
+
+  it('refuses out-of-scope changes (403), unknown ones (404), empty changes and bad cursors (400)', async () => {
+    const create = 'POST /v1/units/{code}/departments';
+    expect((await call('cityAdmin', create, { params: { code: COUNTY }, body: { name: '办公室' } })).status).toBe(403);
+    expect((await call('cityStaff', create, { params: { code: CITY }, body: { name: '办公室' } })).status).toBe(403);
+    expect((await call('provinceAdmin', create, { params: { code: '330199000000' }, body: { name: '办公室' } })).status).toBe(404);
+    const patch = 'PATCH /v1/units/{code}/departments/{deptId}';
+    const missing = await call('cityAdmin', patch, { params: { code: CITY, deptId: '01J00000000000000000000000' }, body: { v: 1, name: 'x' } });
+    expect(missing.status).toBe(404);
+    const empty = await call('cityAdmin', patch, { params: { code: CITY, deptId }, body: { v: 4 } });
+    expect(empty.status).toBe(400);
+    const cursor = await call('alice', 'GET /v1/units/{code}/departments', { params: { code: CITY }, query: { cursor: 'bm9wZQ' } });
+    expect(cursor.status).toBe(400);
+    expect(cursor.body.error.code).toBe('invalid_cursor');
+    const badCode = await call('provinceAdmin', create, { params: { code: '000000000000' }, body: { name: 'x' } });
+    expect(badCode.status).toBe(400);
+    expect(fieldPaths(badCode)).toEqual(['params.code']);
+  });
+});
+
+describe('staff', () => {
+  let deptId: string;
+  const create = 'POST /v1/units/{code}/staff';
+  const patch = 'PATCH /v1/units/{code}/staff/{sub}';
+
+  beforeAll(async () => {
+    deptId = (await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name: '12345 热线科' } })).body.id;
+  });
+
+  it('binds an account to a unit, department and role, once', async () => {
+    const body = { sub: 'zhang', name: '张三', role: 'staff', deptId, phone: '13812345678' };
+    const r = await call('cityAdmin', create, { params: { code: CITY }, body });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ ...body, unit: CITY, status: 'active', v: 1 });
+    expect((await call('cityAdmin', create, { params: { code: CITY }, body })).status).toBe(409);
+    // One subject, one unit: the same person cannot also be bound elsewhere.
+    const elsewhere = await call('provinceAdmin', create, { params: { code: COUNTY }, body: { sub: 'zhang', name: '张三', role: 'auditor' } });
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.error.code).toBe('already_exists');
+  });
+
+  it('requires an existing, active department for role staff', async () => {
+    const missing = await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'li', name: '李四', role: 'staff' } });
+    expect(missing.status).toBe(400);
+    expect(fieldPaths(missing)).toEqual(['body.deptId']);
+    const unknown = await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'li', name: '李四', role: 'staff', deptId: '01J00000000000000000000000' } });
+    expect(unknown.status).toBe(400);
+    expect(fieldPaths(unknown)).toEqual(['body.deptId']);
+  });
+
+  it('lets only a province admin grant admin roles, and province-admin only at a province', async () => {
+    const asUnitAdmin = await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'wang', name: '王五', role: 'unit-admin' } });
+    expect(asUnitAdmin.status).toBe(403);
+    const atCity = await call('provinceAdmin', create, { params: { code: CITY }, body: { sub: 'wang', name: '王五', role: 'province-admin' } });
+    expect(atCity.status).toBe(400);
+    expect(fieldPaths(atCity)).toEqual(['body.role']);
+    const ok = await call('provinceAdmin', create, { params: { code: CITY }, body: { sub: 'wang', name: '王五', role: 'unit-admin' } });
+    expect(ok.status).toBe(201);
+    // …and a unit admin cannot demote or disable a peer admin.
+    const demote = await call('cityAdmin', patch, { params: { code: CITY, sub: 'wang' }, body: { v: 1, status: 'disabled' } });
+    expect(demote.status).toBe(403);
+    expect((await call('cityAdmin', create, { params: { code: COUNTY }, body: { sub: 'zhao', name: '赵六', role: 'auditor' } })).status).toBe(403);
+  });
+
+  it('shows phones in full only to those who manage the unit people', async () => {
+    const list = 'GET /v1/units/{code}/staff';
+    const full = await call('cityAdmin', list, { params: { code: CITY } });
+    expect(full.status).toBe(200);
+    expect(full.body.items.find((s: { sub: string }) => s.sub === 'zhang').phone).toBe('13812345678');
+    for (const who of ['cityStaff', 'auditor'] as const) {
+      const masked = await call(who, list, { params: { code: CITY } });
+      expect(masked.status).toBe(200);
+      const phone = masked.body.items.find((s: { sub: string }) => s.sub === 'zhang').phone as string;
+      expect(phone).not.toBe('13812345678');
+      expect(phone).toContain('*');
+    }
+    expect((await call('alice', list, { params: { code: CITY } })).status).toBe(403);
+    expect((await call('countyStaff', list, { params: { code: CITY } })).status).toBe(403);
+  });
+
+  it('changes role and department, disables, and refuses a stale version', async () => {
+    const params = { code: CITY, sub: 'zhang' };
+    const toAuditor = await call('cityAdmin', patch, { params, body: { v: 1, role: 'auditor', deptId: null } });
+    expect(toAuditor.status).toBe(200);
+    expect(toAuditor.body).toMatchObject({ role: 'auditor', v: 2 });
+    expect(toAuditor.body.deptId).toBeUndefined();
+    const noDept = await call('cityAdmin', patch, { params, body: { v: 2, role: 'staff' } });
+    expect(noDept.status).toBe(400);
+    expect(fieldPaths(noDept)).toEqual(['body.deptId']);
+    const back = await call('cityAdmin', patch, { params, body: { v: 2, role: 'staff', deptId } });
+    expect(back.body).toMatchObject({ role: 'staff', deptId, v: 3 });
+    expect((await call('cityAdmin', patch, { params, body: { v: 2, status: 'disabled' } })).status).toBe(409);
+    const off = await call('cityAdmin', patch, { params, body: { v: 3, status: 'disabled' } });
+    expect(off.body).toMatchObject({ status: 'disabled', v: 4 });
+    expect((await call('cityAdmin', patch, { params: { code: CITY, sub: 'nobody' }, body: { v: 1, status: 'disabled' } })).status).toBe(404);
+    const audit = (await readAudit(store, CITY, 100)).items.filter((e) => e.subject === 'staff/zhang');
+    expect(audit.map((e) => e.action)).toEqual(['staff.create', 'staff.update', 'staff.update', 'staff.disable']);
+    // The audit log is read by auditors: no phone in clear there either.
+    expect(JSON.stringify(audit)).not.toContain('13812345678');
+  });
+});
+
+describe('citizen accounts', () => {
+  const register = 'POST /v1/citizens';
+  const me = 'GET /v1/citizens/me';
+
+  it('a citizen registers themself and sees their own numbers in full', async () => {
+    const r = await call('alice', register, { body: { idNumber: ID_A, name: '爱丽丝', phone: '13900001111', unit: COUNTY } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ sub: 'alice', unit: COUNTY, idNumber: ID_A, phone: '13900001111' });
+    const mine = await call('alice', me);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ sub: 'alice', idNumber: ID_A, phone: '13900001111' });
+  });
+
+  it('rejects a number failing GB 11643 with the field and a message in both languages', async () => {
+    const body = { idNumber: ID_BAD, name: '鲍勃', unit: CITY };
+    const zh = await call('bob', register, { body });
+    expect(zh.status).toBe(400);
+    expect(zh.body.error.code).toBe('validation_failed');
+    expect(fieldPaths(zh)).toEqual(['body.idNumber']);
+    expect(zh.body.error.fields[0].message).toMatch(/[\u4e00-\u9fff]/);
+    const en = await call('bob', register, { body, lang: 'en' });
+    expect(fieldPaths(en)).toEqual(['body.idNumber']);
+    expect(en.body.error.fields[0].message).toMatch(/GB 11643/);
+    expect(en.body.error.fields[0].message).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('keeps a resident ID unique, and one citizen account per subject (409), writing nothing', async () => {
+    const before = snapshot(store);
+    const sameNumber = await call('bob', register, { body: { idNumber: ID_A, name: '鲍勃', unit: CITY } });
+    expect(sameNumber.status).toBe(409);
+    expect(sameNumber.body.error.code).toBe('already_exists');
+    const secondAccount = await call('alice', register, { body: { idNumber: ID_C, name: '爱丽丝', unit: COUNTY } });
+    expect(secondAccount.status).toBe(409);
+    expect(snapshot(store)).toBe(before);
+  });
+
+  it('a failed request leaves the store exactly as it was', async () => {
+    const before = snapshot(store);
+    expect((await call('bob', register, { body: { idNumber: ID_BAD, name: '鲍勃', unit: CITY } })).status).toBe(400);
+    expect((await call('bob', register, { body: { idNumber: ID_B, name: '鲍勃', unit: '330199000000' } })).status).toBe(400);
+    expect((await call('cityStaff', register, { body: { idNumber: ID_B, name: '鲍勃', unit: OTHER_CITY, sub: 'bob' } })).status).toBe(403);
+    expect(snapshot(store)).toBe(before);
+  });
+
+  it('staff of the home unit register on someone’s behalf, audited, and see the number masked', async () => {
+    const noSub = await call('cityStaff', register, { body: { idNumber: ID_B, name: '鲍勃', unit: CITY } });
+    expect(noSub.status).toBe(400);
+    expect(fieldPaths(noSub)).toEqual(['body.sub']);
+    const r = await call('cityStaff', register, { body: { idNumber: ID_B, name: '鲍勃', unit: CITY, sub: 'bob' } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ sub: 'bob', unit: CITY, registeredBy: 'cs' });
+    expect(r.body.idNumber).not.toContain('19491231');
+    const audit = (await readAudit(store, CITY, 100)).items.find((e) => e.action === 'citizen.register');
+    expect(audit).toMatchObject({ subject: 'citizen/bob', actor: { sub: 'cs', role: 'staff', unit: CITY } });
+    expect(JSON.stringify(audit)).not.toContain('19491231');
+    // The owner, signing in later, sees the number in full (normalised to upper-case X).
+    expect((await call('bob', me)).body.idNumber).toBe('11010519491231002X');
+  });
+
+  it('answers 404 to anyone without an account, citizens and staff alike', async () => {
+    for (const who of ['carol', 'cityStaff', 'provinceAdmin'] as const) {
+      const r = await call(who, me);
+      expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe('not_found');
+    }
+  });
+
+  it('refuses business accounts, auditors and citizens acting for someone else', async () => {
+    expect((await call('acme', register, { body: { idNumber: ID_C, name: '卡萝', unit: CITY } })).status).toBe(403);
+    expect((await call('carol', register, { body: { idNumber: ID_C, name: '卡萝', unit: CITY, sub: 'dave' } })).status).toBe(403);
+    expect((await call('auditor', register, { body: { idNumber: ID_C, name: '卡萝', unit: CITY, sub: 'dave' } })).status).toBe(403);
+  });
+
+  it('of two concurrent registrations of one number, exactly one succeeds', async () => {
+    const fresh = memoryDeps().deps;
+    await fresh.store.putMany('registry', [unit(PROVINCE, '浙江省', 'province')]);
+    const attempt = (sub: string) => registerCitizen(fresh, scopeOf({ sub, role: 'citizen', unit: PROVINCE }), { idNumber: ID_C, name: '卡萝', unit: PROVINCE });
+    const results = await Promise.allSettled([attempt('twin-1'), attempt('twin-2')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toMatchObject({ code: 'already_exists', status: 409 });
+    const records = await fresh.store.query({ table: 'province', pk: '33#citizen', limit: 10 });
+    expect(records.items).toHaveLength(1);
+  });
+
+  it('never puts a clear resident ID into a key', async () => {
+    const keys = [...store['tables'].values()].flatMap((m) => [...m.values()].map((i) => `${i.pk} ${i.sk}`));
+    expect(keys.join('\n')).not.toMatch(/\d{17}[\dX]/i);
+    const index = numberIndexKey('resident', COUNTY, ID_A);
+    expect(index.pk).toMatch(/^33#idx-resident#[0-9a-f]$/);
+    expect(await store.get('registry', index)).toMatchObject({ unit: COUNTY, sub: 'alice' });
+  });
+});
+
+describe('business accounts', () => {
+  const register = 'POST /v1/businesses';
+  const me = 'GET /v1/businesses/me';
+  const override = { reason: '营业执照原件核验无误，代码为早期赋码' };
+
+  it('a business registers itself with a code passing GB 32100', async () => {
+    const r = await call('acme', register, { body: { creditCode: CODE_A, name: '杭州某某科技有限公司', unit: CITY } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ sub: 'acme', creditCode: CODE_A, unit: CITY });
+    expect((await call('acme', me)).body.creditCode).toBe(CODE_A);
+    expect((await call('beta', me)).status).toBe(404);
+    expect((await call('alice', me)).status).toBe(404);
+  });
+
+  it('refuses a code failing its check, and an override from anyone but staff', async () => {
+    const bad = await call('beta', register, { body: { creditCode: CODE_FAILS_CHECK, name: '某某公司', unit: CITY } });
+    expect(bad.status).toBe(400);
+    expect(fieldPaths(bad)).toEqual(['body.creditCode']);
+    const byBusiness = await call('beta', register, { body: { creditCode: CODE_FAILS_CHECK, name: '某某公司', unit: CITY, override } });
+    expect(byBusiness.status).toBe(403);
+    const byCitizen = await call('alice', register, { body: { creditCode: CODE_FAILS_CHECK, name: '某某公司', unit: CITY, override, sub: 'beta' } });
+    expect(byCitizen.status).toBe(403);
+    const malformed = await call('cityStaff', register, { body: { creditCode: '91AB0100MA27XYW117', name: '某某公司', unit: CITY, sub: 'beta', override } });
+    expect(malformed.status).toBe(400);
+    expect(fieldPaths(malformed)).toEqual(['body.creditCode']);
+    const shortReason = await call('cityStaff', register, {
+      body: { creditCode: CODE_FAILS_CHECK, name: '某某公司', unit: CITY, sub: 'beta', override: { reason: '核验过' } },
+    });
+    expect(shortReason.status).toBe(400);
+    expect(fieldPaths(shortReason)).toEqual(['body.override.reason']);
+  });
+
+  it('lets staff register a failing code with a reason, recorded in the home unit’s audit chain', async () => {
+    const r = await call('cityStaff', register, { body: { creditCode: CODE_FAILS_CHECK, name: '某某公司', unit: CITY, sub: 'beta', override } });
+    expect(r.status).toBe(201);
+    expect(r.body.override).toMatchObject({ reason: override.reason, by: 'cs' });
+    expect(r.body.creditCode).not.toBe(CODE_FAILS_CHECK);
+    const entry = (await readAudit(store, CITY, 100)).items.find((e) => e.action === 'business.override');
+    expect(entry).toMatchObject({ subject: 'business/beta', actor: { sub: 'cs', role: 'staff' }, after: { override: { reason: override.reason } } });
+    expect((await call('beta', me)).body).toMatchObject({ creditCode: CODE_FAILS_CHECK, override: { reason: override.reason } });
+  });
+
+  it('keeps a credit code unique (409) and audits staff registrations', async () => {
+    const dup = await call('cityStaff', register, { body: { creditCode: CODE_A.toLowerCase(), name: '重复公司', unit: CITY, sub: 'gamma' } });
+    expect(dup.status).toBe(409);
+    const other = await call('cityStaff', register, { body: { creditCode: CODE_B, name: '另一公司', unit: CITY, sub: 'gamma' } });
+    expect(other.status).toBe(201);
+    const entries = (await readAudit(store, CITY, 100)).items;
+    expect(entries.some((e) => e.action === 'business.register' && e.subject === 'business/gamma')).toBe(true);
+  });
+});
