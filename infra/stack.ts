@@ -299,10 +299,7 @@ export class GovtiersStack extends Stack {
       JWT_AUDIENCE: this.userPoolClient.userPoolClientId,
       POWERTOOLS_SERVICE_NAME: 'govtiers',
     };
-    // Every table's *name*, not only the function's own tables: `tableNamesFromEnv` (shared/store/dynamo-store.ts)
-    // requires all of them at start-up. Names grant nothing; access is the IAM policy below, which lists only the
-    // manifest's tables. Narrow this to `spec.tables` once the store resolves names lazily.
-    for (const tableId of TABLE_IDS) environment[tableEnv(tableId)] = this.tables[tableId].tableName;
+    for (const tableId of Object.keys(spec.tables) as TableId[]) environment[tableEnv(tableId)] = this.tables[tableId].tableName;
     for (const queueId of spec.sends) environment[queueEnv(queueId)] = this.queues[queueId].queue.queueUrl;
     if (spec.bucket) environment[BUCKET_ENV] = this.bucket.bucketName;
 

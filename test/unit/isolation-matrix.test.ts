@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, startImportOp } from '../../functions/units/api';
 import { readAuditOp } from '../../functions/audit/api';
+import { createDepartmentOp, createStaffOp, listDepartmentsOp, listStaffOp } from '../../functions/people/api';
+import { getSettingsOp, putSettingsOp, workingDaysOp } from '../../functions/settings/api';
 import type { Operation } from '../../shared/http/operation';
 import type { Level } from '../../shared/levels';
 import type { Principal, Role } from '../../shared/roles';
@@ -82,6 +84,36 @@ const ROWS: Row[] = [
   {
     name: 'read the audit log', op: readAuditOp, ok: 200, call: (code) => ({ params: { code } }),
     allowed: { ...nobody, auditor: SUBTREE },
+  },
+  {
+    name: 'list departments', op: listDepartmentsOp, ok: 200, call: (code) => ({ params: { code } }),
+    allowed: { 'province-admin': SUBTREE, 'unit-admin': SUBTREE, staff: ['own'], auditor: SUBTREE, citizen: ALL, business: ALL },
+  },
+  {
+    name: 'create a department', op: createDepartmentOp, ok: 201, call: (code) => ({ params: { code }, body: { name: '办公室' } }),
+    allowed: { ...nobody, 'province-admin': SUBTREE, 'unit-admin': ['own'] },
+  },
+  {
+    name: 'list staff', op: listStaffOp, ok: 200, call: (code) => ({ params: { code } }),
+    allowed: { ...nobody, 'province-admin': SUBTREE, 'unit-admin': SUBTREE, staff: ['own'], auditor: SUBTREE },
+  },
+  {
+    name: 'add an auditor', op: createStaffOp, ok: 201,
+    call: (code) => ({ params: { code }, body: { sub: `new-auditor-${code}`, name: '审计员', role: 'auditor' } }),
+    allowed: { ...nobody, 'province-admin': SUBTREE, 'unit-admin': ['own'] },
+  },
+  {
+    name: 'read settings', op: getSettingsOp, ok: 200, call: (code) => ({ params: { code } }),
+    allowed: { 'province-admin': SUBTREE, 'unit-admin': SUBTREE, staff: ['own'], auditor: SUBTREE, citizen: ALL, business: ALL },
+  },
+  {
+    name: 'change settings', op: putSettingsOp, ok: 200,
+    call: (code) => ({ params: { code }, body: { v: 0, contact: { phone: '0571-12345' } } }),
+    allowed: { ...nobody, 'province-admin': SUBTREE, 'unit-admin': SUBTREE },
+  },
+  {
+    name: 'compute a deadline', op: workingDaysOp, ok: 200, call: (code) => ({ params: { code }, query: { from: '2026-03-02', days: '5' } }),
+    allowed: { 'province-admin': SUBTREE, 'unit-admin': SUBTREE, staff: ['own'], auditor: SUBTREE, citizen: ALL, business: ALL },
   },
 ];
 
