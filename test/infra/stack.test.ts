@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CDK_CONTEXT } from '../../infra/app';
 import { GovtiersStack } from '../../infra/stack';
 import { FUNCTIONS } from '../../shared/manifest';
-import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, queueEnv, tableEnv } from '../../shared/resources';
+import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, queueEnv, tableEnv, type TableId } from '../../shared/resources';
 
 // The stack alone, without cdk-nag (test/infra/nag.test.ts covers that), so a finding there cannot hide a failure
 // here. Bundling is skipped: these tests read the template, not the code.
@@ -214,8 +214,12 @@ describe('GovtiersStack', () => {
         const queueVars = Object.keys(env).filter((k) => k.startsWith('QUEUE_'));
         expect(queueVars.sort(), spec.id).toEqual(spec.sends.map(queueEnv).sort());
         expect(BUCKET_ENV in env, spec.id).toBe(spec.bucket !== undefined);
-        // All table names (the store reads every TABLE_* at start-up); access is the IAM policy, tested below.
-        for (const tableId of TABLE_IDS) expect(env[tableEnv(tableId)]).toEqual({ Ref: id(stack, stack.tables[tableId]) });
+        // The names of its own tables and no others (access itself is the IAM policy, tested below).
+        const tableVars = Object.keys(env).filter((k) => k.startsWith('TABLE_'));
+        expect(tableVars.sort(), spec.id).toEqual(Object.keys(spec.tables).map((t) => tableEnv(t as TableId)).sort());
+        for (const tableId of Object.keys(spec.tables) as TableId[]) {
+          expect(env[tableEnv(tableId)]).toEqual({ Ref: id(stack, stack.tables[tableId]) });
+        }
         expect(env).toMatchObject({ JWT_ISSUER: expect.anything(), JWT_AUDIENCE: expect.anything(), POWERTOOLS_SERVICE_NAME: 'govtiers' });
       }
     });

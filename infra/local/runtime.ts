@@ -1,0 +1,218 @@
+// The whole platform on one machine: emulators for DynamoDB, SQS and S3, the manifest's resources on them, the
+// local token issuer, the HTTP gateway in front of the same handlers Lambda runs, and pollers feeding the queue
+// consumers. `npm start` (main.ts) and the end-to-end tests both start it from here.
+import { performance } from 'node:perf_hooks';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { s3ClientConfig } from '../../shared/aws/s3-files';
+import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, functionById } from '../../shared/manifest';
+import type { Role } from '../../shared/roles';
+import { VERSION } from '../../shared/version';
+import { applyEndpointEnv, startEmulators, type Emulators } from './emulators';
+import { startGateway, type Gateway } from './gateway';
+import { handlerLoader, invoke } from './lambda-host';
+import { pollersFor, type Pollers } from './pollers';
+import { ensureResources, type LocalResources } from './resources';
+import { loadIssuerKey, LocalIssuer } from './token-issuer';
+
+export interface DemoContext {
+  /** The gateway's base URL. */
+  url: string;
+  /** A token from the local issuer for a demo account of that role and unit. */
+  token(role: Role, unit: string): Promise<string>;
+  log(line: string): void;
+}
+
+export interface LocalRuntimeOptions {
+  /** Where the emulators and the issuer keep their data; ':memory:' keeps nothing. */
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Runs once everything is up (main.ts provisions the demo province with it). Its failure is logged, not fatal. */
+  demo?: (ctx: DemoContext) => Promise<void>;
+  /** `auto` polls the queues as Lambda does; `manual` leaves it to `pollers.pollOnce` (deterministic tests). */
+  polling?: 'auto' | 'manual';
+  /** Emulator ports (0 or absent: free ones). */
+  emulatorPorts?: { dynamodb?: number; sqs?: number; s3?: number };
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  issuer: LocalIssuer;
+  pollers: Pollers;
+  resources: LocalResources;
+  endpoints: Emulators['endpoints'];
+  /** Milliseconds from the call to ready. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+type ComponentState = { status: 'ok' | 'down'; detail?: string };
+
+export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const t0 = performance.now();
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? ((line: string) => console.error(line));
+  useDummyCredentials();
+
+  const [emulators, key] = await Promise.all([
+    startEmulators({ dataDir: opts.dataDir, host, ports: opts.emulatorPorts }),
+    loadIssuerKey(opts.dataDir),
+  ]);
+  const cleanup: (() => Promise<void>)[] = [() => emulators.stop()];
+  const unwind = async () => {
+    for (const step of cleanup.reverse()) await step().catch((e: unknown) => log(`local runtime: ${(e as Error).message}`));
+  };
+
+  try {
+    applyEndpointEnv(emulators.endpoints);
+    const resources = await ensureResources();
+
+    // The issuer's URL is the gateway's, known once it listens; the token routes only work from then on anyway.
+    let issuer: LocalIssuer | undefined;
+    const needIssuer = () => {
+      if (!issuer) throw new Error('the local issuer is not ready');
+      return issuer;
+    };
+    const load = handlerLoader();
+    const invokeFunction = async (id: string, event: unknown) => {
+      const spec = functionById(id);
+      return invoke(await load(spec), event, spec);
+    };
+    const probes = healthProbes(resources);
+    let pollers: Pollers | undefined;
+
+    const gateway: Gateway = await startGateway({
+      host,
+      port: opts.port ?? 0,
+      routes: ROUTES,
+      defaultFunction: DEFAULT_ROUTE_FUNCTION,
+      invoke: invokeFunction,
+      authorize: async (token) => needIssuer().verify(token),
+      local: {
+        'POST /local/token': (event) => needIssuer().tokenRoute(event),
+        'GET /local/.well-known/jwks.json': () => needIssuer().jwksRoute(),
+        'GET /health': async (event) =>
+          health(event, () => invokeFunction('platform', event), probes, () => pollersState(pollers, opts.polling ?? 'auto')),
+      },
+      log,
+    });
+    cleanup.push(() => gateway.close());
+    issuer = new LocalIssuer(key, gateway.url);
+    issuer.applyEnv();
+
+    // Every entry module now, so that a broken import fails the start rather than the first request.
+    await Promise.all(FUNCTIONS.map((f) => load(f)));
+
+    pollers = pollersFor({ functions: FUNCTIONS, queues: resources.queues, load, log });
+    if ((opts.polling ?? 'auto') === 'auto') pollers.start();
+    const started = pollers;
+    cleanup.push(() => started.stop());
+
+    const ready = issuer;
+    if (opts.demo) {
+      await opts
+        .demo({ url: gateway.url, token: async (role, unit) => (await ready.mint({ sub: `demo-${role}-${unit}`, role, unit })).token, log })
+        .catch((e: unknown) => log(`demo: ${(e as Error).stack ?? String(e)}`));
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: gateway.url,
+      issuer,
+      pollers,
+      resources,
+      endpoints: emulators.endpoints,
+      startupMs: Math.round(performance.now() - t0),
+      stop: () => (stopping ??= unwind()),
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}
+
+/**
+ * The local runtime never talks to AWS: whatever credentials the shell has are replaced by the emulators' dummy
+ * ones (s3rver accepts no other key id), so a mistake cannot reach a real account.
+ */
+function useDummyCredentials() {
+  for (const v of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE']) delete process.env[v];
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+}
+
+function healthProbes(resources: LocalResources) {
+  // One attempt, quickly: health must answer even when an emulator does not.
+  const fast = { maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } };
+  const ddb = new DynamoDBClient(fast);
+  const sqs = new SQSClient(fast);
+  const s3 = new S3Client({ ...s3ClientConfig(), ...fast });
+  const firstQueue = Object.values(resources.queues)[0];
+  const probe = async (call: () => Promise<unknown>): Promise<ComponentState> => {
+    try {
+      await call();
+      return { status: 'ok' };
+    } catch (e) {
+      return { status: 'down', detail: (e as Error).name || String(e) };
+    }
+  };
+  return () =>
+    Promise.all([
+      probe(() => ddb.send(new DescribeTableCommand({ TableName: resources.tables.registry }))),
+      probe(async () => {
+        if (firstQueue) await sqs.send(new GetQueueAttributesCommand({ QueueUrl: firstQueue.url, AttributeNames: ['QueueArn'] }));
+      }),
+      probe(() => s3.send(new HeadBucketCommand({ Bucket: resources.bucket }))),
+    ]).then(([dynamodb, sqsState, s3State]) => ({ dynamodb, sqs: sqsState, s3: s3State }));
+}
+
+function pollersState(pollers: Pollers | undefined, polling: 'auto' | 'manual'): ComponentState {
+  if (!pollers) return { status: 'down', detail: 'not started yet' };
+  const states = pollers.state();
+  const detail = states
+    .map((s) => `${s.queue}→${s.function}: ${s.running ? 'running' : 'stopped'}, ${s.batches} batches, ${s.failures} failed records${s.lastError ? `, last error ${s.lastError.at}: ${s.lastError.message}` : ''}`)
+    .join('; ');
+  if (polling === 'manual') return { status: 'ok', detail: `manual polling; ${detail}` };
+  return { status: states.every((s) => s.running) ? 'ok' : 'down', detail: detail || 'no consumers' };
+}
+
+/** The platform function's health, with the local components added: the emulators and the pollers. */
+async function health(
+  event: APIGatewayProxyEventV2,
+  platform: () => Promise<unknown>,
+  probes: () => Promise<Record<string, ComponentState>>,
+  pollers: () => ComponentState,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const [answer, local] = await Promise.all([platform().catch((e: unknown) => e as Error), probes()]);
+  const result = answer as APIGatewayProxyStructuredResultV2 | Error;
+  let body: { status?: string; version?: string; components?: Record<string, ComponentState> } | undefined;
+  if (!(result instanceof Error) && typeof result?.body === 'string') {
+    try {
+      body = JSON.parse(result.body);
+    } catch {
+      body = undefined;
+    }
+  }
+  const components: Record<string, ComponentState> = {
+    ...(body?.components ?? { platform: { status: 'down', detail: result instanceof Error ? result.name : 'no health answer' } }),
+    ...local,
+    pollers: pollers(),
+  };
+  const ok = Object.values(components).every((c) => c.status === 'ok');
+  const ownStatus = !(result instanceof Error) && body ? (result.statusCode ?? 200) : 503;
+  return {
+    statusCode: ownStatus,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(!(result instanceof Error) ? result.headers : {}),
+      'x-request-id': event.requestContext.requestId,
+    },
+    body: JSON.stringify({ ...body, status: ok ? 'ok' : 'degraded', version: body?.version ?? VERSION, components }),
+  };
+}

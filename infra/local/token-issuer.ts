@@ -1,0 +1,155 @@
+// The local stand-in for the Cognito user pool: mints ID tokens with the claims the pool puts in (role, unit and
+// department as custom attributes) and publishes its public key as a JWKS, so the handlers verify local tokens with
+// the very code that verifies Cognito's. Local only: the stack has no such route.
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import * as z from 'zod';
+import { ApiError, type FieldError } from '../../shared/errors';
+import { pickLang } from '../../shared/i18n';
+import { parseRequestPart } from '../../shared/http/middlewares/validate-input';
+import { jsonReply } from '../../shared/http/reply';
+import { roleSchema, unitCodeSchema, type Principal } from '../../shared/roles';
+
+export const LOCAL_AUDIENCE = 'govtiers-local';
+export const TOKEN_TTL_SECONDS = 3600;
+const ALG = 'ES256';
+const KEY_FILE = 'issuer-key.json';
+
+export const tokenRequestSchema = z.strictObject({
+  sub: z.string().trim().min(1).max(128),
+  role: roleSchema,
+  unit: unitCodeSchema,
+  dept: z.string().trim().min(1).max(64).optional(),
+});
+
+type Key = Awaited<ReturnType<typeof importJWK>>;
+
+export interface IssuerKey {
+  kid: string;
+  privateKey: Key;
+  publicKey: Key;
+  publicJwk: JWK;
+}
+
+/**
+ * The signing key: made once and kept in `<dataDir>/issuer-key.json` (owner-only), so tokens stay valid across
+ * restarts; with ':memory:' it lives as long as the process.
+ */
+export async function loadIssuerKey(dataDir: string): Promise<IssuerKey> {
+  if (dataDir === ':memory:') return fromPrivateJwk(await newPrivateJwk());
+  const file = join(dataDir, KEY_FILE);
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the local issuer key ${file}: ${(e as Error).message}`);
+    jwk = await newPrivateJwk();
+    await mkdir(dataDir, { recursive: true });
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+    await chmod(tmp, 0o600);
+    await rename(tmp, file);
+  }
+  return fromPrivateJwk(jwk);
+}
+
+async function newPrivateJwk(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(ALG, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: ALG, use: 'sig' };
+}
+
+async function fromPrivateJwk(jwk: JWK): Promise<IssuerKey> {
+  const { kty, crv, x, y, kid, alg, use } = jwk;
+  if (!kid) throw new Error('the local issuer key has no kid');
+  const publicJwk = { kty, crv, x, y, kid, alg, use };
+  const [privateKey, publicKey] = await Promise.all([importJWK(jwk, ALG), importJWK(publicJwk, ALG)]);
+  return { kid, privateKey, publicKey, publicJwk };
+}
+
+export class LocalIssuer {
+  /** `http://<host>:<port>/local`: what tokens carry as `iss` and the handlers expect in JWT_ISSUER. */
+  readonly issuer: string;
+  readonly audience = LOCAL_AUDIENCE;
+  readonly jwksUrl: string;
+
+  constructor(
+    private readonly key: IssuerKey,
+    baseUrl: string,
+  ) {
+    this.issuer = `${baseUrl.replace(/\/$/, '')}/local`;
+    this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
+  }
+
+  /** Where the handlers' verifier (shared/auth/token-verifier.ts) finds issuer, audience and keys, as on Lambda. */
+  applyEnv(env: NodeJS.ProcessEnv = process.env): void {
+    env.JWT_ISSUER = this.issuer;
+    env.JWT_AUDIENCE = this.audience;
+    env.JWKS_URL = this.jwksUrl;
+  }
+
+  jwks(): { keys: JWK[] } {
+    return { keys: [this.key.publicJwk] };
+  }
+
+  async mint(p: Principal, ttlSeconds = TOKEN_TTL_SECONDS): Promise<{ token: string; expiresIn: number }> {
+    const token = await new SignJWT({
+      token_use: 'id',
+      'custom:role': p.role,
+      'custom:unit': p.unit,
+      ...(p.dept ? { 'custom:dept': p.dept } : {}),
+    })
+      .setProtectedHeader({ alg: ALG, kid: this.key.kid, typ: 'JWT' })
+      .setSubject(p.sub)
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.key.privateKey);
+    return { token, expiresIn: ttlSeconds };
+  }
+
+  /** Signature, issuer, audience and expiry, as API Gateway's JWT authorizer checks them; the claims if all hold. */
+  async verify(token: string): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(token, this.key.publicKey, {
+      issuer: this.issuer,
+      audience: this.audience,
+      algorithms: [ALG],
+    });
+    return payload;
+  }
+
+  /** `POST /local/token`: `{ sub, role, unit, dept? }` → `{ token, expiresIn }`, or a 400 in the API's error shape. */
+  async tokenRoute(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const lang = pickLang(event.headers['accept-language']);
+    const requestId = event.requestContext.requestId;
+    try {
+      const text = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+      let body: unknown;
+      try {
+        body = JSON.parse(text || 'null');
+      } catch {
+        throw new ApiError('invalid_json');
+      }
+      const fields: FieldError[] = [];
+      const input = parseRequestPart(tokenRequestSchema, body, 'body', lang, fields) as z.output<typeof tokenRequestSchema>;
+      if (fields.length > 0) throw new ApiError('validation_failed', fields);
+      return jsonReply(200, await this.mint(input), requestId);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      return jsonReply(e.status, e.body(lang), requestId);
+    }
+  }
+
+  /** `GET /local/.well-known/jwks.json`. */
+  async jwksRoute(): Promise<APIGatewayProxyStructuredResultV2> {
+    return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' }, body: JSON.stringify(this.jwks()) };
+  }
+}
+
+export async function createLocalIssuer(opts: { dataDir: string; baseUrl: string }): Promise<LocalIssuer> {
+  return new LocalIssuer(await loadIssuerKey(opts.dataDir), opts.baseUrl);
+}
