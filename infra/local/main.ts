@@ -9,18 +9,7 @@ const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || '127.0.0.1';
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Provisioned means the units API knows the demo province; only then is the demo hook skipped. */
-async function demo(ctx: DemoContext): Promise<void> {
-  const token = await ctx.token('province-admin', DEMO_PROVINCE);
-  const res = await fetch(`${ctx.url}/v1/units/${DEMO_PROVINCE}`, { headers: { authorization: `Bearer ${token}` } });
-  await res.body?.cancel();
-  if (res.status === 200) return;
-  if (res.status !== 404) {
-    ctx.log(`demo: cannot tell whether the demo province exists (GET /v1/units/${DEMO_PROVINCE} answered ${res.status}); skipped`);
-    return;
-  }
-  await provisionDemo(ctx.url, ctx.token, ctx.log);
-}
+const demo = (ctx: DemoContext) => provisionDemo(ctx, dataDir);
 
 // Signals are handled from the start: Ctrl-C during start-up stops whatever has started, once it has.
 let stopRequested: NodeJS.Signals | undefined;

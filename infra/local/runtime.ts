@@ -48,6 +48,8 @@ export interface LocalRuntime {
   endpoints: Emulators['endpoints'];
   /** Milliseconds from the call to ready. */
   startupMs: number;
+  /** Settles when the demo hook (if any) has finished; failures are logged, never thrown. */
+  demo: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,11 +116,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     cleanup.push(() => started.stop());
 
     const ready = issuer;
-    if (opts.demo) {
-      await opts
-        .demo({ url: gateway.url, token: async (role, unit) => (await ready.mint({ sub: `demo-${role}-${unit}`, role, unit })).token, log })
-        .catch((e: unknown) => log(`demo: ${(e as Error).stack ?? String(e)}`));
-    }
+    // The demo runs beside the serving runtime: the API answers while the demo province is being provisioned.
+    const demo = opts.demo
+      ? opts
+          .demo({ url: gateway.url, token: async (role, unit) => (await ready.mint({ sub: `demo-${role}-${unit}`, role, unit })).token, log })
+          .catch((e: unknown) => log(`demo: ${(e as Error).stack ?? String(e)}`))
+      : Promise.resolve();
 
     let stopping: Promise<void> | undefined;
     return {
@@ -128,6 +131,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       resources,
       endpoints: emulators.endpoints,
       startupMs: Math.round(performance.now() - t0),
+      demo,
       stop: () => (stopping ??= unwind()),
     };
   } catch (e) {
