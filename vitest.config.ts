@@ -1,10 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: `unit` runs without emulators (domain, pipeline, infrastructure templates); `integration` shares
+ * one set of emulators per run (test/support/global-emulators.ts) for integration and end-to-end tests.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/global-emulators.ts'],
+        },
+      },
+    ],
   },
 });

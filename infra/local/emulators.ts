@@ -195,7 +195,8 @@ async function startSqs(host: string, port?: number): Promise<Service> {
 // variable AWS_ENDPOINT_URL_SQS does not count). A store with an empty host makes fauxqs use the
 // request's Host header instead, i.e. our endpoint. The stores are not exported, hence the paths.
 async function fauxqsStores(): Promise<NonNullable<BuildAppOptions['stores']>> {
-  const dist = import.meta.resolve('fauxqs');
+  // Found from this file rather than with import.meta.resolve, which vitest's module runner lacks.
+  const dist = new URL('../../node_modules/fauxqs/dist/app.js', import.meta.url).href;
   const load = (path: string) => import(new URL(path, dist).href);
   const [{ SqsStore }, { SnsStore }, { S3Store }] = await Promise.all([
     load('./sqs/sqsStore.js'),
