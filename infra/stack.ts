@@ -64,9 +64,9 @@ export interface DeployedFunction {
  * With ABAC, a function would assume a "scoped" role with session tags (`unitPrefix=3301`) taken from the verified
  * token, so one policy serves all 27,000+ units (a generated session policy per unit would hit STS's 2,048-character
  * cap and grow with the data). `3301*` is the city's whole subtree; `3301#*` would be the city's own items only.
- * Caveats: LeadingKeys names the table's partition key, so `gsi1` queries and Scan need their own rule (gsi1pk values
- * would have to carry the prefix too) or stay with the unscoped role. Not implemented yet: handlers check scope
- * themselves today, and every function's role is scoped per table, not per unit.
+ * For `gsi1` queries the condition applies to the index's partition key, and gsi1pk values carry the owner's prefix
+ * too (`3301#children`), so the same rule holds there. Not implemented yet: handlers check scope themselves today,
+ * and every function's role is scoped per table, not per unit.
  */
 export class GovtiersStack extends Stack {
   readonly tables: Record<TableId, dynamodb.Table>;
