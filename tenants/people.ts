@@ -20,7 +20,7 @@ import { ConditionFailed, type Item, type Key, type Store, type Write } from '..
 import { FIELD_MESSAGES } from '../shared/validation-messages';
 import { levelOf, prefixOf } from './codes';
 import type { Scope } from './scope';
-import { unitKey } from './unit';
+import { staffKey, unitKey } from './unit';
 
 /**
  * The people of a unit: its departments, its staff accounts, and the citizen and business accounts whose home
@@ -37,7 +37,6 @@ const provincePrefix = (code: string) => code.slice(0, PREFIX_LENGTH.province);
 const shardOf = (hash: string) => hash.slice(0, 1);
 
 export const deptKey = (unit: string, id: string): Key => ({ pk: `${prefixOf(unit)}#dept`, sk: id });
-export const staffKey = (unit: string, sub: string): Key => ({ pk: `${prefixOf(unit)}#staff`, sk: sub });
 export type AccountKind = 'citizen' | 'business';
 export const accountKey = (kind: AccountKind, unit: string, sub: string): Key => ({ pk: `${prefixOf(unit)}#${kind}`, sk: sub });
 

@@ -2,7 +2,7 @@ import { ApiError } from '../shared/errors';
 import type { Principal, Role } from '../shared/roles';
 import type { Store } from '../shared/store/store';
 import { isWithin, levelOf, prefixOf } from './codes';
-import { unitKey } from './unit';
+import { staffKey, unitKey } from './unit';
 
 /**
  * What a caller may want to do to a unit. 'people:read' lists a unit's staff (not public, unlike the unit
@@ -70,11 +70,18 @@ export function scopeOf(principal: Principal): Scope {
 /** The caller's scope, after checking (one read) that a unit-bound caller's unit exists and is active. */
 export async function resolveScope(principal: Principal, store: Store): Promise<Scope> {
   if (ACTS_FOR_UNIT.has(principal.role)) {
-    const unit = await store.get('registry', unitKey(principal.unit));
+    const [unit, staff] = await Promise.all([
+      store.get('registry', unitKey(principal.unit)),
+      store.get(levelOf(principal.unit), staffKey(principal.unit, principal.sub)),
+    ]);
     // A province admin provisions its province before the province unit exists.
     const bootstrapping = !unit && principal.role === 'province-admin' && levelOf(principal.unit) === 'province';
     if (!bootstrapping && unit?.status !== 'active') {
       throw new ApiError('forbidden', [], { zh: '所属单位不存在或已停用', en: 'Your unit does not exist or is suspended' });
+    }
+    // A token outlives changes to its account: the record, where there is one, has the last word.
+    if (staff && (staff.status !== 'active' || staff.role !== principal.role)) {
+      throw new ApiError('forbidden', [], { zh: '账号已停用或角色已变更，请重新登录', en: 'Your account was disabled or its role changed; sign in again' });
     }
   }
   return scopeOf(principal);

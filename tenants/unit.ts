@@ -27,6 +27,9 @@ export type Unit = z.infer<typeof unitSchema>;
 export const unitKey = (code: string): Key => ({ pk: `${prefixOf(code)}#unit`, sk: 'unit' });
 export const childrenPartition = (parentCode: string) => `${prefixOf(parentCode)}#children`;
 
+/** A staff member's record, in the table of its unit's level: the authoritative binding of a subject to unit and role. */
+export const staffKey = (unit: string, sub: string): Key => ({ pk: `${prefixOf(unit)}#staff`, sk: sub });
+
 export function unitItem(u: Unit) {
   return {
     ...unitKey(u.code),

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, startImportOp } from '../../functions/units/api';
 import { readAuditOp } from '../../functions/audit/api';
-import { createDepartmentOp, createStaffOp, listDepartmentsOp, listStaffOp } from '../../functions/people/api';
+import { changeStaffOp, createDepartmentOp, createStaffOp, listDepartmentsOp, listStaffOp } from '../../functions/people/api';
 import { getSettingsOp, putSettingsOp, workingDaysOp } from '../../functions/settings/api';
 import type { Operation } from '../../shared/http/operation';
 import type { Level } from '../../shared/levels';
@@ -162,6 +162,24 @@ describe('isolation matrix: role × relation × unit route', async () => {
     expect([existing.status, missing.status]).toEqual([403, 403]);
     const inScope = await api(getUnitOp, { params: { code: '330102002000' }, token: tokenOf.get('unit-admin') });
     expect(inScope.status).toBe(404);
+  });
+
+  it('a disabled account, or one whose role changed, is locked out while its token is still valid', async () => {
+    const { deps } = await setup();
+    const api = await inProcessApi(deps, tokens.verifier);
+    const admin = await tokens.sign({ sub: 'pa', role: 'province-admin', unit: '330000000000' });
+    const clerk = await tokens.sign({ sub: 'clerk-1', role: 'auditor', unit: '330102000000' });
+    const created = await api(createStaffOp, { params: { code: '330102000000' }, body: { sub: 'clerk-1', name: '李审计', role: 'auditor' }, token: admin });
+    expect(created.status).toBe(201);
+    expect((await api(getUnitOp, { params: { code: '330102000000' }, token: clerk })).status).toBe(200);
+    const disabled = await api(changeStaffOp, { params: { code: '330102000000', sub: 'clerk-1' }, body: { v: created.body.v, status: 'disabled' }, token: admin });
+    expect(disabled.status).toBe(200);
+    const refused = await api(getUnitOp, { params: { code: '330102000000' }, token: clerk, headers: { 'accept-language': 'en' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('disabled');
+    const promoted = await api(changeStaffOp, { params: { code: '330102000000', sub: 'clerk-1' }, body: { v: disabled.body.v, status: 'active', role: 'unit-admin' }, token: admin });
+    expect(promoted.body).toMatchObject({ status: 'active', role: 'unit-admin' });
+    expect((await api(getUnitOp, { params: { code: '330102000000' }, token: clerk })).status).toBe(403);
   });
 
   it('a suspended unit locks its own people out', async () => {
