@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
+    setupFiles: ['test/support/cdk-outdir.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
