@@ -67,7 +67,10 @@ export function scopeOf(principal: Principal): Scope {
   };
 }
 
-/** The caller's scope, after checking (one read) that a unit-bound caller's unit exists and is active. */
+/**
+ * The caller's scope, after checking that a unit-bound caller's unit exists and is active and that its staff record,
+ * where there is one, still grants the token's role: two GetItems in parallel, one round trip whatever the tree's size.
+ */
 export async function resolveScope(principal: Principal, store: Store): Promise<Scope> {
   if (ACTS_FOR_UNIT.has(principal.role)) {
     const [unit, staff] = await Promise.all([

@@ -92,7 +92,8 @@ export async function ensureResources(names: ResourceNames = {}, clients: Client
   return resources;
 }
 
-async function ensureTable(ddb: DynamoDBClient, name: string): Promise<string> {
+/** A table with the platform's key schema, index and TTL, created if missing (a benchmark's scratch tables too). */
+export async function ensureTable(ddb: DynamoDBClient, name: string): Promise<string> {
   const { partitionKey, sortKey, index, ttlAttribute } = TABLE_KEYS;
   try {
     await ddb.send(new DescribeTableCommand({ TableName: name }));

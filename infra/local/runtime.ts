@@ -37,6 +37,11 @@ export interface LocalRuntimeOptions {
   polling?: 'auto' | 'manual';
   /** Emulator ports (0 or absent: free ones). */
   emulatorPorts?: { dynamodb?: number; sqs?: number; s3?: number };
+  /**
+   * Puts something between everything in the process and DynamoDB Local (the benchmark's request-counting proxy):
+   * given the emulator's endpoint, returns the one the environment names instead.
+   */
+  dynamodbEndpointOverride?: (emulator: string) => Promise<string>;
   log?: (line: string) => void;
 }
 
@@ -45,6 +50,7 @@ export interface LocalRuntime {
   issuer: LocalIssuer;
   pollers: Pollers;
   resources: LocalResources;
+  /** The endpoints the environment names: the emulators', or for DynamoDB what `dynamodbEndpointOverride` put in front. */
   endpoints: Emulators['endpoints'];
   /** Milliseconds from the call to ready. */
   startupMs: number;
@@ -71,7 +77,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   };
 
   try {
-    applyEndpointEnv(emulators.endpoints);
+    const dynamodb = (await opts.dynamodbEndpointOverride?.(emulators.endpoints.dynamodb)) ?? emulators.endpoints.dynamodb;
+    const endpoints = { ...emulators.endpoints, dynamodb };
+    applyEndpointEnv(endpoints);
     const resources = await ensureResources();
 
     // The issuer's URL is the gateway's, known once it listens; the token routes only work from then on anyway.
@@ -129,7 +137,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       issuer,
       pollers,
       resources,
-      endpoints: emulators.endpoints,
+      endpoints,
       startupMs: Math.round(performance.now() - t0),
       demo,
       stop: () => (stopping ??= unwind()),

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { shippedBundles } from '../support/shipped-bundles';
 import { summary } from './stats';
 
@@ -13,27 +15,45 @@ function nodeRun(args: string[]): number {
 
 /**
  * For every function: the size of the bundle `cdk synth` produces, and the time `node` takes to load it against
- * `node -e 0` measured in the same rounds (each round runs the bare start and every bundle once, in turn).
+ * `node -e 0` measured in the same rounds (each round runs the bare start and every bundle once, in turn). An empty
+ * ES module runs in the same rounds too: what loading any `.mjs` entry costs before a byte of the bundle counts.
  */
 export function bundleFigures(rounds = 15) {
+  const scratch = mkdtempSync(join(tmpdir(), 'govtiers-bench-'));
+  // The cloud assembly goes into the scratch folder, removed with it (the CDK would leave a temporary one behind).
+  process.env.CDK_OUTDIR = join(scratch, 'cdk.out');
   const bundles = shippedBundles();
+  const bytes = new Map([...bundles].map(([id, file]) => [id, statSync(file).size]));
+  const emptyModule = join(scratch, 'empty.mjs');
+  writeFileSync(emptyModule, '');
   const bare: number[] = [];
+  const empty: number[] = [];
   const loads = new Map<string, number[]>([...bundles.keys()].map((id) => [id, []]));
-  for (let i = 0; i < rounds + 2; i++) {
-    const warm = i < 2; // the first rounds fill the file cache
-    const b = nodeRun(['-e', '0']);
-    if (!warm) bare.push(b);
-    for (const [id, file] of bundles) {
-      const t = nodeRun([file]);
-      if (!warm) loads.get(id)!.push(t);
+  try {
+    for (let i = 0; i < rounds + 2; i++) {
+      const warm = i < 2; // the first rounds fill the file cache
+      const b = nodeRun(['-e', '0']);
+      const e = nodeRun([emptyModule]);
+      if (!warm) {
+        bare.push(b);
+        empty.push(e);
+      }
+      for (const [id, file] of bundles) {
+        const t = nodeRun([file]);
+        if (!warm) loads.get(id)!.push(t);
+      }
     }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
   const bareMedian = summary(bare).median;
+  const emptyMedian = summary(empty).median;
   return {
     bareMedianMs: bareMedian,
-    functions: [...bundles].map(([id, file]) => {
+    emptyModule: { loadMedianMs: emptyMedian, ratio: emptyMedian / bareMedian },
+    functions: [...bundles.keys()].map((id) => {
       const median = summary(loads.get(id)!).median;
-      return { id, bytes: statSync(file).size, loadMedianMs: median, ratio: median / bareMedian };
+      return { id, bytes: bytes.get(id)!, loadMedianMs: median, ratio: median / bareMedian };
     }),
   };
 }

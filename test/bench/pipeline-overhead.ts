@@ -10,35 +10,53 @@ import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 import { summary } from './stats';
 
+const WARM_UP = 2_000;
+const MISS_WARM_UP = 500;
+const BLOCKS = 10;
+
 /**
  * Per-request cost of the middy pipeline (request context, access log, JWT, scope, zod, error mapping) on
  * GET /v1/units/{code}, against the same implementation called bare with input already checked. The store is
- * the in-memory one, so the database is not what is measured.
+ * the in-memory one, so the database is not what is measured. Two pipelines: one where every request repeats
+ * a token (a session; the verifier's cache answers), one where every request brings a token never seen before
+ * (a full ES256 verification, and an eviction from the full cache).
  */
-export async function pipelineOverhead(iterations = 20_000) {
+export async function pipelineOverhead(iterations = 20_000, missIterations = 5_000) {
   const { deps } = memoryDeps();
   const at = '2026-01-01T00:00:00.000Z';
   await deps.store.putMany('registry', [
     unitItem({ code: '330000000000', name: '浙江省', level: 'province', edition: 2023, status: 'active', createdAt: at, updatedAt: at, v: 1 }),
     unitItem({ code: '330100000000', name: '杭州市', level: 'city', parent: '330000000000', edition: 2023, status: 'active', createdAt: at, updatedAt: at, v: 1 }),
   ]);
-  const tokens = await testTokens();
   const principal = { sub: 'bench', role: 'unit-admin' as const, unit: '330000000000' };
-  const token = await tokens.sign(principal);
-  const handler = httpFunction(routes, { deps: async () => deps, verifier: () => tokens.verifier });
+  // Two issuers, so that each pipeline has a verifier (and token cache) of its own.
+  const [sessionIssuer, missIssuer] = await Promise.all([testTokens(), testTokens()]);
+  const sessionToken = await sessionIssuer.sign(principal);
+  // Signed before timing starts; a distinct subject makes every token distinct. The second set is verified
+  // alone, to show how much of the fresh-token overhead the signature check is.
+  const sign = (n: number, tag: string) => Promise.all(Array.from({ length: n }, (_, i) => missIssuer.sign({ ...principal, sub: `${tag}-${i}` })));
+  const freshTokens = await sign(missIterations + MISS_WARM_UP, 'pipeline');
+  const verifyTokens = await sign(missIterations + MISS_WARM_UP, 'verify');
+  const sessionHandler = httpFunction(routes, { deps: async () => deps, verifier: () => sessionIssuer.verifier });
+  const missHandler = httpFunction(routes, { deps: async () => deps, verifier: () => missIssuer.verifier });
   const binding = routes.find((r) => routeKey(r.op) === routeKey(getUnitOp))!;
   // API Gateway gives every request an id; the pipeline only mints one when it is missing.
-  const event = () => {
+  const event = (token: string) => {
     const e = httpEvent({ routeKey: routeKey(getUnitOp), pathParameters: { code: '330100000000' }, headers: { authorization: `Bearer ${token}` } });
     e.requestContext.requestId = 'apigw-request-id';
     return e;
   };
   const context = lambdaContext();
 
-  const viaPipeline = async () => {
-    const res = (await handler(event(), context as never)) as APIGatewayProxyStructuredResultV2;
+  const through = async (handler: typeof sessionHandler, token: string) => {
+    const res = (await handler(event(token), context as never)) as APIGatewayProxyStructuredResultV2;
     if (res.statusCode !== 200) throw new Error(`pipeline answered ${res.statusCode}: ${res.body}`);
   };
+  const session = () => through(sessionHandler, sessionToken);
+  let next = 0;
+  const miss = () => through(missHandler, freshTokens[next++]!);
+  let nextVerify = 0;
+  const verifyOnly = async () => void (await missIssuer.verifier.verify(verifyTokens[nextVerify++]!));
   const bare = async () => {
     const reply = await binding.run({
       params: { code: '330100000000' } as never, query: {} as never, body: undefined as never,
@@ -56,16 +74,25 @@ export async function pipelineOverhead(iterations = 20_000) {
     }
     return out;
   };
-  await time(viaPipeline, 2_000);
-  await time(bare, 2_000);
-  // Interleaved blocks, so that drift in machine load falls on both sides alike.
-  const p: number[] = [];
+  await time(session, WARM_UP);
+  await time(miss, MISS_WARM_UP);
+  await time(verifyOnly, MISS_WARM_UP);
+  await time(bare, WARM_UP);
+  // Interleaved blocks, so that drift in machine load falls on all of them alike.
+  const s: number[] = [];
+  const m: number[] = [];
+  const v: number[] = [];
   const b: number[] = [];
-  for (let block = 0; block < 10; block++) {
-    p.push(...(await time(viaPipeline, iterations / 10)));
-    b.push(...(await time(bare, iterations / 10)));
+  for (let block = 0; block < BLOCKS; block++) {
+    s.push(...(await time(session, iterations / BLOCKS)));
+    v.push(...(await time(verifyOnly, missIterations / BLOCKS)));
+    m.push(...(await time(miss, missIterations / BLOCKS)));
+    b.push(...(await time(bare, iterations / BLOCKS)));
   }
-  const pipeline = summary(p);
   const direct = summary(b);
-  return { pipeline, bare: direct, overheadMedian: pipeline.median - direct.median, overheadP99: pipeline.p99 - direct.p99 };
+  const against = (samples: number[]) => {
+    const pipeline = summary(samples);
+    return { pipeline, overheadMedian: pipeline.median - direct.median, overheadP99: pipeline.p99 - direct.p99 };
+  };
+  return { bare: direct, cachedToken: against(s), freshToken: { ...against(m), verifyAlone: summary(v) } };
 }

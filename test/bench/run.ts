@@ -1,0 +1,112 @@
+// `npm run bench`: every figure of BENCHMARKS.md in one run, printed and written to .cache/bench/latest.json.
+// BENCH_ONLY=pipeline,bundles,routes,import runs some sections only. Speeds are ratios against a baseline measured
+// in the same run, since the machine is shared; absolute figures are kept beside them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
+import { apiClient } from './api';
+import { bundleFigures } from './bundles';
+import { countingProxy, type CountingProxy } from './ddb-proxy';
+import { emptyTables, importNational, importZhejiang, zhejiangItems } from './import-rate';
+import { divertStdout } from './output';
+import { pipelineOverhead } from './pipeline-overhead';
+import { rawWriteRates } from './raw-write-rate';
+import { bundlesReport, importReport, pipelineReport, routesReport, verdictsReport, type Verdict } from './report';
+import { requestsPerRoute } from './requests-per-route';
+
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import'] as const;
+type Section = (typeof SECTIONS)[number];
+const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
+/** Well past the ~2 minutes a run takes: a hung import must not keep the process forever. */
+const WATCHDOG_MS = 15 * 60_000;
+
+function selected(): Set<Section> {
+  const only = process.env.BENCH_ONLY?.trim();
+  const asked = only ? only.split(',').map((s) => s.trim()) : [...SECTIONS];
+  const wrong = asked.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (wrong.length > 0) throw new Error(`BENCH_ONLY: unknown section ${wrong.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  return new Set(asked as Section[]);
+}
+
+/** The one local runtime of the run (its handlers keep their clients for the process's life), DynamoDB behind the counting proxy. */
+async function startRuntime(log: (line: string) => void): Promise<{ rt: LocalRuntime; proxy: CountingProxy }> {
+  let proxy: CountingProxy | undefined;
+  const rt = await startLocalRuntime({
+    dataDir: ':memory:',
+    port: 0,
+    polling: 'auto',
+    log,
+    dynamodbEndpointOverride: async (emulator) => (proxy = await countingProxy(emulator)).url,
+  });
+  return { rt, proxy: proxy! };
+}
+
+async function main(): Promise<void> {
+  const sections = selected();
+  const out = divertStdout(`${OUT_DIR}handlers.log`);
+  const t0 = performance.now();
+  const machine = { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString(), loadAtStart: os.loadavg() };
+  out.print(`govtiers bench — ${machine.nproc} cores (${machine.cpu}), Node ${machine.node}, ${machine.date}, load ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  out.print(`(handler logs: ${OUT_DIR}handlers.log)`);
+  const figures: Record<string, unknown> = {};
+  const verdicts: Verdict[] = [];
+
+  // In-process figures first, before DynamoDB Local's JVM shares the two cores.
+  if (sections.has('pipeline')) {
+    const r = await pipelineOverhead();
+    figures.pipeline = r;
+    verdicts.push(...pipelineReport(r, out.print));
+  }
+  if (sections.has('bundles')) {
+    const r = bundleFigures();
+    figures.bundles = r;
+    verdicts.push(...bundlesReport(r, out.print));
+  }
+  if (sections.has('routes') || sections.has('import')) {
+    const { rt, proxy } = await startRuntime(out.log);
+    try {
+      const api = apiClient(rt.url, rt.issuer);
+      const raw = sections.has('import') ? await rawWriteRates(await zhejiangItems()) : undefined;
+      // The routes are measured on the imported tree, so Zhejiang's import runs for either section.
+      const zhejiang = await importZhejiang(api, proxy);
+      if (sections.has('routes')) {
+        const r = await requestsPerRoute(api, proxy);
+        figures.requestsPerRoute = r;
+        verdicts.push(...routesReport(r, out.print));
+      }
+      if (raw) {
+        // From empty tables, as Zhejiang's import started: its units would otherwise be skipped, not written.
+        await emptyTables(rt.resources);
+        const national = await importNational(api);
+        figures.import = { raw, zhejiang, national };
+        verdicts.push(...importReport(raw, zhejiang, national, out.print));
+      }
+    } finally {
+      await rt.stop();
+      await proxy.close();
+    }
+  }
+
+  verdictsReport(verdicts, out.print);
+  const totalSeconds = Math.round((performance.now() - t0) / 100) / 10;
+  const result = { machine: { ...machine, loadAtEnd: os.loadavg() }, sections: [...sections], totalSeconds, figures, verdicts };
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(`${OUT_DIR}latest.json`, `${JSON.stringify(result, null, 2)}\n`);
+  out.print(`\n${verdicts.filter((v) => !v.pass).length} of ${verdicts.length} targets missed; ${totalSeconds} s in all; written to ${OUT_DIR}latest.json`);
+  out.close();
+}
+
+setTimeout(() => {
+  process.stderr.write(`bench: still running after ${WATCHDOG_MS / 60_000} minutes, giving up\n`);
+  process.exit(2);
+}, WATCHDOG_MS).unref();
+
+// The handlers keep warm SDK clients and sockets for the process's life, as Lambda instances do: exit once done.
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
