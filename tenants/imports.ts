@@ -120,10 +120,14 @@ interface ChunkResult {
   errors: { code: string; message: string }[];
 }
 
-/** Writes the absent units of one chunk in one transaction; retries when another writer got there first. */
+/**
+ * Writes the absent units of one chunk in one transaction. The first attempt assumes none exists, as in a first
+ * import, and reads which do only when a condition fails: a rerun, a resumed chunk, or another writer got there first.
+ */
 async function writeChunk(deps: Deps, units: PlannedUnit[], rootParent: (code: string) => Promise<string | undefined | null>): Promise<ChunkResult> {
   for (let attempt = 0; ; attempt++) {
-    const existing = new Set((await deps.store.getMany('registry', units.map((u) => unitKey(u.code)))).map((i) => i.code as string));
+    const existing =
+      attempt === 0 ? new Set<string>() : new Set((await deps.store.getMany('registry', units.map((u) => unitKey(u.code)))).map((i) => i.code as string));
     const errors: ChunkResult['errors'] = [];
     const items: Item[] = [];
     const at = deps.now().toISOString();

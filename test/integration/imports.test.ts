@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../shared/audit';
 import type { Principal } from '../../shared/roles';
-import type { Store } from '../../shared/store/store';
 import { loadDivisions } from '../../tenants/divisions';
 import { getJob, runImport, startImport } from '../../tenants/imports';
 import { getUnit, listChildren } from '../../tenants/units';
+import { crashingOn } from '../support/crashing-store';
 import { realDeps } from '../support/real-deps';
 import { useSharedEmulators } from '../support/shared-emulators';
 
 useSharedEmulators();
-
-/** A store whose n-th transaction fails, as a process dying between two writes would leave things. */
-function crashingOn(store: Store, n: number): Store {
-  let count = 0;
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop !== 'transact') return Reflect.get(target, prop, receiver);
-      return async (...args: Parameters<Store['transact']>) => {
-        if (++count === n) throw new Error('simulated crash');
-        return target.transact(...args);
-      };
-    },
-  });
-}
 
 const forever = () => 600_000;
 
