@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /**
  * Check characters of the two national identity numbers a citizen or business gives us:
@@ -146,13 +146,9 @@ export function maskCreditCode(code: string): string {
  */
 export const residentIdSchema = z
   .string()
-  .trim()
-  .toUpperCase()
-  .refine((id) => checkResidentId(id).ok, { params: { i18n: 'invalid_resident_id' } });
+  .check(z.trim(), z.toUpperCase(), z.refine((id) => checkResidentId(id).ok, { params: { i18n: 'invalid_resident_id' } }));
 
 /** A unified social credit code, normalised (trimmed, upper-case), format and both check characters verified. */
 export const creditCodeSchema = z
   .string()
-  .trim()
-  .toUpperCase()
-  .refine((code) => checkCreditCode(code).ok, { params: { i18n: 'invalid_credit_code' } });
+  .check(z.trim(), z.toUpperCase(), z.refine((code) => checkCreditCode(code).ok, { params: { i18n: 'invalid_credit_code' } }));

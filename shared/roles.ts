@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { isUnitCode } from '../tenants/codes';
 
 export const ROLES = ['province-admin', 'unit-admin', 'staff', 'auditor', 'citizen', 'business'] as const;
@@ -6,7 +6,7 @@ export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
 /** A well-formed 12-digit 统计用区划代码 (digits alone are not enough: 000000000000 is no unit). */
-export const unitCodeSchema = z.string().refine(isUnitCode, { params: { i18n: 'unit_code' } });
+export const unitCodeSchema = z.string().check(z.refine(isUnitCode, { params: { i18n: 'unit_code' } }));
 
 /** Who is calling, as the verified token says. */
 export interface Principal {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /**
  * Working days in mainland China: Monday to Friday, less the statutory holidays, plus the weekend days
@@ -50,7 +50,7 @@ export function toChinaDate(instant: Date): string {
 
 // ---------------------------------------------------------------- data
 
-const isoDateSchema = z.string().refine(isIsoDate, { message: 'expected a real date written YYYY-MM-DD' });
+const isoDateSchema = z.string().check(z.refine(isIsoDate, { message: 'expected a real date written YYYY-MM-DD' }));
 
 /** Dates a year's notice may name: that year, or the end of the previous one (元旦 2019 began 2018-12-30). */
 const belongsTo = (date: string, year: number) => date.startsWith(`${year}-`) || date.startsWith(`${year - 1}-12-`);
@@ -58,12 +58,12 @@ const belongsTo = (date: string, year: number) => date.startsWith(`${year}-`) ||
 /** One year's arrangement, as published in the State Council General Office's notice. */
 export const calendarYearSchema = z
   .strictObject({
-    year: z.number().int().min(2000).max(2100),
+    year: z.int().check(z.gte(2000), z.lte(2100)),
     source: z.strictObject({
       /** 国务院办公厅关于YYYY年部分节假日安排的通知 */
-      title: z.string().min(1),
+      title: z.string().check(z.minLength(1)),
       /** Document number, e.g. 国办发明电〔2025〕7号 */
-      number: z.string().min(1),
+      number: z.string().check(z.minLength(1)),
       /** The notice on an official site (gov.cn). */
       url: z.url({ protocol: /^https$/, hostname: /(^|\.)gov\.cn$/ }),
       published: isoDateSchema,
@@ -72,41 +72,43 @@ export const calendarYearSchema = z
     holidays: z
       .array(
         z.strictObject({
-          name: z.string().min(1),
-          nameEn: z.string().min(1),
+          name: z.string().check(z.minLength(1)),
+          nameEn: z.string().check(z.minLength(1)),
           from: isoDateSchema,
           to: isoDateSchema,
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
     /** Weekend days that are working days (调休上班). */
     workdays: z.array(isoDateSchema),
   })
-  .superRefine((y, ctx) => {
-    const off = new Set<string>();
-    y.holidays.forEach((h, i) => {
-      if (!isIsoDate(h.from) || !isIsoDate(h.to)) return;
-      if (h.from > h.to) ctx.addIssue({ code: 'custom', path: ['holidays', i, 'to'], message: 'ends before it begins' });
-      else if (dayNumber(h.to) - dayNumber(h.from) > 14) ctx.addIssue({ code: 'custom', path: ['holidays', i, 'to'], message: 'longer than 15 days' });
-      else
-        for (let d = h.from; d <= h.to; d = addCalendarDays(d, 1)) {
-          if (off.has(d)) ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `${d} is in two holidays` });
-          off.add(d);
-        }
-      for (const k of ['from', 'to'] as const)
-        if (!belongsTo(h[k], y.year)) ctx.addIssue({ code: 'custom', path: ['holidays', i, k], message: `not in ${y.year}` });
-    });
-    const seen = new Set<string>();
-    y.workdays.forEach((d, i) => {
-      if (!isIsoDate(d)) return;
-      const path = ['workdays', i];
-      if (!belongsTo(d, y.year)) ctx.addIssue({ code: 'custom', path, message: `not in ${y.year}` });
-      if (!isWeekend(d)) ctx.addIssue({ code: 'custom', path, message: `${d} is a weekday already` });
-      if (off.has(d)) ctx.addIssue({ code: 'custom', path, message: `${d} is also a holiday` });
-      if (seen.has(d)) ctx.addIssue({ code: 'custom', path, message: `${d} is listed twice` });
-      seen.add(d);
-    });
-  });
+  .check(
+    z.superRefine((y, ctx) => {
+      const off = new Set<string>();
+      y.holidays.forEach((h, i) => {
+        if (!isIsoDate(h.from) || !isIsoDate(h.to)) return;
+        if (h.from > h.to) ctx.addIssue({ code: 'custom', path: ['holidays', i, 'to'], message: 'ends before it begins' });
+        else if (dayNumber(h.to) - dayNumber(h.from) > 14) ctx.addIssue({ code: 'custom', path: ['holidays', i, 'to'], message: 'longer than 15 days' });
+        else
+          for (let d = h.from; d <= h.to; d = addCalendarDays(d, 1)) {
+            if (off.has(d)) ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `${d} is in two holidays` });
+            off.add(d);
+          }
+        for (const k of ['from', 'to'] as const)
+          if (!belongsTo(h[k], y.year)) ctx.addIssue({ code: 'custom', path: ['holidays', i, k], message: `not in ${y.year}` });
+      });
+      const seen = new Set<string>();
+      y.workdays.forEach((d, i) => {
+        if (!isIsoDate(d)) return;
+        const path = ['workdays', i];
+        if (!belongsTo(d, y.year)) ctx.addIssue({ code: 'custom', path, message: `not in ${y.year}` });
+        if (!isWeekend(d)) ctx.addIssue({ code: 'custom', path, message: `${d} is a weekday already` });
+        if (off.has(d)) ctx.addIssue({ code: 'custom', path, message: `${d} is also a holiday` });
+        if (seen.has(d)) ctx.addIssue({ code: 'custom', path, message: `${d} is listed twice` });
+        seen.add(d);
+      });
+    }),
+  );
 
 export type CalendarYear = z.infer<typeof calendarYearSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { LEVELS, type Level } from '../shared/levels';
 import type { FieldError } from '../shared/errors';
 import { fitsUnder, isUnitCode, isWithin, levelOf, prefixOf } from './codes';
@@ -14,16 +14,16 @@ export interface DivisionNode {
   children?: DivisionNode[];
 }
 
-export const divisionNodeSchema: z.ZodType<DivisionNode> = z.strictObject({
+export const divisionNodeSchema: z.ZodMiniType<DivisionNode> = z.strictObject({
   code: z.string(),
-  name: z.string().trim().min(1).max(100),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   level: z.enum(LEVELS),
   get children() {
-    return z.array(divisionNodeSchema).optional();
+    return z.optional(z.array(divisionNodeSchema));
   },
 });
 
-export const divisionTreeSchema = z.union([divisionNodeSchema, z.array(divisionNodeSchema).min(1)]);
+export const divisionTreeSchema = z.union([divisionNodeSchema, z.array(divisionNodeSchema).check(z.minLength(1))]);
 
 /** One unit to provision, parents before children; `parent` is absent for a root (resolved when it runs). */
 export interface PlannedUnit {

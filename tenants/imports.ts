@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { ulid } from 'ulid';
 import { commitAudited } from '../shared/audit';
 import type { Deps } from '../shared/deps';
@@ -25,11 +25,11 @@ export const jobSchema = z.object({
   kind: z.literal('unit-import'),
   under: z.string(),
   state: z.enum(JOB_STATES),
-  total: z.number().int(),
-  done: z.number().int(),
-  created: z.number().int(),
-  skipped: z.number().int(),
-  failed: z.number().int(),
+  total: z.int(),
+  done: z.int(),
+  created: z.int(),
+  skipped: z.int(),
+  failed: z.int(),
   errors: z.array(z.object({ code: z.string(), message: z.string() })),
   createdBy: z.string(),
   createdAt: z.string(),

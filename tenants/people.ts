@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { commitAudited } from '../shared/audit';
 import type { Deps } from '../shared/deps';
 import { ApiError, forbidden, notFound } from '../shared/errors';
@@ -70,11 +70,11 @@ export const departmentSchema = z.object({
   id: z.string(),
   unit: z.string(),
   name: z.string(),
-  nameEn: z.string().optional(),
+  nameEn: z.optional(z.string()),
   status: z.enum(['active', 'inactive']),
   createdAt: iso,
   updatedAt: iso,
-  v: z.number().int(),
+  v: z.int(),
 });
 export type Department = z.infer<typeof departmentSchema>;
 
@@ -153,12 +153,12 @@ export const staffSchema = z.object({
   unit: z.string(),
   name: z.string(),
   role: staffRoleSchema,
-  deptId: z.string().optional(),
-  phone: z.string().optional(),
+  deptId: z.optional(z.string()),
+  phone: z.optional(z.string()),
   status: z.enum(['active', 'disabled']),
   createdAt: iso,
   updatedAt: iso,
-  v: z.number().int(),
+  v: z.int(),
 });
 export type Staff = z.infer<typeof staffSchema>;
 
@@ -263,12 +263,12 @@ export const citizenSchema = z.object({
   unit: z.string(),
   name: z.string(),
   idNumber: z.string(),
-  phone: z.string().optional(),
+  phone: z.optional(z.string()),
   /** Subject of the staff member who registered the citizen at a counter, if one did. */
-  registeredBy: z.string().optional(),
+  registeredBy: z.optional(z.string()),
   createdAt: iso,
   updatedAt: iso,
-  v: z.number().int(),
+  v: z.int(),
 });
 export type Citizen = z.infer<typeof citizenSchema>;
 
@@ -278,11 +278,11 @@ export const businessSchema = z.object({
   name: z.string(),
   creditCode: z.string(),
   /** Set when the code's check characters do not fit (GB 32100 / GB 11714) and staff registered it anyway. */
-  override: z.object({ reason: z.string(), by: z.string(), at: iso }).optional(),
-  registeredBy: z.string().optional(),
+  override: z.optional(z.object({ reason: z.string(), by: z.string(), at: iso })),
+  registeredBy: z.optional(z.string()),
   createdAt: iso,
   updatedAt: iso,
-  v: z.number().int(),
+  v: z.int(),
 });
 export type Business = z.infer<typeof businessSchema>;
 

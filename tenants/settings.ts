@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { commitAudited } from '../shared/audit';
 import type { Deps } from '../shared/deps';
 import { ApiError, notFound } from '../shared/errors';
@@ -18,8 +18,8 @@ import { unitKey } from './unit';
  */
 
 const date = z.iso.date();
-export const deadlineName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9.-]{0,63}$/);
-const workingDays = z.number().int().min(0).max(365);
+export const deadlineName = z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9.-]{0,63}$/));
+const workingDays = z.int().check(z.gte(0), z.lte(365));
 
 /** The national defaults, in working days (政府信息公开条例 2019; 12345 and 好差评 norms where the State Council leaves them local). */
 export const NATIONAL_DEADLINES: Readonly<Record<string, number>> = {
@@ -36,20 +36,23 @@ export const NATIONAL_DEADLINES: Readonly<Record<string, number>> = {
 export const NATIONAL = 'national';
 
 export const contactSchema = z.strictObject({
-  phone: z.string().regex(/^[0-9+() -]{3,32}$/).optional(),
-  address: z.string().trim().min(1).max(200).optional(),
-  email: z.email().max(254).optional(),
-  hours: z.string().trim().min(1).max(200).optional(),
+  phone: z.optional(z.string().check(z.regex(/^[0-9+() -]{3,32}$/))),
+  address: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  email: z.optional(z.email().check(z.maxLength(254))),
+  hours: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
 });
 export type Contact = z.infer<typeof contactSchema>;
 
 /** The parts a unit may override; every part and every key in it is optional. */
 export const overridesShape = {
-  calendar: z
-    .strictObject({ extraHolidays: z.array(date).max(100).optional(), extraWorkdays: z.array(date).max(100).optional() })
-    .optional(),
-  deadlines: z.record(deadlineName, workingDays).optional(),
-  contact: contactSchema.optional(),
+  calendar: z.optional(
+    z.strictObject({
+      extraHolidays: z.optional(z.array(date).check(z.maxLength(100))),
+      extraWorkdays: z.optional(z.array(date).check(z.maxLength(100))),
+    }),
+  ),
+  deadlines: z.optional(z.record(deadlineName, workingDays)),
+  contact: z.optional(contactSchema),
 };
 export const overridesSchema = z.object(overridesShape);
 export type Overrides = z.infer<typeof overridesSchema>;
@@ -62,7 +65,7 @@ export function calendarClashes(o: Overrides): string[] {
 
 export const settingsSchema = z.object({
   calendar: z.object({ extraHolidays: z.array(date), extraWorkdays: z.array(date) }),
-  deadlines: z.record(z.string(), z.number().int()),
+  deadlines: z.record(z.string(), z.int()),
   contact: contactSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
@@ -177,19 +180,19 @@ export const dayInfoSchema = z.object({
   date: z.string(),
   working: z.boolean(),
   why: z.enum(['weekday', 'weekend', 'holiday', 'adjusted-workday', 'local-holiday', 'local-workday']),
-  name: z.string().optional(),
-  nameEn: z.string().optional(),
+  name: z.optional(z.string()),
+  nameEn: z.optional(z.string()),
   /** The State Council notice, for national holidays and adjusted workdays. */
-  source: z.string().optional(),
+  source: z.optional(z.string()),
   /** The unit that declared a local day. */
-  unit: z.string().optional(),
+  unit: z.optional(z.string()),
 });
 
 export const dueDateSchema = z.object({
   unit: z.string(),
   from: z.string(),
-  days: z.number().int(),
-  deadline: z.string().optional(),
+  days: z.int(),
+  deadline: z.optional(z.string()),
   due: z.string(),
   /** Days passed over, and why. */
   skipped: z.array(dayInfoSchema),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { LEVELS } from '../shared/levels';
 import { unitCodeSchema } from '../shared/roles';
 import type { Key } from '../shared/store/store';
@@ -14,12 +14,12 @@ export const unitSchema = z.object({
   name: z.string(),
   level: z.enum(LEVELS),
   /** Nearest existing ancestor; absent for a province. */
-  parent: z.string().optional(),
-  edition: z.number().int(),
+  parent: z.optional(z.string()),
+  edition: z.int(),
   status: unitStatusSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
-  v: z.number().int(),
+  v: z.int(),
 });
 export type Unit = z.infer<typeof unitSchema>;
 

@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
 import { unitCodeSchema } from '../../shared/roles';
 import { pageQuerySchema } from '../../shared/pagination';
 
 export const auditEntrySchema = z.object({
   unit: z.string(),
-  seq: z.number().int(),
+  seq: z.int(),
   at: z.string(),
   actor: z.object({ sub: z.string(), role: z.string(), unit: z.string() }),
   action: z.string(),
@@ -29,8 +29,8 @@ export const readAuditOp = operation({
     status: 200,
     schema: z.object({
       items: z.array(auditEntrySchema),
-      cursor: z.string().optional(),
-      head: z.object({ seq: z.number().int(), hash: z.string() }),
+      cursor: z.optional(z.string()),
+      head: z.object({ seq: z.int(), hash: z.string() }),
     }),
   },
 });

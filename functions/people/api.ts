@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
 import { residentIdSchema } from '../../shared/identity-codes';
 import { pageOf, pageQuerySchema } from '../../shared/pagination';
@@ -6,17 +6,15 @@ import { unitCodeSchema } from '../../shared/roles';
 import { businessSchema, citizenSchema, departmentSchema, staffRoleSchema, staffSchema } from '../../tenants/people';
 
 /** A code the tree arithmetic accepts (12 digits alone would let `000000000000` through to a 500). */
-const subject = z.string().regex(/^[A-Za-z0-9._:@|-]{1,128}$/);
-const deptId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-const personName = z.string().trim().min(1).max(64);
-const deptName = z.string().trim().min(1).max(100);
-const mobile = z.string().regex(/^1[3-9]\d{9}$/);
+const subject = z.string().check(z.regex(/^[A-Za-z0-9._:@|-]{1,128}$/));
+const deptId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/));
+const personName = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
+const deptName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const mobile = z.string().check(z.regex(/^1[3-9]\d{9}$/));
 /** The code's shape only: whether its check character fits is the domain's call, since staff may override it. */
 const creditCodeShape = z
   .string()
-  .trim()
-  .toUpperCase()
-  .refine((c) => /^[0-9A-HJ-NP-RTUWXY]{18}$/.test(c), { params: { i18n: 'invalid_credit_code' } });
+  .check(z.trim(), z.toUpperCase(), z.refine((c) => /^[0-9A-HJ-NP-RTUWXY]{18}$/.test(c), { params: { i18n: 'invalid_credit_code' } }));
 
 const codeParams = z.strictObject({ code: unitCodeSchema });
 const atLeastOneChange = <T extends Record<string, unknown>>(b: T) => Object.keys(b).some((k) => k !== 'v');
@@ -30,7 +28,7 @@ export const createDepartmentOp = operation({
   summary: { zh: '新建部门', en: 'Create a department of a unit' },
   auth: 'jwt',
   params: codeParams,
-  body: z.strictObject({ name: deptName, nameEn: deptName.optional() }),
+  body: z.strictObject({ name: deptName, nameEn: z.optional(deptName) }),
   response: { status: 201, schema: departmentSchema },
 });
 
@@ -56,12 +54,12 @@ export const changeDepartmentOp = operation({
   params: z.strictObject({ code: unitCodeSchema, deptId }),
   body: z
     .strictObject({
-      v: z.number().int().min(1),
-      name: deptName.optional(),
-      nameEn: deptName.nullable().optional(),
-      status: departmentSchema.shape.status.optional(),
+      v: z.int().check(z.gte(1)),
+      name: z.optional(deptName),
+      nameEn: z.optional(z.nullable(deptName)),
+      status: z.optional(departmentSchema.shape.status),
     })
-    .refine(atLeastOneChange, nothingToChange),
+    .check(z.refine(atLeastOneChange, nothingToChange)),
   response: { status: 200, schema: departmentSchema },
 });
 
@@ -73,7 +71,7 @@ export const createStaffOp = operation({
   summary: { zh: '新增工作人员账号（绑定单位、部门和角色）', en: 'Bind a staff account to a unit, department and role' },
   auth: 'jwt',
   params: codeParams,
-  body: z.strictObject({ sub: subject, name: personName, role: staffRoleSchema, deptId: deptId.optional(), phone: mobile.optional() }),
+  body: z.strictObject({ sub: subject, name: personName, role: staffRoleSchema, deptId: z.optional(deptId), phone: z.optional(mobile) }),
   response: { status: 201, schema: staffSchema },
 });
 
@@ -99,14 +97,14 @@ export const changeStaffOp = operation({
   params: z.strictObject({ code: unitCodeSchema, sub: subject }),
   body: z
     .strictObject({
-      v: z.number().int().min(1),
-      name: personName.optional(),
-      role: staffRoleSchema.optional(),
-      deptId: deptId.nullable().optional(),
-      phone: mobile.nullable().optional(),
-      status: staffSchema.shape.status.optional(),
+      v: z.int().check(z.gte(1)),
+      name: z.optional(personName),
+      role: z.optional(staffRoleSchema),
+      deptId: z.optional(z.nullable(deptId)),
+      phone: z.optional(z.nullable(mobile)),
+      status: z.optional(staffSchema.shape.status),
     })
-    .refine(atLeastOneChange, nothingToChange),
+    .check(z.refine(atLeastOneChange, nothingToChange)),
   response: { status: 200, schema: staffSchema },
 });
 
@@ -120,7 +118,7 @@ export const registerCitizenOp = operation({
     en: 'Register a citizen account (yourself, or on someone’s behalf at a service counter)',
   },
   auth: 'jwt',
-  body: z.strictObject({ idNumber: residentIdSchema, name: personName, phone: mobile.optional(), unit: unitCodeSchema, sub: subject.optional() }),
+  body: z.strictObject({ idNumber: residentIdSchema, name: personName, phone: z.optional(mobile), unit: unitCodeSchema, sub: z.optional(subject) }),
   response: { status: 201, schema: citizenSchema },
 });
 
@@ -146,10 +144,10 @@ export const registerBusinessOp = operation({
   auth: 'jwt',
   body: z.strictObject({
     creditCode: creditCodeShape,
-    name: z.string().trim().min(1).max(200),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     unit: unitCodeSchema,
-    sub: subject.optional(),
-    override: z.strictObject({ reason: z.string().trim().min(10).max(500) }).optional(),
+    sub: z.optional(subject),
+    override: z.optional(z.strictObject({ reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)) })),
   }),
   response: { status: 201, schema: businessSchema },
 });

@@ -1,7 +1,7 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
 
-export const componentStateSchema = z.object({ status: z.enum(['ok', 'down']), detail: z.string().optional() });
+export const componentStateSchema = z.object({ status: z.enum(['ok', 'down']), detail: z.optional(z.string()) });
 
 export const healthOp = operation({
   id: 'getHealth',

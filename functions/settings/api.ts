@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
 import { unitCodeSchema } from '../../shared/roles';
 import { deadlineName, dueDateSchema, overridesSchema, overridesShape, settingsSchema, sourcesSchema } from '../../tenants/settings';
@@ -18,7 +18,7 @@ export const getSettingsOp = operation({
   params: codeParams,
   response: {
     status: 200,
-    schema: z.object({ unit: z.string(), effective: settingsSchema, sources: sourcesSchema, overrides: overridesSchema, v: z.number().int() }),
+    schema: z.object({ unit: z.string(), effective: settingsSchema, sources: sourcesSchema, overrides: overridesSchema, v: z.int() }),
   },
 });
 
@@ -33,10 +33,10 @@ export const putSettingsOp = operation({
   },
   auth: 'jwt',
   params: codeParams,
-  body: z.strictObject({ v: z.number().int().min(0), ...overridesShape }),
+  body: z.strictObject({ v: z.int().check(z.gte(0)), ...overridesShape }),
   response: {
     status: 200,
-    schema: z.object({ unit: z.string(), overrides: overridesSchema, v: z.number().int(), updatedAt: z.string() }),
+    schema: z.object({ unit: z.string(), overrides: overridesSchema, v: z.int(), updatedAt: z.string() }),
   },
 });
 
@@ -53,9 +53,9 @@ export const workingDaysOp = operation({
   params: codeParams,
   query: z.strictObject({
     /** Defaults to today in China. */
-    from: z.iso.date().optional(),
-    days: z.coerce.number().int().min(0).max(250).optional(),
-    deadline: deadlineName.optional(),
+    from: z.optional(z.iso.date()),
+    days: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(250))),
+    deadline: z.optional(deadlineName),
   }),
   response: { status: 200, schema: dueDateSchema },
 });

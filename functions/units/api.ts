@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
 import { unitCodeSchema } from '../../shared/roles';
 import { pageOf, pageQuerySchema } from '../../shared/pagination';
@@ -7,7 +7,7 @@ import { jobSchema } from '../../tenants/imports';
 import { unitSchema, unitStatusSchema } from '../../tenants/unit';
 
 const codeParams = z.strictObject({ code: unitCodeSchema });
-const unitName = z.string().trim().min(1).max(100);
+const unitName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 export const createUnitOp = operation({
   id: 'createUnit',
@@ -52,8 +52,8 @@ export const changeUnitOp = operation({
   auth: 'jwt',
   params: codeParams,
   body: z
-    .strictObject({ name: unitName.optional(), status: unitStatusSchema.optional(), v: z.number().int().min(1).optional() })
-    .refine((b) => b.name !== undefined || b.status !== undefined, { message: 'name or status is required', path: ['name'] }),
+    .strictObject({ name: z.optional(unitName), status: z.optional(unitStatusSchema), v: z.optional(z.int().check(z.gte(1))) })
+    .check(z.refine((b) => b.name !== undefined || b.status !== undefined, { message: 'name or status is required', path: ['name'] })),
   response: { status: 200, schema: unitSchema },
 });
 
@@ -78,7 +78,7 @@ export const getJobOp = operation({
   tag: 'units',
   summary: { zh: '查看后台任务进度', en: 'Progress of a background job' },
   auth: 'jwt',
-  params: z.strictObject({ jobId: z.string().min(1).max(64) }),
+  params: z.strictObject({ jobId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   response: { status: 200, schema: jobSchema },
 });
 
@@ -89,7 +89,7 @@ export const resumeJobOp = operation({
   tag: 'units',
   summary: { zh: '继续未完成的后台任务', en: 'Pick an unfinished background job up again' },
   auth: 'jwt',
-  params: z.strictObject({ jobId: z.string().min(1).max(64) }),
+  params: z.strictObject({ jobId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   response: { status: 202, schema: jobSchema },
 });
 

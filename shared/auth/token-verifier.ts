@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ApiError } from '../errors';
 import { roleSchema, unitCodeSchema, type Principal } from '../roles';
 
@@ -12,12 +12,12 @@ export interface TokenVerifier {
  * department), and the local issuer mints the same ones, so one verifier serves both.
  */
 const claimsSchema = z.object({
-  sub: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
   exp: z.number(),
   token_use: z.literal('id'),
   'custom:role': roleSchema,
   'custom:unit': unitCodeSchema,
-  'custom:dept': z.string().min(1).optional(),
+  'custom:dept': z.optional(z.string().check(z.minLength(1))),
 });
 
 /** How many verified tokens a function instance remembers; a user's session repeats its token on every call. */

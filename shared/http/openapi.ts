@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Operation } from './operation';
 import { ERRORS } from '../errors';
 
@@ -13,7 +13,7 @@ const errorSchema = z.object({
 /** Definitions of recursive schemas, hoisted from where zod puts them into the document's components. */
 type Components = Record<string, unknown>;
 
-const schemaIn = (components: Components, name: string) => (s: z.ZodType, io: 'input' | 'output') => {
+const schemaIn = (components: Components, name: string) => (s: z.ZodMiniType, io: 'input' | 'output') => {
   const { $schema: _, $defs, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' });
   if (!$defs) return rest;
   // zod refers to its definitions as #/$defs/X, relative to a root that is not the document's root.
@@ -27,12 +27,12 @@ const schema = schemaIn({}, 'shared');
 
 /** Path parameters and query fields of an operation as OpenAPI parameters. */
 function parameters(op: Operation, schema: ReturnType<typeof schemaIn>) {
-  const list = (obj: z.ZodObject | undefined, where: 'path' | 'query') =>
+  const list = (obj: z.ZodMiniObject | undefined, where: 'path' | 'query') =>
     Object.entries(obj?.shape ?? {}).map(([name, s]) => ({
       name,
       in: where,
-      required: where === 'path' || !(s as z.ZodType).safeParse(undefined).success,
-      schema: schema(s as z.ZodType, 'input'),
+      required: where === 'path' || !(s as z.ZodMiniType).safeParse(undefined).success,
+      schema: schema(s as z.ZodMiniType, 'input'),
     }));
   return [...list(op.params, 'path'), ...list(op.query, 'query')];
 }

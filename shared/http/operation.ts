@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 import type { Text } from '../i18n';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -14,20 +14,20 @@ export interface Operation {
   summary: Text;
   tag: string;
   auth: 'public' | 'jwt';
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
   /** Success status and the schema of its body. */
-  response: { status: number; schema: z.ZodType };
+  response: { status: number; schema: z.ZodMiniType };
 }
 
 export const routeKey = (o: Pick<Operation, 'method' | 'path'>) => `${o.method} ${o.path}`;
 
 export const operation = <const O extends Operation>(o: O): O => o;
 
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Infer<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 export type ParamsOf<O extends Operation> = Infer<O['params']>;
 export type QueryOf<O extends Operation> = Infer<O['query']>;
 export type BodyOf<O extends Operation> = Infer<O['body']>;

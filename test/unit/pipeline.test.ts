@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpFunction, route } from '../../shared/http/http-function';
 import { operation } from '../../shared/http/operation';
@@ -18,8 +18,8 @@ const echoOp = operation({
   summary: { zh: '回显', en: 'Echo' },
   auth: 'jwt',
   params: z.strictObject({ code: unitCodeSchema }),
-  query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() }),
-  body: z.strictObject({ name: z.string().min(1), count: z.number().int() }),
+  query: z.strictObject({ limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))) }),
+  body: z.strictObject({ name: z.string().check(z.minLength(1)), count: z.int() }),
   maxBodyBytes: 1024,
   response: { status: 200, schema: z.object({ name: z.string() }) },
 });

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../../zod';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import en from 'zod/v4/locales/en.js';
 import { ApiError, type FieldError } from '../../errors';
@@ -20,7 +20,7 @@ function errorMap(lang: Lang): z.core.$ZodErrorMap {
 }
 
 /** Parses one part of the request, adding its problems to `fields` (so the caller learns of all at once). */
-function parse(schema: z.ZodType | undefined, value: unknown, where: string, lang: Lang, fields: FieldError[]): unknown {
+function parse(schema: z.ZodMiniType | undefined, value: unknown, where: string, lang: Lang, fields: FieldError[]): unknown {
   if (!schema) return where === 'body' ? undefined : {};
   const r = schema.safeParse(value, { error: errorMap(lang) });
   if (r.success) return r.data;
