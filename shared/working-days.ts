@@ -183,10 +183,10 @@ export class WorkingCalendar {
   private readonly extraHolidays: ReadonlySet<string>;
   private readonly extraWorkdays: ReadonlySet<string>;
 
-  constructor(years: CalendarYear[], overrides: CalendarOverrides = {}) {
+  /** `years` as `calendarYearSchema` parsed them: checked once where the data enters, not on every calendar built. */
+  constructor(years: readonly CalendarYear[], overrides: CalendarOverrides = {}) {
     const covered = new Set<number>();
-    for (const raw of years) {
-      const y = calendarYearSchema.parse(raw);
+    for (const y of years) {
       if (covered.has(y.year)) throw new Error(`calendar year ${y.year} given twice`);
       covered.add(y.year);
       const put = (date: string, s: Special) => {

@@ -6,12 +6,10 @@ import cn2026 from './cn-2026.json' with { type: 'json' };
  * The State Council's yearly holiday arrangements shipped with the platform, one file per year, each citing
  * its notice. Add a year when its notice is published (usually in November of the year before).
  */
-export const CN_2025: CalendarYear = calendarYearSchema.parse(cn2025);
-export const CN_2026: CalendarYear = calendarYearSchema.parse(cn2026);
+let shipped: readonly CalendarYear[] | undefined;
 
-/** Every shipped year, ascending. */
-export const CHINA_CALENDAR_YEARS: readonly CalendarYear[] = [CN_2025, CN_2026];
+/** Every shipped year, ascending; checked against the schema once, on first use rather than at every cold start. */
+export const chinaCalendarYears = (): readonly CalendarYear[] => (shipped ??= [cn2025, cn2026].map((y) => calendarYearSchema.parse(y)));
 
 /** The national working-day calendar, optionally with a tenant's own extra days off or on. */
-export const chinaWorkingCalendar = (overrides?: CalendarOverrides): WorkingCalendar =>
-  new WorkingCalendar([...CHINA_CALENDAR_YEARS], overrides);
+export const chinaWorkingCalendar = (overrides?: CalendarOverrides): WorkingCalendar => new WorkingCalendar(chinaCalendarYears(), overrides);
