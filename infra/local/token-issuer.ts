@@ -6,7 +6,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { ApiError, type FieldError } from '../../shared/errors';
 import { pickLang } from '../../shared/i18n';
 import { parseRequestPart } from '../../shared/http/middlewares/validate-input';
@@ -15,14 +15,15 @@ import { roleSchema, unitCodeSchema, type Principal } from '../../shared/roles';
 
 export const LOCAL_AUDIENCE = 'govtiers-local';
 export const TOKEN_TTL_SECONDS = 3600;
-const ALG = 'ES256';
+/** As Cognito signs its ID tokens, so that the handlers' verifier does here the work it does in AWS. */
+const ALG = 'RS256';
 const KEY_FILE = 'issuer-key.json';
 
 export const tokenRequestSchema = z.strictObject({
-  sub: z.string().trim().min(1).max(128),
+  sub: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
   role: roleSchema,
   unit: unitCodeSchema,
-  dept: z.string().trim().min(1).max(64).optional(),
+  dept: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
 });
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
@@ -46,6 +47,10 @@ export async function loadIssuerKey(dataDir: string): Promise<IssuerKey> {
     jwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the local issuer key ${file}: ${(e as Error).message}`);
+    jwk = {};
+  }
+  // Missing, or made for another algorithm by an earlier version: a new key (tokens signed with the old one lapse).
+  if (jwk.alg !== ALG) {
     jwk = await newPrivateJwk();
     await mkdir(dataDir, { recursive: true });
     const tmp = `${file}.${randomUUID()}.tmp`;
@@ -63,9 +68,9 @@ async function newPrivateJwk(): Promise<JWK> {
 }
 
 async function fromPrivateJwk(jwk: JWK): Promise<IssuerKey> {
-  const { kty, crv, x, y, kid, alg, use } = jwk;
+  const { kty, n, e, kid, alg, use } = jwk;
   if (!kid) throw new Error('the local issuer key has no kid');
-  const publicJwk = { kty, crv, x, y, kid, alg, use };
+  const publicJwk = { kty, n, e, kid, alg, use };
   const [privateKey, publicKey] = await Promise.all([importJWK(jwk, ALG), importJWK(publicJwk, ALG)]);
   return { kid, privateKey, publicKey, publicJwk };
 }

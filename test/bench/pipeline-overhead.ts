@@ -19,7 +19,7 @@ const BLOCKS = 10;
  * GET /v1/units/{code}, against the same implementation called bare with input already checked. The store is
  * the in-memory one, so the database is not what is measured. Two pipelines: one where every request repeats
  * a token (a session; the verifier's cache answers), one where every request brings a token never seen before
- * (a full ES256 verification, and an eviction from the full cache).
+ * (a full RS256 verification, as for Cognito's tokens, and an eviction from the full cache).
  */
 export async function pipelineOverhead(iterations = 20_000, missIterations = 5_000) {
   const { deps } = memoryDeps();

@@ -37,11 +37,11 @@ export function pipelineReport(r: Awaited<ReturnType<typeof pipelineOverhead>>, 
   const verdicts: Verdict[] = [];
   for (const [what, v] of [
     ['pipeline, token cached', r.cachedToken],
-    ['pipeline, fresh token (ES256)', r.freshToken],
+    ['pipeline, fresh token (RS256)', r.freshToken],
   ] as const) {
     print(line(what, v.pipeline));
     print(`  ${''.padEnd(30)} overhead: median ${fmt(v.overheadMedian)} ms, p99 ${fmt(v.overheadP99)} ms; ${ratio(v.pipeline.median / r.bare.median)} the bare median`);
-    if ('verifyAlone' in v) print(line('  of which ES256 verify alone', v.verifyAlone));
+    if ('verifyAlone' in v) print(line('  of which RS256 verify alone', v.verifyAlone));
     verdicts.push({ figure: `pipeline overhead, ${what.replace('pipeline, ', '')}`, target: `≤ ${TARGETS.overheadMs} ms median`, measured: `${fmt(v.overheadMedian)} ms`, pass: v.overheadMedian <= TARGETS.overheadMs });
   }
   return verdicts;

@@ -4,17 +4,19 @@ import { tokenVerifier, type TokenVerifier } from '../../shared/auth/token-verif
 
 export const TEST_ISSUER = 'https://issuer.test/local';
 export const TEST_AUDIENCE = 'govtiers-test';
+/** Cognito's. */
+const ALG = 'RS256';
 
 /** A key pair and a signer that mints tokens with the same claims the Cognito pool (and local issuer) puts in. */
 export async function testTokens(): Promise<{ sign(p: Principal): Promise<string>; verifier: TokenVerifier; jwks: { keys: object[] } }> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'ES256' };
+  const { privateKey, publicKey } = await generateKeyPair(ALG);
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: ALG };
   return {
     jwks: { keys: [jwk] },
     verifier: tokenVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
     sign: (p) =>
       new SignJWT({ token_use: 'id', 'custom:role': p.role, 'custom:unit': p.unit, ...(p.dept ? { 'custom:dept': p.dept } : {}) })
-        .setProtectedHeader({ alg: 'ES256', kid: 'test' })
+        .setProtectedHeader({ alg: ALG, kid: 'test' })
         .setSubject(p.sub)
         .setIssuer(TEST_ISSUER)
         .setAudience(TEST_AUDIENCE)
