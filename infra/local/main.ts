@@ -13,13 +13,21 @@ const demo = (ctx: DemoContext) => provisionDemo(ctx, dataDir);
 
 // Signals are handled from the start: Ctrl-C during start-up stops whatever has started, once it has.
 let stopRequested: NodeJS.Signals | undefined;
+let stopRequestedAt = 0;
 let runtime: LocalRuntime | undefined;
+/**
+ * Ctrl-C signals the whole process group, and the launcher (npm, tsx) relays the signal too: the same keypress
+ * arrives twice within milliseconds. Only a second one a moment later means "stop waiting, exit now".
+ */
+const RELAYED_WITHIN_MS = 1000;
 const stop = (signal: NodeJS.Signals) => {
   if (stopRequested) {
+    if (Date.now() - stopRequestedAt < RELAYED_WITHIN_MS) return;
     say(`govtiers: ${signal} again, exiting now`);
     process.exit(1);
   }
   stopRequested = signal;
+  stopRequestedAt = Date.now();
   if (!runtime) {
     say(`govtiers: ${signal}, stopping once started…`);
     return;
