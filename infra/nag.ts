@@ -1,7 +1,7 @@
 import { Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import type { Access } from '../shared/manifest';
+import type { Access } from './manifest';
 import type { TableId } from '../shared/resources';
 import type { GovtiersStack } from './stack';
 
@@ -42,7 +42,7 @@ export function addNagChecks(app: App, stack: GovtiersStack) {
       'AwsSolutions-APIG4',
       key === '$default'
         ? '$default only answers requests that match no route, with a JSON 404; it reads and writes nothing.'
-        : `${key} is declared auth: 'public' in the operation catalog (shared/manifest.ts): it serves anonymous callers by design.`,
+        : `${key} is declared auth: 'public' in the operation catalog (infra/manifest.ts): it serves anonymous callers by design.`,
     );
   }
 

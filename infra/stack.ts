@@ -16,7 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, type FunctionSpec, type RouteSpec } from '../shared/manifest';
+import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, type FunctionSpec, type RouteSpec } from './manifest';
 import {
   BUCKET_ENV,
   QUEUE_IDS,
@@ -50,7 +50,7 @@ export interface DeployedFunction {
 }
 
 /**
- * The whole platform, for all five tiers, in one stack built only from the manifest (`shared/manifest.ts`) and the
+ * The whole platform, for all five tiers, in one stack built only from the manifest (`infra/manifest.ts`) and the
  * resource list (`shared/resources.ts`). Units are data, so nothing here depends on how many exist.
  *
  * Confining credentials to a unit subtree (design note). Every partition key a unit owns begins with the unit's key

@@ -3,7 +3,7 @@ import { ApiError } from './errors';
 import type { Principal } from './roles';
 import { ConditionFailed, type Item, type Store, type Write } from './store/store';
 import type { TableId } from './resources';
-import { levelOf, prefixOf } from '../tenants/codes';
+import { levelOf, prefixOf } from './codes';
 
 /**
  * The append-only audit log: one hash chain per unit, kept in the unit's level table. Each entry's hash covers

@@ -1,3 +1,4 @@
+import type { Keys } from './keys';
 import type { QueueId } from './resources';
 import type { Store } from './store/store';
 
@@ -19,5 +20,6 @@ export interface Deps {
   store: Store;
   queues: Queues;
   files: Files;
+  keys: Keys;
   now: () => Date;
 }

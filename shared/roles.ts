@@ -1,5 +1,5 @@
 import * as z from './zod';
-import { isUnitCode } from '../tenants/codes';
+import { isUnitCode } from './codes';
 
 export const ROLES = ['province-admin', 'unit-admin', 'staff', 'auditor', 'citizen', 'business'] as const;
 export const roleSchema = z.enum(ROLES);

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { LEVELS, type Level } from '../shared/levels';
 import type { FieldError } from '../shared/errors';
-import { fitsUnder, isUnitCode, isWithin, levelOf, prefixOf } from './codes';
+import { fitsUnder, isUnitCode, isWithin, levelOf, prefixOf } from '../shared/codes';
 
 /**
  * The division-tree file format provincial admins import: a node `{code, name, level, children?}` or an array

@@ -5,7 +5,7 @@ import type { Deps } from '../shared/deps';
 import { ApiError, notFound } from '../shared/errors';
 import type { Principal } from '../shared/roles';
 import { ConditionFailed, type Item } from '../shared/store/store';
-import { isUnitCode, levelOf, prefixOf } from './codes';
+import { isUnitCode, levelOf, prefixOf } from '../shared/codes';
 import type { DivisionNode, PlannedUnit } from './division-tree';
 import { planImport } from './division-tree';
 import { nearestAncestor, newUnit } from './units';

@@ -18,7 +18,7 @@ import { PREFIX_LENGTH } from '../shared/levels';
 import type { Principal } from '../shared/roles';
 import { ConditionFailed, type Item, type Key, type Store, type Write } from '../shared/store/store';
 import { FIELD_MESSAGES } from '../shared/validation-messages';
-import { levelOf, prefixOf } from './codes';
+import { levelOf, prefixOf } from '../shared/codes';
 import type { Scope } from './scope';
 import { staffKey, unitKey } from './unit';
 

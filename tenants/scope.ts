@@ -1,7 +1,7 @@
 import { ApiError } from '../shared/errors';
 import type { Principal, Role } from '../shared/roles';
 import type { Store } from '../shared/store/store';
-import { isWithin, levelOf, prefixOf } from './codes';
+import { isWithin, levelOf, prefixOf } from '../shared/codes';
 import { staffKey, unitKey } from './unit';
 
 /**

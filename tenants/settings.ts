@@ -6,7 +6,7 @@ import type { Principal } from '../shared/roles';
 import type { Item, Key, Store } from '../shared/store/store';
 import { CalendarCoverageError, type DayInfo } from '../shared/working-days';
 import { chinaWorkingCalendar } from './calendars';
-import { ancestorCandidates, prefixOf } from './codes';
+import { ancestorCandidates, prefixOf } from '../shared/codes';
 import { unitKey } from './unit';
 
 /**

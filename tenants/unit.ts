@@ -2,7 +2,7 @@ import * as z from '../shared/zod';
 import { LEVELS } from '../shared/levels';
 import { unitCodeSchema } from '../shared/roles';
 import type { Key } from '../shared/store/store';
-import { prefixOf } from './codes';
+import { prefixOf } from '../shared/codes';
 
 /** The edition of the 统计用区划代码 shipped with govtiers; each unit keeps the edition it was provisioned from. */
 export const CURRENT_EDITION = 2023;

@@ -3,7 +3,7 @@ import type { Deps } from '../shared/deps';
 import { ApiError, notFound } from '../shared/errors';
 import type { Principal } from '../shared/roles';
 import type { Store } from '../shared/store/store';
-import { ancestorCandidates, levelOf } from './codes';
+import { ancestorCandidates, levelOf } from '../shared/codes';
 import { childrenPartition, CURRENT_EDITION, toUnit, unitItem, unitKey, type Unit } from './unit';
 
 /** The unit hierarchy: creating, reading, listing, renaming, suspending. Units are never deleted. */

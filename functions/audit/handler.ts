@@ -1,5 +1,5 @@
 import { readAudit } from '../../shared/audit';
-import { httpFunction, route } from '../../shared/http/http-function';
+import { apiFunction, route } from '../api-function';
 import { readAuditOp } from './api';
 
 export const routes = [
@@ -9,4 +9,4 @@ export const routes = [
   }),
 ];
 
-export const handler = httpFunction(routes);
+export const handler = apiFunction(routes);

@@ -1,4 +1,4 @@
-import { httpFunction, route } from '../../shared/http/http-function';
+import { apiFunction, route } from '../api-function';
 import {
   addStaff,
   changeDepartment,
@@ -62,4 +62,4 @@ export const routes = [
   route(myBusinessOp, async ({ principal, deps }) => ({ status: 200, body: await myBusiness(deps.store, principal!) })),
 ];
 
-export const handler = httpFunction(routes);
+export const handler = apiFunction(routes);

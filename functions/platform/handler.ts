@@ -1,4 +1,4 @@
-import { httpFunction, route } from '../../shared/http/http-function';
+import { apiFunction, route } from '../api-function';
 import { openApiDocument } from '../../shared/http/openapi';
 import { healthOp, openapiOp } from './api';
 import { VERSION } from '../../shared/version';
@@ -23,4 +23,4 @@ export const routes = [
   }),
 ];
 
-export const handler = httpFunction(routes);
+export const handler = apiFunction(routes);

@@ -1,4 +1,4 @@
-import { httpFunction, route } from '../../shared/http/http-function';
+import { apiFunction, route } from '../api-function';
 import { toChinaDate } from '../../shared/working-days';
 import { dueDate, putSettings, readSettings } from '../../tenants/settings';
 import { getSettingsOp, putSettingsOp, workingDaysOp } from './api';
@@ -20,4 +20,4 @@ export const routes = [
   }),
 ];
 
-export const handler = httpFunction(routes);
+export const handler = apiFunction(routes);

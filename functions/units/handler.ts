@@ -1,5 +1,5 @@
 import { notFound } from '../../shared/errors';
-import { httpFunction, route } from '../../shared/http/http-function';
+import { apiFunction, route } from '../api-function';
 import { getJob, parseJobId, resumeJob, startImport } from '../../tenants/imports';
 import type { Scope } from '../../tenants/scope';
 import { changeUnit, createUnit, getUnit, listChildren } from '../../tenants/units';
@@ -45,4 +45,4 @@ export const routes = [
   }),
 ];
 
-export const handler = httpFunction(routes);
+export const handler = apiFunction(routes);

@@ -8,7 +8,7 @@ import { ulid } from 'ulid';
 import { ApiError } from '../../shared/errors';
 import { pickLang } from '../../shared/i18n';
 import { jsonReply } from '../../shared/http/reply';
-import type { RouteSpec } from '../../shared/manifest';
+import type { RouteSpec } from '../manifest';
 import { routeMatcher } from './route-match';
 
 /** API Gateway's request payload limit. */

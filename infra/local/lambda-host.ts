@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { FunctionSpec } from '../../shared/manifest';
+import type { FunctionSpec } from '../manifest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -10,7 +10,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import type { FunctionSpec } from '../../shared/manifest';
+import type { FunctionSpec } from '../manifest';
 import { QUEUE_SPEC, type QueueId } from '../../shared/resources';
 import { invoke, type FunctionInfo, type LambdaHandler } from './lambda-host';
 

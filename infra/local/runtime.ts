@@ -1,13 +1,17 @@
 // The whole platform on one machine: emulators for DynamoDB, SQS and S3, the manifest's resources on them, the
 // local token issuer, the HTTP gateway in front of the same handlers Lambda runs, and pollers feeding the queue
 // consumers. `npm start` (main.ts) and the end-to-end tests both start it from here.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { MAC_KEY_DIR_ENV } from '../../shared/aws/keys-from-env';
 import { s3ClientConfig } from '../../shared/aws/s3-files';
-import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, functionById } from '../../shared/manifest';
+import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, functionById } from '../manifest';
 import type { Role } from '../../shared/roles';
 import { VERSION } from '../../shared/version';
 import { applyEndpointEnv, startEmulators, type Emulators } from './emulators';
@@ -66,6 +70,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((line: string) => console.error(line));
   useDummyCredentials();
+  await useLocalMacKeys(opts.dataDir);
 
   const [emulators, key] = await Promise.all([
     startEmulators({ dataDir: opts.dataDir, host, ports: opts.emulatorPorts }),
@@ -156,6 +161,15 @@ function useDummyCredentials() {
   for (const v of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE']) delete process.env[v];
   process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
   process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+}
+
+/**
+ * The functions' MAC keys (audit chain, identity index) are secrets under the data folder, kept across restarts as the
+ * data they sign is; a runtime that keeps nothing uses a fresh folder of its own unless the environment names one.
+ */
+async function useLocalMacKeys(dataDir: string) {
+  if (dataDir !== ':memory:') process.env[MAC_KEY_DIR_ENV] = join(resolvePath(dataDir), 'keys');
+  else process.env[MAC_KEY_DIR_ENV] ??= await mkdtemp(join(tmpdir(), 'govtiers-keys-'));
 }
 
 function healthProbes(resources: LocalResources) {

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps';
 import { createDynamoStore } from '../store/dynamo-store';
+import { keysFromEnv } from './keys-from-env';
 import { createS3Files } from './s3-files';
 import { createSqsQueues } from './sqs-queues';
 
@@ -9,7 +10,7 @@ let cached: Promise<Deps> | undefined;
 export function depsFromEnv(): Promise<Deps> {
   cached ??= (async () => {
     const [store, queues, files] = await Promise.all([createDynamoStore(), createSqsQueues(), createS3Files()]);
-    return { store, queues, files, now: () => new Date() };
+    return { store, queues, files, keys: keysFromEnv(), now: () => new Date() };
   })();
   return cached;
 }

@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { MiddlewareObj } from '@middy/core';
 import type { Lang } from '../i18n';
 import type { Principal } from '../roles';
-import type { Scope } from '../../tenants/scope';
 import type { Deps } from '../deps';
 import type { Operation } from './operation';
 
@@ -12,15 +11,15 @@ export interface Input {
   body: unknown;
 }
 
-/** What an implementation receives: validated input and the verified caller. */
-export interface ApiRequest<P = unknown, Q = unknown, B = unknown> {
+/** What an implementation receives: validated input and the verified caller, with the scope the pipeline was given. */
+export interface ApiRequest<P = unknown, Q = unknown, B = unknown, S = unknown> {
   params: P;
   query: Q;
   body: B;
   requestId: string;
   lang: Lang;
   principal?: Principal;
-  scope?: Scope;
+  scope?: S;
   deps: Deps;
 }
 
@@ -44,7 +43,8 @@ export interface RequestState {
   lang: Lang;
   startedAt: number;
   principal?: Principal;
-  scope?: Scope;
+  /** Whatever the function's scope resolver made of the principal (the unit rules live above `shared/`). */
+  scope?: unknown;
   input?: Input;
   deps: Deps;
 }

@@ -8,21 +8,23 @@ import type { ApiContext, ApiRequest, Binding, Reply } from './context';
 import { requestContext } from './middlewares/request-context';
 import { accessLog } from './middlewares/access-log';
 import { authenticate } from './middlewares/authenticate';
-import { unitScope } from './middlewares/unit-scope';
+import { unitScope, type ScopeResolver } from './middlewares/unit-scope';
 import { validateInput } from './middlewares/validate-input';
 import { mapErrors } from './middlewares/map-errors';
 import { jsonReply } from './reply';
 import type { BodyOf, ParamsOf, QueryOf } from './operation';
 
-/** Binds an operation to its implementation, typed by the operation's schemas. */
-export function route<O extends Operation>(
+/** Binds an operation to its implementation, typed by the operation's schemas and the scope the pipeline resolves. */
+export function route<O extends Operation, S = unknown>(
   op: O,
-  run: (req: ApiRequest<ParamsOf<O>, QueryOf<O>, BodyOf<O>>) => Promise<Reply>,
+  run: (req: ApiRequest<ParamsOf<O>, QueryOf<O>, BodyOf<O>, S>) => Promise<Reply>,
 ): Binding {
   return { op, run: run as Binding['run'] };
 }
 
 export interface HttpFunctionOptions {
+  /** Required: a pipeline without scope rules would let every verified token through. */
+  resolveScope: ScopeResolver;
   deps?: () => Promise<Deps>;
   verifier?: () => TokenVerifier;
 }
@@ -31,7 +33,7 @@ export interface HttpFunctionOptions {
  * One Lambda handler serving a capability's routes through the shared pipeline:
  * request context → access log → JWT → unit scope → zod → implementation, with errors mapped last.
  */
-export function httpFunction(bindings: Binding[], options: HttpFunctionOptions = {}) {
+export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) {
   const routes = new Map(bindings.map((b) => [routeKey(b.op), b]));
   let verifier: TokenVerifier | undefined;
   const core = async (event: APIGatewayProxyEventV2, context: ApiContext): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -55,7 +57,7 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions =
     .use(requestContext(routes, options.deps ?? depsFromEnv))
     .use(accessLog())
     .use(authenticate(options.verifier ?? (() => (verifier ??= tokenVerifierFromEnv()))))
-    .use(unitScope())
+    .use(unitScope(options.resolveScope))
     .use(validateInput())
     .use(mapErrors());
 }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes } from '../../functions/units/handler';
 import { getUnitOp } from '../../functions/units/api';
-import { httpFunction } from '../../shared/http/http-function';
+import { apiFunction } from '../../functions/api-function';
 import { routeKey } from '../../shared/http/operation';
 import { scopeOf } from '../../tenants/scope';
 import { unitItem } from '../../tenants/unit';
@@ -37,8 +37,8 @@ export async function pipelineOverhead(iterations = 20_000, missIterations = 5_0
   const sign = (n: number, tag: string) => Promise.all(Array.from({ length: n }, (_, i) => missIssuer.sign({ ...principal, sub: `${tag}-${i}` })));
   const freshTokens = await sign(missIterations + MISS_WARM_UP, 'pipeline');
   const verifyTokens = await sign(missIterations + MISS_WARM_UP, 'verify');
-  const sessionHandler = httpFunction(routes, { deps: async () => deps, verifier: () => sessionIssuer.verifier });
-  const missHandler = httpFunction(routes, { deps: async () => deps, verifier: () => missIssuer.verifier });
+  const sessionHandler = apiFunction(routes, { deps: async () => deps, verifier: () => sessionIssuer.verifier });
+  const missHandler = apiFunction(routes, { deps: async () => deps, verifier: () => missIssuer.verifier });
   const binding = routes.find((r) => routeKey(r.op) === routeKey(getUnitOp))!;
   // API Gateway gives every request an id; the pipeline only mints one when it is missing.
   const event = (token: string) => {

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ROUTES } from '../../shared/manifest';
+import { ROUTES } from '../../infra/manifest';
 import { queueEnv } from '../../shared/resources';
 import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { createRemoteJWKSet, decodeJwt } from 'jose';
 import { tokenVerifier } from '../../shared/auth/token-verifier';
 import { tableEnv } from '../../shared/resources';
-import { ROUTES } from '../../shared/manifest';
+import { ROUTES } from '../../infra/manifest';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { startGateway, type Gateway } from '../../infra/local/gateway';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
-import { ROUTES } from '../../shared/manifest';
+import { ROUTES } from '../../infra/manifest';
 
 // The stack's routes come from the manifest, as the local gateway's do: the synthesized API must serve exactly those.
 describe('HTTP API routes', () => {

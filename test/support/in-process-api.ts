@@ -1,9 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { FUNCTIONS } from '../../shared/manifest';
+import { FUNCTIONS } from '../../infra/manifest';
 import type { Deps } from '../../shared/deps';
 import type { TokenVerifier } from '../../shared/auth/token-verifier';
 import type { Binding } from '../../shared/http/context';
-import { httpFunction } from '../../shared/http/http-function';
+import { apiFunction } from '../../functions/api-function';
 import { routeKey, type Operation } from '../../shared/http/operation';
 import { httpEvent, lambdaContext } from './events';
 
@@ -25,10 +25,10 @@ export interface Answer {
  * Gateway v2 events: the whole pipeline without a network or emulators.
  */
 export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
-  const handlers = new Map<string, ReturnType<typeof httpFunction>>();
+  const handlers = new Map<string, ReturnType<typeof apiFunction>>();
   for (const f of FUNCTIONS.filter((x) => x.operations.length > 0)) {
     const mod = (await import(`../../${f.entry}`)) as { routes: Binding[] };
-    const handler = httpFunction(mod.routes, { deps: async () => deps, verifier: () => verifier });
+    const handler = apiFunction(mod.routes, { deps: async () => deps, verifier: () => verifier });
     for (const b of mod.routes) handlers.set(routeKey(b.op), handler);
   }
   return async (op: Operation, call: Call = {}): Promise<Answer> => {

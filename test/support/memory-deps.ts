@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../shared/deps';
 import type { QueueId } from '../../shared/resources';
+import { hmacKey } from '../../shared/keys';
 import { MemoryStore } from '../../shared/store/memory-store';
 
 /** Deps for domain tests without emulators: the in-memory store, and queues and files that keep what they get. */
@@ -11,6 +13,7 @@ export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
     now,
     queues: { send: async (queue, body, opts) => void sent.push({ queue, body, ...(opts ? { opts } : {}) }) },
     files: { put: async (key, body) => void objects.set(key, body), get: async (key) => objects.get(key) },
+    keys: { audit: hmacKey(randomBytes(32)), identity: hmacKey(randomBytes(32)) },
   };
   return { deps, sent, objects };
 }

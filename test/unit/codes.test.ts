@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ancestorCandidates, fitsUnder, isUnitCode, levelOf, prefixOf } from '../../tenants/codes';
+import { ancestorCandidates, fitsUnder, isUnitCode, levelOf, prefixOf } from '../../shared/codes';
 
 describe('division codes', () => {
   it('derives level and prefix from the code', () => {

@@ -6,7 +6,7 @@ import { getSettingsOp, putSettingsOp, workingDaysOp } from '../../functions/set
 import type { Operation } from '../../shared/http/operation';
 import type { Level } from '../../shared/levels';
 import type { Principal, Role } from '../../shared/roles';
-import { levelOf, prefixOf } from '../../tenants/codes';
+import { levelOf, prefixOf } from '../../shared/codes';
 import { startImport } from '../../tenants/imports';
 import { newUnit } from '../../tenants/units';
 import { unitItem } from '../../tenants/unit';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ALL_OPERATIONS } from '../../functions/catalog';
 import { openApiDocument } from '../../shared/http/openapi';
-import { ROUTES } from '../../shared/manifest';
+import { ROUTES } from '../../infra/manifest';
 
 describe('OpenAPI document', () => {
   const doc = openApiDocument(ALL_OPERATIONS, '0.0.0-test');

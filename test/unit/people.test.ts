@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readAudit } from '../../shared/audit';
-import { httpFunction } from '../../shared/http/http-function';
+import { apiFunction } from '../../functions/api-function';
 import type { Principal } from '../../shared/roles';
 import { MemoryStore } from '../../shared/store/memory-store';
 import { routes } from '../../functions/people/handler';
@@ -28,7 +28,7 @@ const CODE_FAILS_CHECK = '91330100MA27XYW118';
 
 const { deps } = memoryDeps();
 const store = deps.store as MemoryStore;
-let handler: ReturnType<typeof httpFunction>;
+let handler: ReturnType<typeof apiFunction>;
 const tokens: Record<string, string> = {};
 
 const people = {
@@ -75,7 +75,7 @@ const fieldPaths = (r: { body: { error: { fields: { path: string }[] } } }) => r
 
 beforeAll(async () => {
   const t = await testTokens();
-  handler = httpFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
+  handler = apiFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
   await store.putMany('registry', [
     unit(PROVINCE, '浙江省', 'province'),
     unit(CITY, '杭州市', 'city', PROVINCE),

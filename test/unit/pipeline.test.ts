@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from '../../shared/zod';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { httpFunction, route } from '../../shared/http/http-function';
+import { apiFunction, route } from '../../functions/api-function';
 import { operation } from '../../shared/http/operation';
+import { hmacKey } from '../../shared/keys';
 import { MemoryStore } from '../../shared/store/memory-store';
 import { unitCodeSchema } from '../../shared/roles';
 import { unitItem } from '../../tenants/unit';
@@ -25,7 +27,7 @@ const echoOp = operation({
 });
 
 let sign: (p: { sub: string; role: 'staff'; unit: string }) => Promise<string>;
-let handler: ReturnType<typeof httpFunction>;
+let handler: ReturnType<typeof apiFunction>;
 let token: string;
 const store = new MemoryStore();
 const deps: Deps = {
@@ -33,12 +35,13 @@ const deps: Deps = {
   now: () => new Date('2026-01-05T00:00:00Z'),
   queues: { send: async () => {} },
   files: { put: async () => {}, get: async () => undefined },
+  keys: { audit: hmacKey(randomBytes(32)), identity: hmacKey(randomBytes(32)) },
 };
 
 beforeAll(async () => {
   const t = await testTokens();
   sign = t.sign;
-  handler = httpFunction(
+  handler = apiFunction(
     [route(echoOp, async ({ body, params, scope }) => {
       scope!.require('unit:read', params.code);
       return { status: 200, body: { name: body.name } };
@@ -125,7 +128,7 @@ describe('request pipeline', () => {
   });
 
   it('answers 500 without details when the implementation fails', async () => {
-    const failing = httpFunction([route(echoOp, async () => { throw new Error('boom: secret detail'); })], {
+    const failing = apiFunction([route(echoOp, async () => { throw new Error('boom: secret detail'); })], {
       deps: async () => deps,
       verifier: () => ({ verify: async () => ({ sub: 'u', role: 'staff', unit: '330100000000' }) }),
     });

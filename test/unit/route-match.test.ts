@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeMatcher } from '../../infra/local/route-match';
-import { ROUTES } from '../../shared/manifest';
+import { ROUTES } from '../../infra/manifest';
 
 const r = (method: string, path: string) => ({ method, path, key: `${method} ${path}` });
 

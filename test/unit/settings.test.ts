@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readAudit } from '../../shared/audit';
-import { httpFunction } from '../../shared/http/http-function';
+import { apiFunction } from '../../functions/api-function';
 import type { Principal } from '../../shared/roles';
 import { MemoryStore } from '../../shared/store/memory-store';
 import { routes } from '../../functions/settings/handler';
@@ -20,7 +20,7 @@ const OTHER_CITY = '330200000000';
 
 const { deps } = memoryDeps();
 const store = deps.store as MemoryStore;
-let handler: ReturnType<typeof httpFunction>;
+let handler: ReturnType<typeof apiFunction>;
 const tokens: Record<string, string> = {};
 
 const people = {
@@ -59,7 +59,7 @@ const fieldPaths = (r: { body: { error: { fields: { path: string }[] } } }) => r
 
 beforeAll(async () => {
   const t = await testTokens();
-  handler = httpFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
+  handler = apiFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
   const at = '2026-01-01T00:00:00.000Z';
   const unit = (code: string, name: string, level: Level, parent?: string) =>
     unitItem({ code, name, level, parent, edition: 2023, status: 'active', createdAt: at, updatedAt: at, v: 1 });

@@ -1,10 +1,14 @@
-import { resolveScope } from '../../../tenants/scope';
+import type { Principal } from '../../roles';
+import type { Store } from '../../store/store';
 import type { ApiMiddleware } from '../context';
 
-/** Turns the verified caller into a scope over the unit tree; handlers then ask it about each target unit. */
-export const unitScope = (): ApiMiddleware => ({
+/** Turns a verified principal into whatever the function checks its targets against (the unit rules, in `tenants/`). */
+export type ScopeResolver<S = unknown> = (principal: Principal, store: Store) => Promise<S>;
+
+/** Resolves the verified caller's scope once per request; handlers then ask it about each target unit. */
+export const unitScope = (resolve: ScopeResolver): ApiMiddleware => ({
   before: async (request) => {
     const s = request.context.govtiers;
-    if (s.principal) s.scope = await resolveScope(s.principal, s.deps.store);
+    if (s.principal) s.scope = await resolve(s.principal, s.deps.store);
   },
 });

@@ -1,4 +1,4 @@
-import { LEVELS, PREFIX_LENGTH, type Level } from '../shared/levels';
+import { LEVELS, PREFIX_LENGTH, type Level } from './levels';
 
 /**
  * Arithmetic on 12-digit 统计用区划代码: province 2 + city 2 + county 2 + township 3 + village 3 digits.

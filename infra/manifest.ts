@@ -1,6 +1,6 @@
 import { OPERATIONS_BY_FUNCTION } from '../functions/catalog';
-import { routeKey, type Operation } from './http/operation';
-import type { QueueId, TableId } from './resources';
+import { routeKey, type Operation } from '../shared/http/operation';
+import type { QueueId, TableId } from '../shared/resources';
 
 /**
  * The manifest: every function with what it may touch, and every route with the function serving it. The CDK
