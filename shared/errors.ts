@@ -19,6 +19,7 @@ export const ERRORS = {
   conflict: { status: 409, zh: '数据已被他人修改，请刷新后重试', en: 'The data was changed by someone else; reload and try again' },
   already_exists: { status: 409, zh: '该记录已存在', en: 'This record already exists' },
   payload_too_large: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  misdirected_request: { status: 421, zh: '请求的主机名不属于本服务', en: 'This server does not answer for the host named in the request' },
   unsupported_media_type: { status: 415, zh: '请求体必须是 application/json', en: 'The request body must be application/json' },
   unprocessable: { status: 422, zh: '请求无法执行', en: 'The request cannot be carried out' },
   internal: { status: 500, zh: '服务器内部错误，请稍后重试', en: 'Internal error; please try again later' },

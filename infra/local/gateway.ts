@@ -31,6 +31,12 @@ export interface GatewayOptions {
   local?: Record<string, LocalHandler>;
   /** API Gateway's JWT authorizer, for routes whose auth is `jwt`: the token's claims, or a throw when it is not valid. */
   authorize?: (token: string) => Promise<Record<string, unknown>>;
+  /**
+   * Listen on a loopback address only, and answer only requests whose Host header names it (`127.0.0.1:port`,
+   * `localhost:port`, `[::1]:port`); any other gets a 421. A page on another site that rebinds its DNS name to this
+   * address still sends its own name, so it cannot reach the gateway.
+   */
+  loopbackOnly?: boolean;
   maxPayloadBytes?: number;
   maxInvokeBytes?: number;
   log?: (line: string) => void;
@@ -64,9 +70,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     targets.set(key, { ...targets.get(key), key, method, path, local });
   }
   const { match } = routeMatcher([...targets.values()]);
+  const host = opts.host ?? '127.0.0.1';
+  if (opts.loopbackOnly && !isLoopback(host)) throw new Error(`refusing to listen on ${host}: not a loopback address`);
+  let allowedHosts: ReadonlySet<string> | undefined;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const requestId = ulid();
+    if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      misdirected(req, res, requestId);
+      return;
+    }
     const body = await readBody(req, limit);
     if (body === TOO_LARGE) {
       tooLarge(req, res, requestId);
@@ -124,7 +137,6 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     server.emit('request', req, res);
   });
 
-  const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject).listen(opts.port ?? 0, host, () => {
       server.off('error', reject);
@@ -132,6 +144,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  if (opts.loopbackOnly) allowedHosts = loopbackHosts(host, port);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     host,
@@ -184,6 +197,23 @@ function tooLarge(req: http.IncomingMessage, res: http.ServerResponse, requestId
   // The rest of the body is never read: the connection ends with this answer.
   res.shouldKeepAlive = false;
   send(res, requestId, { ...reply, headers: { ...reply.headers, connection: 'close' } });
+}
+
+function misdirected(req: http.IncomingMessage, res: http.ServerResponse, requestId: string) {
+  res.shouldKeepAlive = false;
+  send(res, requestId, jsonReply(421, new ApiError('misdirected_request').body(pickLang(req.headers['accept-language'])), requestId));
+}
+
+/** Whether an address to listen on is a loopback one (127.0.0.0/8, ::1, localhost), reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** The Host header values naming a loopback gateway on `port`: its own address, and the loopback names for it. */
+export function loopbackHosts(host: string, port: number): Set<string> {
+  const own = host.includes(':') ? `[${host}]` : host;
+  return new Set([own, '127.0.0.1', 'localhost', '[::1]'].map((h) => `${h.toLowerCase()}:${port}`));
 }
 
 function splitUrl(url: string): { rawPath: string; rawQueryString: string } {

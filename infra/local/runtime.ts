@@ -15,7 +15,7 @@ import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, functionById } from '../mani
 import type { Role } from '../../shared/roles';
 import { VERSION } from '../../shared/version';
 import { applyEndpointEnv, startEmulators, type Emulators } from './emulators';
-import { startGateway, type Gateway } from './gateway';
+import { isLoopback, startGateway, type Gateway } from './gateway';
 import { handlerLoader, invoke } from './lambda-host';
 import { pollersFor, type Pollers } from './pollers';
 import { ensureResources, type LocalResources } from './resources';
@@ -69,6 +69,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const t0 = performance.now();
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((line: string) => console.error(line));
+  // The local issuer mints a token for any role to whoever asks: it must never be reachable from another machine.
+  if (!isLoopback(host)) {
+    throw new Error(
+      `本地运行环境只能监听回环地址（127.0.0.1、::1 或 localhost），因为它会向任何请求者签发令牌；收到 HOST=${host} / ` +
+        `the local runtime listens on a loopback address only (127.0.0.1, ::1 or localhost), since it issues tokens to anyone who asks; got HOST=${host}`,
+    );
+  }
   useDummyCredentials();
   await useLocalMacKeys(opts.dataDir);
 
@@ -108,6 +115,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       defaultFunction: DEFAULT_ROUTE_FUNCTION,
       invoke: invokeFunction,
       authorize: async (token) => needIssuer().verify(token),
+      loopbackOnly: true,
       local: {
         'POST /local/token': (event) => needIssuer().tokenRoute(event),
         'GET /local/.well-known/jwks.json': () => needIssuer().jwksRoute(),
