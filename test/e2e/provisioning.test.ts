@@ -39,10 +39,13 @@ async function call(method: string, path: string, opts: { token?: string; body?:
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function untilDone(jobId: string, auth: string) {
+/** Follows a job to its end; a job that never ends fails the test with its last state rather than hanging it. */
+async function untilDone(jobId: string, auth: string, withinMs = 90_000) {
+  const deadline = Date.now() + withinMs;
   for (;;) {
     const job = await call('GET', `/v1/jobs/${jobId}`, { token: auth });
     if (job.body.state === 'succeeded' || job.body.state === 'failed') return job.body;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.body.state} after ${withinMs} ms: ${JSON.stringify(job.body)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readAudit } from '../../shared/audit';
 import { apiFunction } from '../../functions/api-function';
@@ -9,6 +9,7 @@ import { NATIONAL_DEADLINES, readSettings } from '../../tenants/settings';
 import { unitItem } from '../../tenants/unit';
 import type { Level } from '../../shared/levels';
 import { httpEvent, lambdaContext } from '../support/events';
+import { seedAccounts } from '../support/accounts';
 import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 
@@ -18,8 +19,9 @@ const COUNTY = '330106000000';
 const TOWNSHIP = '330106004000';
 const OTHER_CITY = '330200000000';
 
-const { deps } = memoryDeps();
-const store = deps.store as MemoryStore;
+// Every test starts from the same tree with no settings, so none depends on what another one changed.
+let deps: ReturnType<typeof memoryDeps>['deps'];
+let store: MemoryStore;
 let handler: ReturnType<typeof apiFunction>;
 const tokens: Record<string, string> = {};
 
@@ -60,6 +62,12 @@ const fieldPaths = (r: { body: { error: { fields: { path: string }[] } } }) => r
 beforeAll(async () => {
   const t = await testTokens();
   handler = apiFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
+  for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
+});
+
+beforeEach(async () => {
+  deps = memoryDeps().deps;
+  store = deps.store as MemoryStore;
   const at = '2026-01-01T00:00:00.000Z';
   const unit = (code: string, name: string, level: Level, parent?: string) =>
     unitItem({ code, name, level, parent, edition: 2023, status: 'active', createdAt: at, updatedAt: at, v: 1 });
@@ -70,8 +78,24 @@ beforeAll(async () => {
     unit(TOWNSHIP, '西溪街道', 'township', COUNTY),
     unit(OTHER_CITY, '宁波市', 'city', PROVINCE),
   ]);
-  for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
+  await seedAccounts(store, Object.values(people));
 });
+
+/** Province, city and county overrides, each the unit's first version; the county undoes the province's 2026-03-03. */
+async function layeredOverrides() {
+  const put = async (who: keyof typeof people, code: string, body: object) => {
+    const r = await call(who, PUT, { params: { code }, body: { v: 0, ...body } });
+    expect(r.status).toBe(200);
+    return r;
+  };
+  await put('provinceAdmin', PROVINCE, {
+    deadlines: { 'complaint.reply': 10 },
+    contact: { phone: '0571-12345', hours: '工作日 9:00-17:00' },
+    calendar: { extraHolidays: ['2026-03-03'] },
+  });
+  await put('cityAdmin', CITY, { deadlines: { 'complaint.reply': 7, 'complaint.callback': 5 }, contact: { address: '杭州市解放东路18号' } });
+  return put('countyAdmin', COUNTY, { deadlines: { signFor: 2 }, calendar: { extraWorkdays: ['2026-03-03'], extraHolidays: ['2026-04-06', '2026-04-06'] } });
+}
 
 describe('settings inherited down the tree', () => {
   it('starts from the national defaults, each named as such', async () => {
@@ -84,22 +108,8 @@ describe('settings inherited down the tree', () => {
   });
 
   it('overlays province, city and county overrides, nearest first, and says where each value came from', async () => {
-    const province = await call('provinceAdmin', PUT, {
-      params: { code: PROVINCE },
-      body: { v: 0, deadlines: { 'complaint.reply': 10 }, contact: { phone: '0571-12345', hours: '工作日 9:00-17:00' }, calendar: { extraHolidays: ['2026-03-03'] } },
-    });
-    expect(province.status).toBe(200);
-    expect(province.body).toMatchObject({ unit: PROVINCE, v: 1 });
-    const city = await call('cityAdmin', PUT, {
-      params: { code: CITY },
-      body: { v: 0, deadlines: { 'complaint.reply': 7, 'complaint.callback': 5 }, contact: { address: '杭州市解放东路18号' } },
-    });
-    expect(city.status).toBe(200);
-    const county = await call('countyAdmin', PUT, {
-      params: { code: COUNTY },
-      body: { v: 0, deadlines: { signFor: 2 }, calendar: { extraWorkdays: ['2026-03-03'], extraHolidays: ['2026-04-06', '2026-04-06'] } },
-    });
-    expect(county.status).toBe(200);
+    const county = await layeredOverrides();
+    expect(county.body).toMatchObject({ unit: COUNTY, v: 1 });
     expect(county.body.overrides.calendar.extraHolidays).toEqual(['2026-04-06']);
 
     const r = await call('cityAdmin', GET, { params: { code: TOWNSHIP } });
@@ -120,6 +130,7 @@ describe('settings inherited down the tree', () => {
   });
 
   it('reads the whole chain with one batch read', async () => {
+    await layeredOverrides();
     const getMany = vi.spyOn(store, 'getMany');
     const get = vi.spyOn(store, 'get');
     const query = vi.spyOn(store, 'query');
@@ -132,6 +143,7 @@ describe('settings inherited down the tree', () => {
   });
 
   it('audits every change with the overrides before and after', async () => {
+    await layeredOverrides();
     const entries = (await readAudit(store, COUNTY, 10)).items;
     expect(entries.map((e) => e.action)).toEqual(['settings.update']);
     expect(entries[0]).toMatchObject({ actor: { sub: 'ka', role: 'unit-admin' }, before: {}, after: { deadlines: { signFor: 2 } } });
@@ -140,6 +152,7 @@ describe('settings inherited down the tree', () => {
 
 describe('changing settings', () => {
   it('replaces the overrides with the version read; a stale version is a 409 that writes nothing', async () => {
+    await layeredOverrides();
     const before = snapshot();
     const stale = await call('cityAdmin', PUT, { params: { code: CITY }, body: { v: 0, deadlines: { signFor: 3 } } });
     expect(stale.status).toBe(409);
@@ -199,6 +212,7 @@ describe('working days', () => {
   });
 
   it('applies the inherited local days and names the unit that declared each', async () => {
+    await layeredOverrides();
     // The province made 2026-03-03 a local holiday; the county below the city made it a workday again.
     const atCity = await call('cityAdmin', WD, { params: { code: CITY }, query: { from: '2026-03-02', days: '1' } });
     expect(atCity.body.due).toBe('2026-03-04');
@@ -209,6 +223,7 @@ describe('working days', () => {
   });
 
   it('counts a named deadline with the unit’s effective default, from today in China unless told', async () => {
+    expect((await call('cityAdmin', PUT, { params: { code: CITY }, body: { v: 0, deadlines: { signFor: 3 } } })).status).toBe(200);
     const r = await call('cityAdmin', WD, { params: { code: CITY }, query: { from: '2026-09-30', deadline: 'signFor' } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ deadline: 'signFor', days: 3, due: '2026-10-10' });
