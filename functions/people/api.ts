@@ -3,14 +3,15 @@ import { operation } from '../../shared/http/operation';
 import { residentIdSchema } from '../../shared/identity-codes';
 import { pageOf, pageQuerySchema } from '../../shared/pagination';
 import { unitCodeSchema } from '../../shared/roles';
+import { worded } from '../../shared/validation-messages';
 import { businessSchema, citizenSchema, departmentSchema, staffRoleSchema, staffSchema } from '../../tenants/people';
 
 /** A code the tree arithmetic accepts (12 digits alone would let `000000000000` through to a 500). */
-const subject = z.string().check(z.regex(/^[A-Za-z0-9._:@|-]{1,128}$/));
-const deptId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/));
+const subject = z.string().check(worded(z.regex(/^[A-Za-z0-9._:@|-]{1,128}$/), 'account_id'));
+const deptId = z.string().check(worded(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), 'dept_id'));
 const personName = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 const deptName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-const mobile = z.string().check(z.regex(/^1[3-9]\d{9}$/));
+const mobile = z.string().check(worded(z.regex(/^1[3-9]\d{9}$/), 'mobile'));
 /** The code's shape only: whether its check character fits is the domain's call, since staff may override it. */
 const creditCodeShape = z
   .string()
@@ -18,7 +19,7 @@ const creditCodeShape = z
 
 const codeParams = z.strictObject({ code: unitCodeSchema });
 const atLeastOneChange = <T extends Record<string, unknown>>(b: T) => Object.keys(b).some((k) => k !== 'v');
-const nothingToChange = { message: 'nothing to change', path: ['v'] };
+const nothingToChange = { params: { i18n: 'nothing_to_change' }, path: ['v'] };
 
 export const createDepartmentOp = operation({
   id: 'createDepartment',

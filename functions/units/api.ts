@@ -53,7 +53,7 @@ export const changeUnitOp = operation({
   params: codeParams,
   body: z
     .strictObject({ name: z.optional(unitName), status: z.optional(unitStatusSchema), v: z.optional(z.int().check(z.gte(1))) })
-    .check(z.refine((b) => b.name !== undefined || b.status !== undefined, { message: 'name or status is required', path: ['name'] })),
+    .check(z.refine((b) => b.name !== undefined || b.status !== undefined, { params: { i18n: 'name_or_status' }, path: ['name'] })),
   response: { status: 200, schema: unitSchema },
 });
 
