@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
+import { rolesFor } from '../../tenants/scope';
 import { residentIdSchema } from '../../shared/identity-codes';
 import { pageOf, pageQuerySchema } from '../../shared/pagination';
 import { unitCodeSchema } from '../../shared/roles';
@@ -28,6 +29,7 @@ export const createDepartmentOp = operation({
   tag: 'people',
   summary: { zh: '新建部门', en: 'Create a department of a unit' },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: codeParams,
   body: z.strictObject({ name: deptName, nameEn: z.optional(deptName) }),
   response: { status: 201, schema: departmentSchema },
@@ -52,6 +54,7 @@ export const changeDepartmentOp = operation({
   tag: 'people',
   summary: { zh: '部门更名、停用或恢复', en: 'Rename, deactivate or reactivate a department' },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: z.strictObject({ code: unitCodeSchema, deptId }),
   body: z
     .strictObject({
@@ -71,6 +74,7 @@ export const createStaffOp = operation({
   tag: 'people',
   summary: { zh: '新增工作人员账号（绑定单位、部门和角色）', en: 'Bind a staff account to a unit, department and role' },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: codeParams,
   body: z.strictObject({ sub: subject, name: personName, role: staffRoleSchema, deptId: z.optional(deptId), phone: z.optional(mobile) }),
   response: { status: 201, schema: staffSchema },
@@ -83,6 +87,7 @@ export const listStaffOp = operation({
   tag: 'people',
   summary: { zh: '工作人员列表（分页；手机号仅对人员管理者完整显示）', en: "A unit's staff, a page at a time (phones masked unless you manage the unit's people)" },
   auth: 'jwt',
+  roles: rolesFor('people:read'),
   params: codeParams,
   query: pageQuerySchema,
   response: { status: 200, schema: pageOf(staffSchema) },
@@ -95,6 +100,7 @@ export const changeStaffOp = operation({
   tag: 'people',
   summary: { zh: '变更工作人员的角色、部门或停用账号', en: "Change a staff account's role or department, or disable it" },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: z.strictObject({ code: unitCodeSchema, sub: subject }),
   body: z
     .strictObject({
@@ -119,6 +125,7 @@ export const registerCitizenOp = operation({
     en: 'Register a citizen account (yourself, or on someone’s behalf at a service counter)',
   },
   auth: 'jwt',
+  roles: rolesFor('people:register', 'citizen'),
   body: z.strictObject({ idNumber: residentIdSchema, name: personName, phone: z.optional(mobile), unit: unitCodeSchema, sub: z.optional(subject) }),
   response: { status: 201, schema: citizenSchema },
 });
@@ -143,6 +150,7 @@ export const registerBusinessOp = operation({
     en: 'Register a business account (a code failing its check only by staff, with a reason, audited)',
   },
   auth: 'jwt',
+  roles: rolesFor('people:register', 'business'),
   body: z.strictObject({
     creditCode: creditCodeShape,
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),

@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
+import { rolesFor } from '../../tenants/scope';
 import { unitCodeSchema } from '../../shared/roles';
 import { deadlineName, dueDateSchema, overridesSchema, overridesShape, settingsSchema, sourcesSchema } from '../../tenants/settings';
 
@@ -32,6 +33,7 @@ export const putSettingsOp = operation({
     en: "Replace the unit's own overrides (anything left out is inherited); v is the version read, 0 for the first save",
   },
   auth: 'jwt',
+  roles: rolesFor('unit:settings'),
   params: codeParams,
   body: z.strictObject({ v: z.int().check(z.gte(0)), ...overridesShape }),
   response: {

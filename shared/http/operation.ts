@@ -1,5 +1,6 @@
 import type * as z from '../zod';
 import type { Text } from '../i18n';
+import type { Role } from '../roles';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -14,6 +15,11 @@ export interface Operation {
   summary: Text;
   tag: string;
   auth: 'public' | 'jwt';
+  /**
+   * The only roles that can ever be allowed here, whatever the unit: anyone else is refused right after sign-in,
+   * before the body is read. Absent where the target unit or the body decides.
+   */
+  roles?: readonly Role[];
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
