@@ -32,6 +32,7 @@ export const createDepartmentOp = operation({
   roles: rolesFor('people:manage'),
   params: codeParams,
   body: z.strictObject({ name: deptName, nameEn: z.optional(deptName) }),
+  errors: ['not_found', 'conflict'],
   response: { status: 201, schema: departmentSchema },
 });
 
@@ -44,6 +45,7 @@ export const listDepartmentsOp = operation({
   auth: 'jwt',
   params: codeParams,
   query: pageQuerySchema,
+  errors: ['not_found'],
   response: { status: 200, schema: pageOf(departmentSchema) },
 });
 
@@ -64,6 +66,7 @@ export const changeDepartmentOp = operation({
       status: z.optional(departmentSchema.shape.status),
     })
     .check(z.refine(atLeastOneChange, nothingToChange)),
+  errors: ['not_found', 'conflict'],
   response: { status: 200, schema: departmentSchema },
 });
 
@@ -77,6 +80,7 @@ export const createStaffOp = operation({
   roles: rolesFor('people:manage'),
   params: codeParams,
   body: z.strictObject({ sub: subject, name: personName, role: staffRoleSchema, deptId: z.optional(deptId), phone: z.optional(mobile) }),
+  errors: ['not_found', 'already_exists', 'conflict'],
   response: { status: 201, schema: staffSchema },
 });
 
@@ -90,6 +94,7 @@ export const listStaffOp = operation({
   roles: rolesFor('people:read'),
   params: codeParams,
   query: pageQuerySchema,
+  errors: ['not_found'],
   response: { status: 200, schema: pageOf(staffSchema) },
 });
 
@@ -112,6 +117,7 @@ export const changeStaffOp = operation({
       status: z.optional(staffSchema.shape.status),
     })
     .check(z.refine(atLeastOneChange, nothingToChange)),
+  errors: ['not_found', 'conflict'],
   response: { status: 200, schema: staffSchema },
 });
 
@@ -127,6 +133,7 @@ export const registerCitizenOp = operation({
   auth: 'jwt',
   roles: rolesFor('people:register', 'citizen'),
   body: z.strictObject({ idNumber: residentIdSchema, name: personName, phone: z.optional(mobile), unit: unitCodeSchema, sub: z.optional(subject) }),
+  errors: ['not_found', 'already_exists', 'conflict'],
   response: { status: 201, schema: citizenSchema },
 });
 
@@ -137,6 +144,7 @@ export const myCitizenOp = operation({
   tag: 'people',
   summary: { zh: '我的居民账号', en: 'My citizen account' },
   auth: 'jwt',
+  errors: ['not_found'],
   response: { status: 200, schema: citizenSchema },
 });
 
@@ -158,6 +166,7 @@ export const registerBusinessOp = operation({
     sub: z.optional(subject),
     override: z.optional(z.strictObject({ reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)) })),
   }),
+  errors: ['not_found', 'already_exists', 'conflict'],
   response: { status: 201, schema: businessSchema },
 });
 
@@ -168,6 +177,7 @@ export const myBusinessOp = operation({
   tag: 'people',
   summary: { zh: '我的企业账号', en: 'My business account' },
   auth: 'jwt',
+  errors: ['not_found'],
   response: { status: 200, schema: businessSchema },
 });
 

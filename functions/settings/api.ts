@@ -17,6 +17,7 @@ export const getSettingsOp = operation({
   },
   auth: 'jwt',
   params: codeParams,
+  errors: ['not_found'],
   response: {
     status: 200,
     schema: z.object({ unit: z.string(), effective: settingsSchema, sources: sourcesSchema, overrides: overridesSchema, v: z.int() }),
@@ -36,6 +37,7 @@ export const putSettingsOp = operation({
   roles: rolesFor('unit:settings'),
   params: codeParams,
   body: z.strictObject({ v: z.int().check(z.gte(0)), ...overridesShape }),
+  errors: ['not_found', 'conflict'],
   response: {
     status: 200,
     schema: z.object({ unit: z.string(), overrides: overridesSchema, v: z.int(), updatedAt: z.string() }),
@@ -59,6 +61,7 @@ export const workingDaysOp = operation({
     days: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(250))),
     deadline: z.optional(deadlineName),
   }),
+  errors: ['not_found', 'unprocessable'],
   response: { status: 200, schema: dueDateSchema },
 });
 

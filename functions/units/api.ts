@@ -19,6 +19,7 @@ export const createUnitOp = operation({
   auth: 'jwt',
   roles: rolesFor('unit:provision'),
   body: z.strictObject({ code: unitCodeSchema, name: unitName }),
+  errors: ['already_exists', 'conflict', 'unprocessable'],
   response: { status: 201, schema: unitSchema },
 });
 
@@ -30,6 +31,7 @@ export const getUnitOp = operation({
   summary: { zh: '查看单位', en: 'Read a unit' },
   auth: 'jwt',
   params: codeParams,
+  errors: ['not_found'],
   response: { status: 200, schema: unitSchema },
 });
 
@@ -42,6 +44,7 @@ export const listChildrenOp = operation({
   auth: 'jwt',
   params: codeParams,
   query: pageQuerySchema,
+  errors: ['not_found'],
   response: { status: 200, schema: pageOf(unitSchema) },
 });
 
@@ -57,6 +60,7 @@ export const changeUnitOp = operation({
   body: z
     .strictObject({ name: z.optional(unitName), status: z.optional(unitStatusSchema), v: z.optional(z.int().check(z.gte(1))) })
     .check(z.refine((b) => b.name !== undefined || b.status !== undefined, { params: { i18n: 'name_or_status' }, path: ['name'] })),
+  errors: ['not_found', 'conflict'],
   response: { status: 200, schema: unitSchema },
 });
 
@@ -72,6 +76,7 @@ export const startImportOp = operation({
   body: divisionTreeSchema,
   // Lambda takes at most 6 MB in a request; the national township tree is under 3 MB.
   maxBodyBytes: 6 * 1024 * 1024 - 1024,
+  errors: ['not_found', 'conflict'],
   response: { status: 202, schema: z.object({ jobId: z.string(), job: jobSchema }) },
 });
 
@@ -84,6 +89,7 @@ export const getJobOp = operation({
   auth: 'jwt',
   roles: rolesFor('unit:provision'),
   params: z.strictObject({ jobId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  errors: ['not_found'],
   response: { status: 200, schema: jobSchema },
 });
 
@@ -96,6 +102,7 @@ export const resumeJobOp = operation({
   auth: 'jwt',
   roles: rolesFor('unit:provision'),
   params: z.strictObject({ jobId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  errors: ['not_found'],
   response: { status: 202, schema: jobSchema },
 });
 

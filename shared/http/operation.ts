@@ -1,6 +1,7 @@
 import type * as z from '../zod';
 import type { Text } from '../i18n';
 import type { Role } from '../roles';
+import type { ErrorCode } from '../errors';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -23,6 +24,11 @@ export interface Operation {
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
+  /**
+   * The errors its implementation can answer with (not found, conflicts...). Those of the pipeline (bad input,
+   * sign-in, media type, size) follow from the rest of the operation; the OpenAPI document lists both.
+   */
+  errors?: readonly ErrorCode[];
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
   /** Success status and the schema of its body. */
