@@ -13,6 +13,8 @@ export interface Call {
   body?: unknown;
   /** Sent as it is, in place of `body` serialised as JSON (no content type is added). */
   rawBody?: string;
+  /** The body arrives base64-encoded, as API Gateway sends bodies it takes for binary. */
+  base64?: boolean;
   token?: string;
   headers?: Record<string, string>;
 }
@@ -47,6 +49,7 @@ export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
       },
       body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
     });
+    event.isBase64Encoded = call.base64 ?? false;
     const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
     // API Gateway answers a missing status with 502: a reply without one is a defect, never a pass.
     if (typeof res.statusCode !== 'number') throw new Error(`${routeKey(op)} answered without a status: ${JSON.stringify(res)}`);
