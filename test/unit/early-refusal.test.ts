@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startImportOp } from '../../functions/units/api';
 import { ALL_OPERATIONS } from '../../functions/catalog';
 import type { Principal } from '../../shared/roles';
+import type * as z from '../../shared/zod';
 import { newUnit } from '../../tenants/units';
 import { unitItem } from '../../tenants/unit';
 import { seedAccounts } from '../support/accounts';
@@ -14,6 +15,20 @@ function deepTree(depth: number): unknown {
   let node: Record<string, unknown> = { code: '330102001001', name: '村', level: 'village' };
   for (let i = 1; i < depth; i++) node = { code: '330102001001', name: '村', level: 'village', children: [node] };
   return node;
+}
+
+/** The schemas a schema is made of (object fields, items, options, wrapped or lazy schemas, record keys and values). */
+function partsOf(s: z.ZodMiniType): z.ZodMiniType[] {
+  const d = (s as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+  const lazy = typeof d.getter === 'function' ? (d.getter as () => unknown)() : undefined;
+  const one = [lazy, ...['innerType', 'element', 'keyType', 'valueType', 'in', 'out', 'catchall'].map((k) => d[k])];
+  return [...one, ...((d.options as unknown[]) ?? []), ...Object.values((d.shape as object) ?? {})].filter(Boolean) as z.ZodMiniType[];
+}
+
+/** A path from `s` back to itself, if it has one: a recursive schema, which a deep enough input overflows. */
+function cycleIn(s: z.ZodMiniType, path: z.ZodMiniType[] = []): boolean {
+  if (path.includes(s)) return true;
+  return partsOf(s).some((p) => cycleIn(p, [...path, s]));
 }
 
 describe('input that could exhaust the validator', async () => {
@@ -34,6 +49,12 @@ describe('input that could exhaust the validator', async () => {
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.fields).toHaveLength(1);
     expect(res.body.error.fields[0].message).toBe('区划树最多 5 层（省、市、县、乡、村）');
+  });
+
+  it('no request schema is recursive: each nests only as deep as its data can', () => {
+    for (const op of ALL_OPERATIONS) {
+      for (const part of [op.params, op.query, op.body]) if (part) expect(cycleIn(part), op.id).toBe(false);
+    }
   });
 
   it('a tree as deep as the five levels still passes validation', async () => {
