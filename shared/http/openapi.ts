@@ -86,7 +86,7 @@ export function openApiDocument(ops: Operation[], version: string) {
     (paths[op.path] ??= {})[op.method.toLowerCase()] = {
       operationId: op.id,
       summary: op.summary.zh,
-      description: op.summary.en,
+      description: op.roles ? `${op.summary.en}. Only for: ${op.roles.join(', ')} (anyone else gets 403).` : op.summary.en,
       tags: [op.tag],
       ...(op.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
       parameters: parameters(op, schema),
