@@ -1,6 +1,7 @@
 import * as z from '../shared/zod';
 import { LEVELS, type Level } from '../shared/levels';
 import type { FieldError } from '../shared/errors';
+import { worded } from '../shared/validation-messages';
 import { fitsUnder, isUnitCode, isWithin, levelOf, prefixOf } from '../shared/codes';
 
 /**
@@ -14,14 +15,25 @@ export interface DivisionNode {
   children?: DivisionNode[];
 }
 
-export const divisionNodeSchema: z.ZodMiniType<DivisionNode> = z.strictObject({
-  code: z.string(),
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
-  level: z.enum(LEVELS),
-  get children() {
-    return z.optional(z.array(divisionNodeSchema));
-  },
-});
+/** A tree has at most one node per level on any path: province, city, county, township, village. */
+export const MAX_TREE_DEPTH = LEVELS.length;
+
+/**
+ * A node whose subtree may be `depth` levels deep, unrolled rather than recursive: a tree nested thousands deep (a
+ * broken or hostile file) then fails at the sixth level with one clear message instead of exhausting the stack.
+ */
+function nodeSchema(depth: number): z.ZodMiniType<DivisionNode> {
+  const children =
+    depth > 1 ? z.array(nodeSchema(depth - 1)) : z.array(z.unknown()).check(worded(z.maxLength(0), 'tree_too_deep'));
+  return z.strictObject({
+    code: z.string(),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    level: z.enum(LEVELS),
+    children: z.optional(children),
+  }) as z.ZodMiniType<DivisionNode>;
+}
+
+export const divisionNodeSchema = nodeSchema(MAX_TREE_DEPTH);
 
 export const divisionTreeSchema = z.union([divisionNodeSchema, z.array(divisionNodeSchema).check(z.minLength(1))]);
 

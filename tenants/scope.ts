@@ -1,5 +1,5 @@
 import { ApiError } from '../shared/errors';
-import type { Principal, Role } from '../shared/roles';
+import { ROLES, type Principal, type Role } from '../shared/roles';
 import type { Store } from '../shared/store/store';
 import { isWithin, levelOf, prefixOf } from '../shared/codes';
 import { staffKey, unitKey } from './unit';
@@ -35,6 +35,13 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
   citizen: { 'unit:read': 'anywhere' },
   business: { 'unit:read': 'anywhere' },
 };
+
+/**
+ * The roles that may do `action` somewhere, plus `also` (roles a domain rule lets in, such as a citizen registering
+ * itself): an operation's `roles`, so the pipeline refuses everyone else before reading the request.
+ */
+export const rolesFor = (action: Action, ...also: Role[]): Role[] =>
+  ROLES.filter((role) => RULES[role][action] !== undefined || also.includes(role));
 
 /** Roles that act for a unit, and so stop acting when their unit is suspended. */
 const ACTS_FOR_UNIT: ReadonlySet<Role> = new Set(['province-admin', 'unit-admin', 'staff', 'auditor']);

@@ -8,6 +8,7 @@ import { CalendarCoverageError, type DayInfo } from '../shared/working-days';
 import { chinaWorkingCalendar } from './calendars';
 import { ancestorCandidates, prefixOf } from '../shared/codes';
 import { unitKey } from './unit';
+import { worded } from '../shared/validation-messages';
 
 /**
  * Per-unit settings, inherited down the tree: each unit stores only its own overrides, and what applies to a unit
@@ -18,7 +19,7 @@ import { unitKey } from './unit';
  */
 
 const date = z.iso.date();
-export const deadlineName = z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9.-]{0,63}$/));
+export const deadlineName = z.string().check(worded(z.regex(/^[a-zA-Z][a-zA-Z0-9.-]{0,63}$/), 'deadline_name'));
 const workingDays = z.int().check(z.gte(0), z.lte(365));
 
 /** The national defaults, in working days (政府信息公开条例 2019; 12345 and 好差评 norms where the State Council leaves them local). */
@@ -36,7 +37,7 @@ export const NATIONAL_DEADLINES: Readonly<Record<string, number>> = {
 export const NATIONAL = 'national';
 
 export const contactSchema = z.strictObject({
-  phone: z.optional(z.string().check(z.regex(/^[0-9+() -]{3,32}$/))),
+  phone: z.optional(z.string().check(worded(z.regex(/^[0-9+() -]{3,32}$/), 'phone'))),
   address: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   email: z.optional(z.email().check(z.maxLength(254))),
   hours: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),

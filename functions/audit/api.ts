@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
+import { rolesFor } from '../../tenants/scope';
 import { unitCodeSchema } from '../../shared/roles';
 import { pageQuerySchema } from '../../shared/pagination';
 
@@ -23,6 +24,7 @@ export const readAuditOp = operation({
   tag: 'audit',
   summary: { zh: '单位审计日志（哈希链，按时间顺序）', en: "A unit's audit log (hash chain), oldest first" },
   auth: 'jwt',
+  roles: rolesFor('audit:read'),
   params: z.strictObject({ code: unitCodeSchema }),
   query: pageQuerySchema,
   response: {

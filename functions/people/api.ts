@@ -1,16 +1,18 @@
 import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
+import { rolesFor } from '../../tenants/scope';
 import { residentIdSchema } from '../../shared/identity-codes';
 import { pageOf, pageQuerySchema } from '../../shared/pagination';
 import { unitCodeSchema } from '../../shared/roles';
+import { worded } from '../../shared/validation-messages';
 import { businessSchema, citizenSchema, departmentSchema, staffRoleSchema, staffSchema } from '../../tenants/people';
 
 /** A code the tree arithmetic accepts (12 digits alone would let `000000000000` through to a 500). */
-const subject = z.string().check(z.regex(/^[A-Za-z0-9._:@|-]{1,128}$/));
-const deptId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/));
+const subject = z.string().check(worded(z.regex(/^[A-Za-z0-9._:@|-]{1,128}$/), 'account_id'));
+const deptId = z.string().check(worded(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), 'dept_id'));
 const personName = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 const deptName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-const mobile = z.string().check(z.regex(/^1[3-9]\d{9}$/));
+const mobile = z.string().check(worded(z.regex(/^1[3-9]\d{9}$/), 'mobile'));
 /** The code's shape only: whether its check character fits is the domain's call, since staff may override it. */
 const creditCodeShape = z
   .string()
@@ -18,7 +20,7 @@ const creditCodeShape = z
 
 const codeParams = z.strictObject({ code: unitCodeSchema });
 const atLeastOneChange = <T extends Record<string, unknown>>(b: T) => Object.keys(b).some((k) => k !== 'v');
-const nothingToChange = { message: 'nothing to change', path: ['v'] };
+const nothingToChange = { params: { i18n: 'nothing_to_change' }, path: ['v'] };
 
 export const createDepartmentOp = operation({
   id: 'createDepartment',
@@ -27,8 +29,10 @@ export const createDepartmentOp = operation({
   tag: 'people',
   summary: { zh: '新建部门', en: 'Create a department of a unit' },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: codeParams,
   body: z.strictObject({ name: deptName, nameEn: z.optional(deptName) }),
+  errors: ['not_found', 'conflict'],
   response: { status: 201, schema: departmentSchema },
 });
 
@@ -41,6 +45,7 @@ export const listDepartmentsOp = operation({
   auth: 'jwt',
   params: codeParams,
   query: pageQuerySchema,
+  errors: ['not_found'],
   response: { status: 200, schema: pageOf(departmentSchema) },
 });
 
@@ -51,6 +56,7 @@ export const changeDepartmentOp = operation({
   tag: 'people',
   summary: { zh: '部门更名、停用或恢复', en: 'Rename, deactivate or reactivate a department' },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: z.strictObject({ code: unitCodeSchema, deptId }),
   body: z
     .strictObject({
@@ -60,6 +66,7 @@ export const changeDepartmentOp = operation({
       status: z.optional(departmentSchema.shape.status),
     })
     .check(z.refine(atLeastOneChange, nothingToChange)),
+  errors: ['not_found', 'conflict'],
   response: { status: 200, schema: departmentSchema },
 });
 
@@ -70,8 +77,10 @@ export const createStaffOp = operation({
   tag: 'people',
   summary: { zh: '新增工作人员账号（绑定单位、部门和角色）', en: 'Bind a staff account to a unit, department and role' },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: codeParams,
   body: z.strictObject({ sub: subject, name: personName, role: staffRoleSchema, deptId: z.optional(deptId), phone: z.optional(mobile) }),
+  errors: ['not_found', 'already_exists', 'conflict'],
   response: { status: 201, schema: staffSchema },
 });
 
@@ -82,8 +91,10 @@ export const listStaffOp = operation({
   tag: 'people',
   summary: { zh: '工作人员列表（分页；手机号仅对人员管理者完整显示）', en: "A unit's staff, a page at a time (phones masked unless you manage the unit's people)" },
   auth: 'jwt',
+  roles: rolesFor('people:read'),
   params: codeParams,
   query: pageQuerySchema,
+  errors: ['not_found'],
   response: { status: 200, schema: pageOf(staffSchema) },
 });
 
@@ -94,6 +105,7 @@ export const changeStaffOp = operation({
   tag: 'people',
   summary: { zh: '变更工作人员的角色、部门或停用账号', en: "Change a staff account's role or department, or disable it" },
   auth: 'jwt',
+  roles: rolesFor('people:manage'),
   params: z.strictObject({ code: unitCodeSchema, sub: subject }),
   body: z
     .strictObject({
@@ -105,6 +117,7 @@ export const changeStaffOp = operation({
       status: z.optional(staffSchema.shape.status),
     })
     .check(z.refine(atLeastOneChange, nothingToChange)),
+  errors: ['not_found', 'conflict'],
   response: { status: 200, schema: staffSchema },
 });
 
@@ -118,7 +131,9 @@ export const registerCitizenOp = operation({
     en: 'Register a citizen account (yourself, or on someone’s behalf at a service counter)',
   },
   auth: 'jwt',
+  roles: rolesFor('people:register', 'citizen'),
   body: z.strictObject({ idNumber: residentIdSchema, name: personName, phone: z.optional(mobile), unit: unitCodeSchema, sub: z.optional(subject) }),
+  errors: ['not_found', 'already_exists', 'conflict'],
   response: { status: 201, schema: citizenSchema },
 });
 
@@ -129,6 +144,7 @@ export const myCitizenOp = operation({
   tag: 'people',
   summary: { zh: '我的居民账号', en: 'My citizen account' },
   auth: 'jwt',
+  errors: ['not_found'],
   response: { status: 200, schema: citizenSchema },
 });
 
@@ -142,6 +158,7 @@ export const registerBusinessOp = operation({
     en: 'Register a business account (a code failing its check only by staff, with a reason, audited)',
   },
   auth: 'jwt',
+  roles: rolesFor('people:register', 'business'),
   body: z.strictObject({
     creditCode: creditCodeShape,
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
@@ -149,6 +166,7 @@ export const registerBusinessOp = operation({
     sub: z.optional(subject),
     override: z.optional(z.strictObject({ reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)) })),
   }),
+  errors: ['not_found', 'already_exists', 'conflict'],
   response: { status: 201, schema: businessSchema },
 });
 
@@ -159,6 +177,7 @@ export const myBusinessOp = operation({
   tag: 'people',
   summary: { zh: '我的企业账号', en: 'My business account' },
   auth: 'jwt',
+  errors: ['not_found'],
   response: { status: 200, schema: businessSchema },
 });
 

@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
+import { rolesFor } from '../../tenants/scope';
 import { unitCodeSchema } from '../../shared/roles';
 import { deadlineName, dueDateSchema, overridesSchema, overridesShape, settingsSchema, sourcesSchema } from '../../tenants/settings';
 
@@ -16,6 +17,7 @@ export const getSettingsOp = operation({
   },
   auth: 'jwt',
   params: codeParams,
+  errors: ['not_found'],
   response: {
     status: 200,
     schema: z.object({ unit: z.string(), effective: settingsSchema, sources: sourcesSchema, overrides: overridesSchema, v: z.int() }),
@@ -32,8 +34,10 @@ export const putSettingsOp = operation({
     en: "Replace the unit's own overrides (anything left out is inherited); v is the version read, 0 for the first save",
   },
   auth: 'jwt',
+  roles: rolesFor('unit:settings'),
   params: codeParams,
   body: z.strictObject({ v: z.int().check(z.gte(0)), ...overridesShape }),
+  errors: ['not_found', 'conflict'],
   response: {
     status: 200,
     schema: z.object({ unit: z.string(), overrides: overridesSchema, v: z.int(), updatedAt: z.string() }),
@@ -57,6 +61,7 @@ export const workingDaysOp = operation({
     days: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(250))),
     deadline: z.optional(deadlineName),
   }),
+  errors: ['not_found', 'unprocessable'],
   response: { status: 200, schema: dueDateSchema },
 });
 

@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod';
 import { operation } from '../../shared/http/operation';
+import { rolesFor } from '../../tenants/scope';
 import { unitCodeSchema } from '../../shared/roles';
 import { pageOf, pageQuerySchema } from '../../shared/pagination';
 import { divisionTreeSchema } from '../../tenants/division-tree';
@@ -16,7 +17,9 @@ export const createUnitOp = operation({
   tag: 'units',
   summary: { zh: '新建单位（挂在最近的已存在上级下）', en: 'Create a unit under its nearest existing ancestor' },
   auth: 'jwt',
+  roles: rolesFor('unit:provision'),
   body: z.strictObject({ code: unitCodeSchema, name: unitName }),
+  errors: ['already_exists', 'conflict', 'unprocessable'],
   response: { status: 201, schema: unitSchema },
 });
 
@@ -28,6 +31,7 @@ export const getUnitOp = operation({
   summary: { zh: '查看单位', en: 'Read a unit' },
   auth: 'jwt',
   params: codeParams,
+  errors: ['not_found'],
   response: { status: 200, schema: unitSchema },
 });
 
@@ -40,6 +44,7 @@ export const listChildrenOp = operation({
   auth: 'jwt',
   params: codeParams,
   query: pageQuerySchema,
+  errors: ['not_found'],
   response: { status: 200, schema: pageOf(unitSchema) },
 });
 
@@ -50,10 +55,12 @@ export const changeUnitOp = operation({
   tag: 'units',
   summary: { zh: '更名、停用或恢复单位（单位不会被删除）', en: 'Rename, suspend or reactivate a unit (units are never deleted)' },
   auth: 'jwt',
+  roles: rolesFor('unit:provision'),
   params: codeParams,
   body: z
     .strictObject({ name: z.optional(unitName), status: z.optional(unitStatusSchema), v: z.optional(z.int().check(z.gte(1))) })
-    .check(z.refine((b) => b.name !== undefined || b.status !== undefined, { message: 'name or status is required', path: ['name'] })),
+    .check(z.refine((b) => b.name !== undefined || b.status !== undefined, { params: { i18n: 'name_or_status' }, path: ['name'] })),
+  errors: ['not_found', 'conflict'],
   response: { status: 200, schema: unitSchema },
 });
 
@@ -64,10 +71,12 @@ export const startImportOp = operation({
   tag: 'units',
   summary: { zh: '导入区划代码树（后台任务）', en: 'Import a division tree under a unit, as a background job' },
   auth: 'jwt',
+  roles: rolesFor('unit:provision'),
   params: codeParams,
   body: divisionTreeSchema,
   // Lambda takes at most 6 MB in a request; the national township tree is under 3 MB.
   maxBodyBytes: 6 * 1024 * 1024 - 1024,
+  errors: ['not_found', 'conflict'],
   response: { status: 202, schema: z.object({ jobId: z.string(), job: jobSchema }) },
 });
 
@@ -78,7 +87,9 @@ export const getJobOp = operation({
   tag: 'units',
   summary: { zh: '查看后台任务进度', en: 'Progress of a background job' },
   auth: 'jwt',
+  roles: rolesFor('unit:provision'),
   params: z.strictObject({ jobId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  errors: ['not_found'],
   response: { status: 200, schema: jobSchema },
 });
 
@@ -89,7 +100,9 @@ export const resumeJobOp = operation({
   tag: 'units',
   summary: { zh: '继续未完成的后台任务', en: 'Pick an unfinished background job up again' },
   auth: 'jwt',
+  roles: rolesFor('unit:provision'),
   params: z.strictObject({ jobId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  errors: ['not_found'],
   response: { status: 202, schema: jobSchema },
 });
 

@@ -8,6 +8,7 @@ import type { ApiContext, ApiRequest, Binding, Reply } from './context';
 import { requestContext } from './middlewares/request-context';
 import { accessLog } from './middlewares/access-log';
 import { authenticate } from './middlewares/authenticate';
+import { routeRoles } from './middlewares/route-roles';
 import { unitScope, type ScopeResolver } from './middlewares/unit-scope';
 import { validateInput } from './middlewares/validate-input';
 import { mapErrors } from './middlewares/map-errors';
@@ -31,7 +32,7 @@ export interface HttpFunctionOptions {
 
 /**
  * One Lambda handler serving a capability's routes through the shared pipeline:
- * request context → access log → JWT → unit scope → zod → implementation, with errors mapped last.
+ * request context → access log → JWT → the operation's roles → unit scope → zod → implementation, with errors mapped last.
  */
 export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) {
   const routes = new Map(bindings.map((b) => [routeKey(b.op), b]));
@@ -57,6 +58,7 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) 
     .use(requestContext(routes, options.deps ?? depsFromEnv))
     .use(accessLog())
     .use(authenticate(options.verifier ?? (() => (verifier ??= tokenVerifierFromEnv()))))
+    .use(routeRoles())
     .use(unitScope(options.resolveScope))
     .use(validateInput())
     .use(mapErrors());

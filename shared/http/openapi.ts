@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import type { Operation } from './operation';
-import { ERRORS } from '../errors';
+import { ERRORS, type ErrorCode } from '../errors';
 
 const errorSchema = z.object({
   error: z.object({
@@ -37,6 +37,38 @@ function parameters(op: Operation, schema: ReturnType<typeof schemaIn>) {
   return [...list(op.params, 'path'), ...list(op.query, 'query')];
 }
 
+/**
+ * Every error an operation can answer with: the pipeline's, which follow from what the operation takes (any
+ * operation refuses bad parameters or a body it does not take; a body can be too large, of the wrong type or not
+ * JSON; a page query can carry a stale cursor; a signed-in route can lack or refuse the token), and its own.
+ */
+export function errorCodesOf(op: Operation): ErrorCode[] {
+  const codes: ErrorCode[] = ['validation_failed'];
+  if (op.body) codes.push('invalid_json', 'payload_too_large', 'unsupported_media_type');
+  if (op.query && 'cursor' in op.query.shape) codes.push('invalid_cursor');
+  if (op.auth === 'jwt') codes.push('unauthorized', 'forbidden');
+  return [...new Set([...codes, ...(op.errors ?? [])])];
+}
+
+const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+
+/** One response per status, each naming the codes it can carry, all with the one error schema. */
+function errorResponses(op: Operation) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorCodesOf(op)) byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
+  const responses: Record<string, unknown> = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[status] = { description: codes.map((c) => `${c}: ${ERRORS[c].en} (${ERRORS[c].zh})`).join('; '), content: errorContent };
+  }
+  return responses;
+}
+
+/**
+ * The project publishes no licence of its own: what applies is the deploying government's terms, which this
+ * document cannot name.
+ */
+const LICENSE = { name: 'Proprietary: terms of the deploying government' };
+
 /** The OpenAPI 3.1 document, generated from the same operations and zod schemas that validate requests. */
 export function openApiDocument(ops: Operation[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -48,12 +80,13 @@ export function openApiDocument(ops: Operation[], version: string) {
         description: op.summary.en,
         content: { 'application/json': { schema: schema(op.response.schema, 'output') } },
       },
-      default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      ...errorResponses(op),
+      default: { description: `internal: ${ERRORS.internal.en} (${ERRORS.internal.zh})`, content: errorContent },
     };
     (paths[op.path] ??= {})[op.method.toLowerCase()] = {
       operationId: op.id,
       summary: op.summary.zh,
-      description: op.summary.en,
+      description: op.roles ? `${op.summary.en}. Only for: ${op.roles.join(', ')} (anyone else gets 403).` : op.summary.en,
       tags: [op.tag],
       ...(op.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
       parameters: parameters(op, schema),
@@ -69,7 +102,10 @@ export function openApiDocument(ops: Operation[], version: string) {
       title: 'govtiers',
       version,
       description: '数字政府治理平台（省、市、县、乡、村五级共用）— digital government platform shared by every tier',
+      license: LICENSE,
     },
+    // Each deployment (and the local runtime) serves the API at its own root; the document does not know its host.
+    servers: [{ url: '/', description: '本部署 — this deployment' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       schemas: {

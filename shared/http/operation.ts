@@ -1,5 +1,7 @@
 import type * as z from '../zod';
 import type { Text } from '../i18n';
+import type { Role } from '../roles';
+import type { ErrorCode } from '../errors';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -14,9 +16,19 @@ export interface Operation {
   summary: Text;
   tag: string;
   auth: 'public' | 'jwt';
+  /**
+   * The only roles that can ever be allowed here, whatever the unit: anyone else is refused right after sign-in,
+   * before the body is read. Absent where the target unit or the body decides.
+   */
+  roles?: readonly Role[];
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
+  /**
+   * The errors its implementation can answer with (not found, conflicts...). Those of the pipeline (bad input,
+   * sign-in, media type, size) follow from the rest of the operation; the OpenAPI document lists both.
+   */
+  errors?: readonly ErrorCode[];
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
   /** Success status and the schema of its body. */

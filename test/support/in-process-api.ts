@@ -11,6 +11,10 @@ export interface Call {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: unknown;
+  /** Sent as it is, in place of `body` serialised as JSON (no content type is added). */
+  rawBody?: string;
+  /** The body arrives base64-encoded, as API Gateway sends bodies it takes for binary. */
+  base64?: boolean;
   token?: string;
   headers?: Record<string, string>;
 }
@@ -40,12 +44,15 @@ export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
       query: call.query,
       headers: {
         ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
-        ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(call.body !== undefined && call.rawBody === undefined ? { 'content-type': 'application/json' } : {}),
         ...call.headers,
       },
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
     });
+    event.isBase64Encoded = call.base64 ?? false;
     const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
-    return { status: res.statusCode ?? 0, body: res.body ? JSON.parse(res.body) : undefined };
+    // API Gateway answers a missing status with 502: a reply without one is a defect, never a pass.
+    if (typeof res.statusCode !== 'number') throw new Error(`${routeKey(op)} answered without a status: ${JSON.stringify(res)}`);
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   };
 }

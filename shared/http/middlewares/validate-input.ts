@@ -1,34 +1,44 @@
 import type * as z from '../../zod';
-import zhCN from 'zod/v4/locales/zh-CN.js';
-import en from 'zod/v4/locales/en.js';
 import { ApiError, type FieldError } from '../../errors';
 import type { Lang } from '../../i18n';
-import { FIELD_MESSAGES } from '../../validation-messages';
+import { FIELD_MESSAGES, describeIssue } from '../../validation-messages';
 import { header, type ApiMiddleware } from '../context';
 
 const DEFAULT_MAX_BODY = 64 * 1024;
-const locales = { 'zh-CN': zhCN().localeError, en: en().localeError };
+const errorMaps: Record<Lang, z.core.$ZodErrorMap> = {
+  'zh-CN': (issue) => describeIssue(issue, 'zh-CN'),
+  en: (issue) => describeIssue(issue, 'en'),
+};
 
-/** zod's own wording in the caller's language, unless the schema named one of ours in `params.i18n`. */
-function errorMap(lang: Lang): z.core.$ZodErrorMap {
-  return (issue) => {
-    const key = (issue as { params?: { i18n?: string } }).params?.i18n;
-    const text = key ? FIELD_MESSAGES[key] : undefined;
-    if (text) return lang === 'en' ? text.en : text.zh;
-    return locales[lang](issue);
-  };
+/**
+ * A union that failed is reported through the one alternative the value was shaped like (a node, or a list of
+ * nodes), so the caller learns what is wrong inside it rather than that it matched nothing.
+ */
+function closest(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
+  const shaped = issue.errors.filter((branch) => !(branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0));
+  return shaped.length === 1 ? shaped[0] : undefined;
+}
+
+/** Adds the problems of `issues` under `prefix`, each at its own path: an unknown key at the key, a union inside it. */
+function report(issues: z.core.$ZodIssue[], prefix: PropertyKey[], fields: FieldError[]) {
+  for (const i of issues) {
+    const at = [...prefix, ...i.path];
+    const inner = i.code === 'invalid_union' ? closest(i) : undefined;
+    if (inner) {
+      report(inner, at, fields);
+      continue;
+    }
+    const keys = i.code === 'unrecognized_keys' ? i.keys : [undefined];
+    for (const k of keys) fields.push({ path: [...at, ...(k ? [k] : [])].map(String).join('.'), message: i.message });
+  }
 }
 
 /** Parses one part of the request, adding its problems to `fields` (so the caller learns of all at once). */
 function parse(schema: z.ZodMiniType | undefined, value: unknown, where: string, lang: Lang, fields: FieldError[]): unknown {
   if (!schema) return where === 'body' ? undefined : {};
-  const r = schema.safeParse(value, { error: errorMap(lang) });
+  const r = schema.safeParse(value, { error: errorMaps[lang] });
   if (r.success) return r.data;
-  for (const i of r.error.issues) {
-    // An unknown key is reported at its own path, not at the object holding it.
-    const keys = i.code === 'unrecognized_keys' ? i.keys : [undefined];
-    for (const k of keys) fields.push({ path: [where, ...i.path.map(String), ...(k ? [k] : [])].join('.'), message: i.message });
-  }
+  report(r.error.issues, [where], fields);
   return undefined;
 }
 
@@ -64,7 +74,7 @@ export const validateInput = (): ApiMiddleware => ({
         }
       }
     } else if (text !== undefined) {
-      throw new ApiError('validation_failed', [{ path: 'body', message: { zh: '该接口不接受请求体', en: 'This route takes no body' } }]);
+      throw new ApiError('validation_failed', [{ path: 'body', message: FIELD_MESSAGES.no_body }]);
     }
     const fields: FieldError[] = [];
     s.input = {
