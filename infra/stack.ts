@@ -186,6 +186,8 @@ export class GovtiersStack extends Stack {
         role: new cognito.StringAttribute({ mutable: true }),
         unit: new cognito.StringAttribute({ mutable: true }),
         dept: new cognito.StringAttribute({ mutable: true }),
+        // The identity number a real-name check verified (set by the platform's admin APIs, never by the user).
+        idn_verified: new cognito.StringAttribute({ mutable: true }),
       },
       deletionProtection: !dev,
       removalPolicy,
@@ -198,7 +200,7 @@ export class GovtiersStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes('role', 'unit', 'dept'),
+        .withCustomAttributes('role', 'unit', 'dept', 'idn_verified'),
       // Without this, every attribute is user-writable: anyone could set their own custom:role to province-admin
       // with UpdateUserAttributes. Role, unit and department change only through admin APIs.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
