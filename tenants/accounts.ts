@@ -276,9 +276,9 @@ const tooMany = () =>
   });
 
 /**
- * Creates the account and claims its number, in one transaction: the record, its subject and reference items, the
- * number index and, where claims meet, the dispute and the other parties' records. Retried when the index or the
- * dispute changed between the read and the write.
+ * Creates the account (or, on a trusted word, re-claims for an existing one) and claims its number, in one transaction:
+ * the record, its subject and reference items, the number index and, where claims meet, the dispute and the other
+ * parties' records. Retried when the index or the dispute changed between the read and the write.
  */
 async function claim<A extends Account>(deps: Deps, c: Claim<A>): Promise<A> {
   const { store } = deps;
@@ -286,27 +286,38 @@ async function claim<A extends Account>(deps: Deps, c: Claim<A>): Promise<A> {
   const numberKind = NUMBER_KIND[c.kind];
   const bySubject = subjectIndexKey(c.kind, unit, sub);
   const byNumber = await numberIndexKey(deps.keys.identity, numberKind, unit, c.number);
+  const sameKey = (a: Key) => (i: Key) => i.pk === a.pk && i.sk === a.sk;
   for (let attempt = 0; attempt < 5; attempt++) {
     const [home, found] = await Promise.all([store.get('registry', unitKey(unit)), store.getMany(TABLE, [bySubject, byNumber])]);
     if (!home) throw fieldError('body.unit', { zh: '没有这个单位', en: 'no such unit' });
-    if (found.some((i) => i.pk === bySubject.pk && i.sk === bySubject.sk)) throw new ApiError('already_exists');
-    const indexItem = found.find((i) => i.pk === byNumber.pk && i.sk === byNumber.sk);
+    const pointer = found.find(sameKey(bySubject));
+    const existing = pointer ? await reclaimable(store, c, pointer.unit as string) : undefined;
+    const indexItem = found.find(sameKey(byNumber));
     const index: NumberIndex = indexItem ? numberIndexSchema.parse(indexItem) : { claims: [], v: 0 };
-    const ref = randomBytes(16).toString('hex');
+    const ref = (existing?.ref as string | undefined) ?? randomBytes(16).toString('hex');
     const now = deps.now().toISOString();
     const plan = await planClaim(deps, c, { ref, index, byNumber, now });
-    const account = { ...c.account, identity: plan.identity } as A;
+    const account = {
+      ...c.account,
+      ...(existing ? { createdAt: existing.createdAt as string, v: (existing.v as number) + 1 } : {}),
+      identity: plan.identity,
+    } as A;
     const writes: Write[] = [
-      { op: 'put', table: TABLE, item: { ...accountKey(c.kind, unit, sub), ...account, ref }, expect: { absent: true } },
-      { op: 'put', table: TABLE, item: { ...bySubject, unit }, expect: { absent: true } },
-      { op: 'put', table: TABLE, item: { ...refKey(unit, ref), kind: c.kind, unit, sub }, expect: { absent: true } },
+      { op: 'put', table: TABLE, item: { ...accountKey(c.kind, unit, sub), ...account, ref }, expect: existing ? { version: existing.v as number } : { absent: true } },
+      ...(existing
+        ? []
+        : [
+            { op: 'put', table: TABLE, item: { ...bySubject, unit }, expect: { absent: true } } as const,
+            { op: 'put', table: TABLE, item: { ...refKey(unit, ref), kind: c.kind, unit, sub }, expect: { absent: true } } as const,
+          ]),
       { op: 'put', table: TABLE, item: { ...byNumber, ...plan.index, v: index.v + 1 }, expect: indexItem ? { version: index.v } : { absent: true } },
       ...plan.writes,
     ];
     try {
       if (c.audit) {
-        const after = accountView(c.kind, account, { fullNumber: false, fullPhone: false });
-        await commitAudited(store, deps.now(), unit, { actor: c.audit.actor, action: c.audit.action, subject: `${c.kind}/${sub}`, after }, writes);
+        const masked = (a: A) => accountView(c.kind, a, { fullNumber: false, fullPhone: false });
+        const before = existing ? masked((c.kind === 'citizen' ? citizenSchema : businessSchema).parse(existing) as A) : undefined;
+        await commitAudited(store, deps.now(), unit, { ...c.audit, subject: `${c.kind}/${sub}`, before, after: masked(account) }, writes);
       } else {
         await store.transact(writes);
       }
@@ -319,6 +330,27 @@ async function claim<A extends Account>(deps: Deps, c: Claim<A>): Promise<A> {
   throw new ApiError('conflict');
 }
 
+/**
+ * The subject has an account already. On a trusted word it may claim again: the number it claimed unverified (its
+ * owner has since been verified, or came to a counter), or any number once a dispute took its own away. Anything
+ * else would be a second account.
+ */
+async function reclaimable<A extends Account>(store: Store, c: Claim<A>, unit: string): Promise<Item> {
+  const item = await store.get(TABLE, accountKey(c.kind, unit, c.account.sub));
+  if (!item || !c.verified) throw new ApiError('already_exists');
+  const state = item.identity as IdentityState;
+  if (state.status === 'verified') throw new ApiError('already_exists');
+  const number = item[c.kind === 'citizen' ? 'idNumber' : 'creditCode'];
+  if (state.status !== 'revoked' && number !== c.number) {
+    throw new ApiError('already_exists', [], {
+      zh: '该账号已申领另一号码，请到窗口办理',
+      en: 'This account already claims another number; ask staff at a service counter',
+    });
+  }
+  if (unit !== c.account.unit) throw fieldError('body.unit', { zh: '须为该账号原来的所属单位', en: "must be the account's home unit" });
+  return item;
+}
+
 /** What the index, the claimant's state and the other parties become when this claim is added. */
 async function planClaim<A extends Account>(
   deps: Deps,
@@ -328,7 +360,9 @@ async function planClaim<A extends Account>(
   const { store } = deps;
   const { index, ref, now } = s;
   const { unit } = c.account;
-  const others = [...(index.bound ? [index.bound] : []), ...index.claims];
+  // The claimant's own earlier claim (an account verifying the number it claimed) is not another party.
+  const claims = index.claims.filter((r) => r !== ref);
+  const others = [...(index.bound && index.bound !== ref ? [index.bound] : []), ...claims];
   if (others.length === 0) {
     return c.verified
       ? { identity: c.verified, index: { bound: ref, claims: [] }, writes: [] }
@@ -339,10 +373,11 @@ async function planClaim<A extends Account>(
   // Claims meet: the open dispute over this number gains a party, or one opens at the claimant's home unit.
   const openItem = index.dispute ? await store.get(TABLE, disputeKey(unit, index.dispute)) : undefined;
   const open = openItem ? disputeSchema.parse(openItem) : undefined;
-  const known = new Set(open?.parties.map((p) => p.ref));
+  const kept = (open?.parties ?? []).filter((p) => p.ref !== ref);
+  const known = new Set(kept.map((p) => p.ref));
   const missing = others.filter((r) => !known.has(r));
   const pointers = missing.length ? await store.getMany(TABLE, missing.map((r) => refKey(unit, r))) : [];
-  const parties: Party[] = [...(open?.parties ?? []), ...pointers.map((p) => partySchema.parse({ ...p, ref: p.sk })), { ref, sub: c.account.sub, unit }];
+  const parties: Party[] = [...kept, ...pointers.map((p) => partySchema.parse({ ...p, ref: p.sk })), { ref, sub: c.account.sub, unit }];
   const bound = c.verified ? ref : index.bound;
   const id = open?.id ?? nextId(Date.parse(now));
   const dispute: Dispute = {
@@ -374,9 +409,9 @@ async function planClaim<A extends Account>(
       return { op: 'put', table: TABLE, item: { ...r, identity, updatedAt: now, v: (r.v as number) + 1 }, expect: { version: r.v as number } };
     }),
   ];
-  const claims = [...index.claims, ...(index.bound && index.bound !== bound ? [index.bound] : []), ...(c.verified ? [] : [ref])];
+  const contenders = [...claims, ...(index.bound && index.bound !== bound ? [index.bound] : []), ...(c.verified ? [] : [ref])];
   const identity: IdentityState = c.verified ? { ...c.verified, dispute: id } : { status: 'disputed', dispute: id };
-  return { identity, index: { ...(bound ? { bound } : {}), claims, dispute: id }, writes };
+  return { identity, index: { ...(bound ? { bound } : {}), claims: contenders, dispute: id }, writes };
 }
 
 export interface NewCitizen {
