@@ -89,7 +89,7 @@ export class GovtiersStack extends Stack {
     // China's Cybersecurity Law (art. 21) asks for network logs kept at least six months.
     const logRetention = dev ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.ONE_YEAR;
 
-    // --- Data: one table per level plus the registry, all of one key shape. `Table` rather than `TableV2`: no replicas
+    // --- Data: one table per level plus the registry and people tables, all of one key shape. `Table` rather than `TableV2`: no replicas
     // are planned, and cdk-nag's point-in-time-recovery rule (DDB3) only inspects AWS::DynamoDB::Table.
     this.tables = Object.fromEntries(
       TABLE_IDS.map((tableId) => {
