@@ -52,6 +52,7 @@ export const routes = [
   route(myBusinessOp, async ({ principal, deps }) => ({ status: 200, body: await myBusiness(deps.store, principal!) })),
   route(listDisputesOp, async ({ params, query, scope, deps }) => {
     scope!.require('people:read', params.code);
+    await requireUnit(deps.store, params.code);
     return { status: 200, body: await listDisputes(deps.store, params.code, query.status, query.limit, query.cursor) };
   }),
   route(resolveDisputeOp, async ({ params, body, scope, principal, deps }) => {

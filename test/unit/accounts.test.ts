@@ -196,6 +196,7 @@ describe('citizen accounts', () => {
     ]);
     expect(JSON.stringify(list.body)).not.toContain(ID_A);
     expect((await call('cityStaff', listDisputes, { params: { code: COUNTY } })).status).toBe(403);
+    expect((await call('provinceAdmin', listDisputes, { params: { code: '330199000000' } })).status).toBe(404);
     expect((await call('mallory', listDisputes, { params: { code: COUNTY } })).status).toBe(403);
   });
 
