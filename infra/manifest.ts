@@ -29,6 +29,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'platform',
     entry: 'functions/platform/handler.ts',
     description: 'Health, the OpenAPI document and the JSON answer for unknown routes',
+    // The health probe. The registry holds the public unit directory, settings and staff bindings: no personal records.
     tables: { registry: 'read' },
     sends: [],
     consumes: [],
@@ -66,6 +67,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'audit',
     entry: 'functions/audit/handler.ts',
     description: "Auditors' read access to the per-unit audit chains",
+    // The level tables hold the chains (and staff records, which auditors may read); citizens' records are not there.
     tables: { registry: 'read', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
     sends: [],
     consumes: [],
@@ -76,9 +78,10 @@ export const FUNCTIONS: FunctionSpec[] = [
   {
     id: 'people',
     entry: 'functions/people/handler.ts',
-    description: 'Departments, staff accounts, and citizen and business accounts with their uniqueness indexes',
-    // Records and audit chains in every level table; units and the province-wide uniqueness indexes in the registry.
-    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    description: 'Departments, staff accounts, and citizen and business accounts with their identity numbers and disputes',
+    // Staff records and audit chains in every level table; units and the staff index in the registry; citizens' and
+    // businesses' accounts, number indexes and disputes in the people table, which no other function may touch.
+    tables: { registry: 'write', people: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: [],
     consumes: [],
     timeoutSeconds: 10,

@@ -89,7 +89,7 @@ export class GovtiersStack extends Stack {
     // China's Cybersecurity Law (art. 21) asks for network logs kept at least six months.
     const logRetention = dev ? logs.RetentionDays.ONE_WEEK : logs.RetentionDays.ONE_YEAR;
 
-    // --- Data: one table per level plus the registry, all of one key shape. `Table` rather than `TableV2`: no replicas
+    // --- Data: one table per level plus the registry and people tables, all of one key shape. `Table` rather than `TableV2`: no replicas
     // are planned, and cdk-nag's point-in-time-recovery rule (DDB3) only inspects AWS::DynamoDB::Table.
     this.tables = Object.fromEntries(
       TABLE_IDS.map((tableId) => {
@@ -186,6 +186,8 @@ export class GovtiersStack extends Stack {
         role: new cognito.StringAttribute({ mutable: true }),
         unit: new cognito.StringAttribute({ mutable: true }),
         dept: new cognito.StringAttribute({ mutable: true }),
+        // The identity number a real-name check verified (set by the platform's admin APIs, never by the user).
+        idn_verified: new cognito.StringAttribute({ mutable: true }),
       },
       deletionProtection: !dev,
       removalPolicy,
@@ -198,7 +200,7 @@ export class GovtiersStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes('role', 'unit', 'dept'),
+        .withCustomAttributes('role', 'unit', 'dept', 'idn_verified'),
       // Without this, every attribute is user-writable: anyone could set their own custom:role to province-admin
       // with UpdateUserAttributes. Role, unit and department change only through admin APIs.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),

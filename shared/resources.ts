@@ -5,8 +5,13 @@ import { LEVELS, type Level } from './levels';
  * create them from here; functions find the physical names through the environment variables named here.
  */
 
-export type TableId = 'registry' | Level;
-export const TABLE_IDS: readonly TableId[] = ['registry', ...LEVELS];
+/**
+ * `people` holds citizens' and businesses' accounts, their identity numbers and the indexes over them: a table of
+ * its own so that only the function serving those accounts can be granted it (the level tables hold audit chains
+ * and staff records that other functions read).
+ */
+export type TableId = 'registry' | 'people' | Level;
+export const TABLE_IDS: readonly TableId[] = ['registry', 'people', ...LEVELS];
 
 /** All tables share one key shape so that one store serves them all. */
 export const TABLE_KEYS = {

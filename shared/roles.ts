@@ -14,4 +14,9 @@ export interface Principal {
   role: Role;
   unit: string;
   dept?: string;
+  /**
+   * The resident ID (citizens) or unified social credit code (businesses) the identity provider has verified for
+   * this account, from a claim only the platform or the province's identity platform can set; absent otherwise.
+   */
+  verifiedId?: string;
 }

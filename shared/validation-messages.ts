@@ -43,6 +43,7 @@ export const FIELD_MESSAGES = {
   invalid_credit_code: { zh: '统一社会信用代码无效（GB 32100 校验未通过）', en: 'not a valid unified social credit code (GB 32100 check failed)' },
   mobile: { zh: '必须是 11 位手机号码', en: 'must be an 11-digit mobile number' },
   dept_id: { zh: '不是有效的部门编号', en: 'is not a department id' },
+  dispute_id: { zh: '不是有效的争议编号', en: 'is not a dispute id' },
   account_id: {
     zh: '账号标识只能包含字母、数字和 . _ : @ | -，最多 128 个字符',
     en: 'an account id has only letters, digits and . _ : @ | -, at most 128 characters',

@@ -5,7 +5,14 @@ import { residentIdSchema } from '../../shared/identity-codes';
 import { pageOf, pageQuerySchema } from '../../shared/pagination';
 import { unitCodeSchema } from '../../shared/roles';
 import { worded } from '../../shared/validation-messages';
-import { businessSchema, citizenSchema, departmentSchema, staffRoleSchema, staffSchema } from '../../tenants/people';
+import {
+  BUSINESS_DOCUMENTS,
+  CITIZEN_DOCUMENTS,
+  businessSchema,
+  citizenSchema,
+  disputeViewSchema,
+} from '../../tenants/accounts';
+import { departmentSchema, staffRoleSchema, staffSchema } from '../../tenants/people';
 
 /** A code the tree arithmetic accepts (12 digits alone would let `000000000000` through to a 500). */
 const subject = z.string().check(worded(z.regex(/^[A-Za-z0-9._:@|-]{1,128}$/), 'account_id'));
@@ -19,6 +26,10 @@ const creditCodeShape = z
   .check(z.trim(), z.toUpperCase(), z.refine((c) => /^[0-9A-HJ-NP-RTUWXY]{18}$/.test(c), { params: { i18n: 'invalid_credit_code' } }));
 
 const codeParams = z.strictObject({ code: unitCodeSchema });
+/** What staff at a counter checked before registering someone's number (required when registering on their behalf). */
+const checkedDocument = <const T extends readonly [string, ...string[]]>(types: T) => z.optional(z.strictObject({ type: z.enum(types) }));
+const disputeId = z.string().check(worded(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), 'dispute_id'));
+const reason = z.string().check(z.trim(), z.minLength(10), z.maxLength(500));
 const atLeastOneChange = <T extends Record<string, unknown>>(b: T) => Object.keys(b).some((k) => k !== 'v');
 const nothingToChange = { params: { i18n: 'nothing_to_change' }, path: ['v'] };
 
@@ -127,13 +138,20 @@ export const registerCitizenOp = operation({
   path: '/v1/citizens',
   tag: 'people',
   summary: {
-    zh: '登记居民账号（本人登记，或工作人员在窗口代为登记）',
-    en: 'Register a citizen account (yourself, or on someone’s behalf at a service counter)',
+    zh: '登记居民账号：身份证号仅凭统一身份认证的实名核验或窗口核验证件后绑定，否则为未核验；与他人冲突时转争议处理',
+    en: 'Register a citizen account: the ID number is bound only on the identity provider’s verified claim or a document checked at a counter, else kept unverified; conflicting claims open a dispute',
   },
   auth: 'jwt',
   roles: rolesFor('people:register', 'citizen'),
-  body: z.strictObject({ idNumber: residentIdSchema, name: personName, phone: z.optional(mobile), unit: unitCodeSchema, sub: z.optional(subject) }),
-  errors: ['not_found', 'already_exists', 'conflict'],
+  body: z.strictObject({
+    idNumber: residentIdSchema,
+    name: personName,
+    phone: z.optional(mobile),
+    unit: unitCodeSchema,
+    sub: z.optional(subject),
+    checkedDocument: checkedDocument(CITIZEN_DOCUMENTS),
+  }),
+  errors: ['not_found', 'already_exists', 'conflict', 'unprocessable'],
   response: { status: 201, schema: citizenSchema },
 });
 
@@ -154,8 +172,8 @@ export const registerBusinessOp = operation({
   path: '/v1/businesses',
   tag: 'people',
   summary: {
-    zh: '登记企业账号（未通过校验的代码须由工作人员说明理由后登记，并记入审计）',
-    en: 'Register a business account (a code failing its check only by staff, with a reason, audited)',
+    zh: '登记企业账号（代码仅凭实名核验或窗口核验执照后绑定；未通过校验的代码须由工作人员说明理由后登记，并记入审计）',
+    en: 'Register a business account (the code is bound only on a verified claim or a licence checked at a counter; a code failing its check only by staff, with a reason, audited)',
   },
   auth: 'jwt',
   roles: rolesFor('people:register', 'business'),
@@ -164,9 +182,10 @@ export const registerBusinessOp = operation({
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     unit: unitCodeSchema,
     sub: z.optional(subject),
-    override: z.optional(z.strictObject({ reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)) })),
+    override: z.optional(z.strictObject({ reason })),
+    checkedDocument: checkedDocument(BUSINESS_DOCUMENTS),
   }),
-  errors: ['not_found', 'already_exists', 'conflict'],
+  errors: ['not_found', 'already_exists', 'conflict', 'unprocessable'],
   response: { status: 201, schema: businessSchema },
 });
 
@@ -181,6 +200,45 @@ export const myBusinessOp = operation({
   response: { status: 200, schema: businessSchema },
 });
 
+export const listDisputesOp = operation({
+  id: 'listIdentityDisputes',
+  method: 'GET',
+  path: '/v1/units/{code}/identity-disputes',
+  tag: 'people',
+  summary: {
+    zh: '身份号码争议列表（号码已打码；默认只列未处理的）',
+    en: "A unit's disputes over identity numbers, numbers masked (open ones unless asked otherwise)",
+  },
+  auth: 'jwt',
+  params: codeParams,
+  roles: rolesFor('people:read'),
+  query: z.strictObject({ ...pageQuerySchema.shape, status: z._default(z.enum(['open', 'resolved']), 'open') }),
+  errors: ['not_found'],
+  response: { status: 200, schema: pageOf(disputeViewSchema) },
+});
+
+export const resolveDisputeOp = operation({
+  id: 'resolveIdentityDispute',
+  method: 'POST',
+  path: '/v1/units/{code}/identity-disputes/{disputeId}/resolution',
+  tag: 'people',
+  summary: {
+    zh: '处理身份号码争议：确认号码归属（或均不归属），其余账号失去该号码；记入审计',
+    en: 'Resolve a dispute: confirm whose number it is (or no one’s); every other account loses it; audited',
+  },
+  auth: 'jwt',
+  params: z.strictObject({ code: unitCodeSchema, disputeId }),
+  body: z.strictObject({
+    v: z.int().check(z.gte(1)),
+    owner: z.nullable(subject),
+    reason,
+    checkedDocument: checkedDocument([...CITIZEN_DOCUMENTS, ...BUSINESS_DOCUMENTS]),
+  }),
+  roles: rolesFor('people:register'),
+  errors: ['not_found', 'conflict'],
+  response: { status: 200, schema: disputeViewSchema },
+});
+
 export const PEOPLE_OPERATIONS = [
   createDepartmentOp,
   listDepartmentsOp,
@@ -192,4 +250,6 @@ export const PEOPLE_OPERATIONS = [
   myCitizenOp,
   registerBusinessOp,
   myBusinessOp,
+  listDisputesOp,
+  resolveDisputeOp,
 ];

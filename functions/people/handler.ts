@@ -1,29 +1,19 @@
 import { apiFunction, route } from '../api-function';
-import {
-  addStaff,
-  changeDepartment,
-  changeStaff,
-  createDepartment,
-  listDepartments,
-  listStaff,
-  myBusiness,
-  myCitizen,
-  registerBusiness,
-  registerCitizen,
-  requireUnit,
-  staffView,
-} from '../../tenants/people';
+import { addStaff, changeDepartment, changeStaff, createDepartment, listDepartments, listStaff, requireUnit, staffView } from '../../tenants/people';
+import { listDisputes, myBusiness, myCitizen, registerBusiness, registerCitizen, resolveDispute } from '../../tenants/accounts';
 import {
   changeDepartmentOp,
   changeStaffOp,
   createDepartmentOp,
   createStaffOp,
   listDepartmentsOp,
+  listDisputesOp,
   listStaffOp,
   myBusinessOp,
   myCitizenOp,
   registerBusinessOp,
   registerCitizenOp,
+  resolveDisputeOp,
 } from './api';
 
 export const routes = [
@@ -60,6 +50,15 @@ export const routes = [
   route(myCitizenOp, async ({ principal, deps }) => ({ status: 200, body: await myCitizen(deps.store, principal!) })),
   route(registerBusinessOp, async ({ body, scope, deps }) => ({ status: 201, body: await registerBusiness(deps, scope!, body) })),
   route(myBusinessOp, async ({ principal, deps }) => ({ status: 200, body: await myBusiness(deps.store, principal!) })),
+  route(listDisputesOp, async ({ params, query, scope, deps }) => {
+    scope!.require('people:read', params.code);
+    await requireUnit(deps.store, params.code);
+    return { status: 200, body: await listDisputes(deps.store, params.code, query.status, query.limit, query.cursor) };
+  }),
+  route(resolveDisputeOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('people:register', params.code);
+    return { status: 200, body: await resolveDispute(deps, principal!, params.code, params.disputeId, body) };
+  }),
 ];
 
 export const handler = apiFunction(routes);

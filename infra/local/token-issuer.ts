@@ -11,6 +11,7 @@ import { ApiError, type FieldError } from '../../shared/errors';
 import { pickLang } from '../../shared/i18n';
 import { parseRequestPart } from '../../shared/http/middlewares/validate-input';
 import { jsonReply } from '../../shared/http/reply';
+import { VERIFIED_ID_CLAIM } from '../../shared/auth/token-verifier';
 import { roleSchema, unitCodeSchema, type Principal } from '../../shared/roles';
 
 export const LOCAL_AUDIENCE = 'govtiers-local';
@@ -24,6 +25,8 @@ export const tokenRequestSchema = z.strictObject({
   role: roleSchema,
   unit: unitCodeSchema,
   dept: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
+  /** The identity number the province's identity platform would have verified (a demo of a real-name account). */
+  verifiedId: z.optional(z.string().check(z.trim(), z.toUpperCase(), z.regex(/^[0-9A-Z]{18}$/))),
 });
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
@@ -106,6 +109,7 @@ export class LocalIssuer {
       'custom:role': p.role,
       'custom:unit': p.unit,
       ...(p.dept ? { 'custom:dept': p.dept } : {}),
+      ...(p.verifiedId ? { [VERIFIED_ID_CLAIM]: p.verifiedId } : {}),
     })
       .setProtectedHeader({ alg: ALG, kid: this.key.kid, typ: 'JWT' })
       .setSubject(p.sub)
@@ -127,7 +131,7 @@ export class LocalIssuer {
     return payload;
   }
 
-  /** `POST /local/token`: `{ sub, role, unit, dept? }` → `{ token, expiresIn }`, or a 400 in the API's error shape. */
+  /** `POST /local/token`: `{ sub, role, unit, dept?, verifiedId? }` → `{ token, expiresIn }`, or a 400 in the API's error shape. */
   async tokenRoute(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const lang = pickLang(event.headers['accept-language']);
     const requestId = event.requestContext.requestId;

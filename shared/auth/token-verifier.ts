@@ -20,10 +20,19 @@ const claimsSchema = z.object({
   'custom:dept': z.optional(z.string().check(z.minLength(1))),
 });
 
+/**
+ * The claim carrying an identity number the identity provider has verified (Cognito: a custom attribute that no app
+ * client may write; an OIDC issuer: its real-name claim). `JWT_CLAIM_VERIFIED_ID` names it.
+ */
+export const VERIFIED_ID_CLAIM = 'custom:idn_verified';
+/** An 18-character resident ID or credit code; anything else in the claim is ignored, not trusted. */
+const verifiedIdSchema = z.string().check(z.trim(), z.toUpperCase(), z.regex(/^[0-9A-Z]{18}$/));
+
 /** How many verified tokens a function instance remembers; a user's session repeats its token on every call. */
 const CACHE_SIZE = 1000;
 
-export function tokenVerifier(opts: { keys: JWTVerifyGetKey; issuer: string; audience: string }): TokenVerifier {
+export function tokenVerifier(opts: { keys: JWTVerifyGetKey; issuer: string; audience: string; verifiedIdClaim?: string }): TokenVerifier {
+  const verifiedIdClaim = opts.verifiedIdClaim ?? VERIFIED_ID_CLAIM;
   const check = async (token: string) => {
     let payload: unknown;
     try {
@@ -34,7 +43,14 @@ export function tokenVerifier(opts: { keys: JWTVerifyGetKey; issuer: string; aud
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new ApiError('unauthorized');
     const c = claims.data;
-    const principal: Principal = { sub: c.sub, role: c['custom:role'], unit: c['custom:unit'], dept: c['custom:dept'] };
+    const verifiedId = verifiedIdSchema.safeParse((payload as Record<string, unknown>)[verifiedIdClaim]);
+    const principal: Principal = {
+      sub: c.sub,
+      role: c['custom:role'],
+      unit: c['custom:unit'],
+      dept: c['custom:dept'],
+      ...(verifiedId.success ? { verifiedId: verifiedId.data } : {}),
+    };
     return { principal, exp: c.exp };
   };
   // The signature check dominates a request's own cost, and a verified token stays valid until it expires.
@@ -58,5 +74,5 @@ export function tokenVerifierFromEnv(env: NodeJS.ProcessEnv = process.env): Toke
   const audience = env.JWT_AUDIENCE;
   if (!issuer || !audience) throw new Error('JWT_ISSUER and JWT_AUDIENCE must be set');
   const jwksUrl = env.JWKS_URL ?? `${issuer}/.well-known/jwks.json`;
-  return tokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer, audience });
+  return tokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer, audience, verifiedIdClaim: env.JWT_CLAIM_VERIFIED_ID });
 }

@@ -142,7 +142,7 @@ describe('GovtiersStack', () => {
         MfaConfiguration: 'OPTIONAL',
         EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
         Schema: Match.arrayWith(
-          ['role', 'unit', 'dept'].map((Name) => Match.objectLike({ Name, AttributeDataType: 'String', Mutable: true })),
+          ['role', 'unit', 'dept', 'idn_verified'].map((Name) => Match.objectLike({ Name, AttributeDataType: 'String', Mutable: true })),
         ),
       });
     });
@@ -152,7 +152,7 @@ describe('GovtiersStack', () => {
       expect(clients).toHaveLength(1);
       const client = clients[0]!.Properties;
       expect(client.GenerateSecret).toBe(false);
-      expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:unit', 'custom:dept']));
+      expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:unit', 'custom:dept', 'custom:idn_verified']));
       expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
     });
 

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Principal } from '../../shared/roles';
-import { tokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier';
+import { VERIFIED_ID_CLAIM, tokenVerifier, type TokenVerifier } from '../../shared/auth/token-verifier';
 
 export const TEST_ISSUER = 'https://issuer.test/local';
 export const TEST_AUDIENCE = 'govtiers-test';
@@ -15,7 +15,13 @@ export async function testTokens(): Promise<{ sign(p: Principal): Promise<string
     jwks: { keys: [jwk] },
     verifier: tokenVerifier({ keys: createLocalJWKSet({ keys: [jwk] }), issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
     sign: (p) =>
-      new SignJWT({ token_use: 'id', 'custom:role': p.role, 'custom:unit': p.unit, ...(p.dept ? { 'custom:dept': p.dept } : {}) })
+      new SignJWT({
+        token_use: 'id',
+        'custom:role': p.role,
+        'custom:unit': p.unit,
+        ...(p.dept ? { 'custom:dept': p.dept } : {}),
+        ...(p.verifiedId ? { [VERIFIED_ID_CLAIM]: p.verifiedId } : {}),
+      })
         .setProtectedHeader({ alg: ALG, kid: 'test' })
         .setSubject(p.sub)
         .setIssuer(TEST_ISSUER)

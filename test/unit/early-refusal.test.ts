@@ -79,7 +79,7 @@ describe('input that could exhaust the validator', async () => {
   it('the operations whose route alone rules a role out say so', () => {
     const limited = ALL_OPERATIONS.filter((op) => op.roles);
     expect(limited.map((op) => op.id).sort()).toEqual(
-      ['changeDepartment', 'changeStaff', 'changeUnit', 'createDepartment', 'createStaff', 'createUnit', 'getJob', 'listStaff', 'putUnitSettings', 'readAudit', 'registerBusiness', 'registerCitizen', 'resumeJob', 'startUnitImport'].sort(),
+      ['changeDepartment', 'changeStaff', 'changeUnit', 'createDepartment', 'createStaff', 'createUnit', 'getJob', 'listIdentityDisputes', 'listStaff', 'putUnitSettings', 'readAudit', 'registerBusiness', 'registerCitizen', 'resolveIdentityDispute', 'resumeJob', 'startUnitImport'].sort(),
     );
   });
 });
