@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { ALL_OPERATIONS } from '../../functions/catalog';
 import { newUnit } from '../../tenants/units';
 import { unitItem } from '../../tenants/unit';
+import { seedAccounts } from '../support/accounts';
 import { inProcessApi } from '../support/in-process-api';
 import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
@@ -20,7 +21,9 @@ describe('arbitrary input to every operation', async () => {
   ]);
   const tokens = await testTokens();
   const api = await inProcessApi(deps, tokens.verifier);
-  const token = await tokens.sign({ sub: 'fuzz', role: 'province-admin', unit: '330000000000' });
+  const fuzzer = { sub: 'fuzz', role: 'province-admin', unit: '330000000000' } as const;
+  await seedAccounts(deps.store, [fuzzer]);
+  const token = await tokens.sign(fuzzer);
   const codeLike = fc.oneof(fc.constantFrom('330000000000', '330100000000', '000000000000', '33'), fc.string({ maxLength: 14 }));
   const params = fc.dictionary(fc.constantFrom('code', 'jobId', 'deptId', 'sub'), codeLike);
 

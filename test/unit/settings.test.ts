@@ -8,6 +8,7 @@ import { routes } from '../../functions/settings/handler';
 import { NATIONAL_DEADLINES, readSettings } from '../../tenants/settings';
 import { unitItem } from '../../tenants/unit';
 import type { Level } from '../../shared/levels';
+import { seedAccounts } from '../support/accounts';
 import { httpEvent, lambdaContext } from '../support/events';
 import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
@@ -71,6 +72,7 @@ beforeAll(async () => {
     unit(OTHER_CITY, '宁波市', 'city', PROVINCE),
   ]);
   for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
+  await seedAccounts(store, Object.values(people));
 });
 
 describe('settings inherited down the tree', () => {
