@@ -314,6 +314,8 @@ export async function changeStaff(deps: Deps, scope: Scope, unit: string, sub: s
   return after;
 }
 
+const operatorActor = (operator: string, province: string): Actor => ({ sub: operator, role: 'operator', unit: province });
+
 /**
  * The operator's step that gives a province its first admin (and recovers one): creates the province unit if
  * absent and binds the subject as its province admin, or re-enables that binding; each change audited with the
@@ -327,36 +329,54 @@ export async function bootstrapProvince(
   sub: string,
 ): Promise<{ unitCreated: boolean; account: 'created' | 'enabled' | 'unchanged' }> {
   if (levelOf(province) !== 'province') throw fieldError('province', { zh: '必须是省级单位代码', en: 'must be the code of a province' });
-  const actor: Actor = { sub: operator, role: 'operator', unit: province };
   const { store } = deps;
   let unitCreated = false;
   if (!(await store.get('registry', unitKey(province)))) {
     try {
-      await createUnit(deps, actor, province, provinceName);
+      await createUnit(deps, operatorActor(operator, province), province, provinceName);
       unitCreated = true;
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'already_exists')) throw e;
     }
   }
-  const pointer = await store.get('registry', subjectIndexKey('staff', province, sub));
-  if (!pointer) {
-    await bindAccount(deps, actor, province, { sub, name: `省级管理员 ${sub}`, role: 'province-admin' });
+  if (!(await store.get('registry', subjectIndexKey('staff', province, sub)))) {
+    await bindAccount(deps, operatorActor(operator, province), province, { sub, name: `省级管理员 ${sub}`, role: 'province-admin' });
     return { unitCreated, account: 'created' };
   }
-  const item = pointer.unit === province ? await store.get(levelOf(province), staffKey(province, sub)) : undefined;
+  const changed = await setProvinceAdminStatus(deps, operator, province, sub, 'active');
+  return { unitCreated, account: changed ? 'enabled' : 'unchanged' };
+}
+
+/**
+ * The operator's other step: disables (or re-enables) a province admin, which no one in the platform may do since
+ * nobody outranks a province admin. True when the record changed. 404 without such a binding.
+ */
+export async function setProvinceAdminStatus(
+  deps: Pick<Deps, 'store' | 'now'>,
+  operator: string,
+  province: string,
+  sub: string,
+  status: Staff['status'],
+): Promise<boolean> {
+  const { store } = deps;
+  const item = levelOf(province) === 'province' ? await store.get(levelOf(province), staffKey(province, sub)) : undefined;
   const before = item && staffSchema.parse(item);
   if (!before || before.role !== 'province-admin') {
+    const pointer = await store.get('registry', subjectIndexKey('staff', province, sub));
+    if (!pointer) throw notFound();
     throw new ApiError('already_exists', [], {
-      zh: `账号 ${sub} 已绑定到单位 ${String(pointer.unit)} 的其他角色，不能设为省级管理员`,
-      en: `The account ${sub} is bound to another role or unit (${String(pointer.unit)}); it cannot become the province admin`,
+      zh: `账号 ${sub} 已绑定到单位 ${String(pointer.unit)} 的其他角色，不是该省的省级管理员`,
+      en: `The account ${sub} is bound to another role or unit (${String(pointer.unit)}), not as this province's admin`,
     });
   }
-  if (before.status === 'active') return { unitCreated, account: 'unchanged' };
-  const after: Staff = { ...before, status: 'active', updatedAt: deps.now().toISOString(), v: before.v + 1 };
-  await commitAudited(store, deps.now(), province, { actor, action: 'staff.enable', subject: `staff/${sub}`, before: staffView(before, false), after: staffView(after, false) }, [
+  if (before.status === status) return false;
+  const after: Staff = { ...before, status, updatedAt: deps.now().toISOString(), v: before.v + 1 };
+  const action = status === 'active' ? 'staff.enable' : 'staff.disable';
+  const record = { actor: operatorActor(operator, province), action, subject: `staff/${sub}`, before: staffView(before, false), after: staffView(after, false) };
+  await commitAudited(store, deps.now(), province, record, [
     { op: 'put', table: levelOf(province), item: { ...staffKey(province, sub), ...after }, expect: { version: before.v } },
   ]);
-  return { unitCreated, account: 'enabled' };
+  return true;
 }
 
 // ---------------------------------------------------------------- citizen and business accounts

@@ -12,7 +12,7 @@ import { createDynamoStore } from '../../shared/store/dynamo-store';
 import { RUNTIME_FILE, type RuntimeFile } from './runtime-file';
 import { loadDivisions } from '../divisions';
 import type { Job } from '../imports';
-import { bootstrapProvince } from '../people';
+import { bootstrapProvince, setProvinceAdminStatus } from '../people';
 import { ApiClient } from './client';
 
 const USAGE = `govtiers — 省级管理员命令行 / command line for provincial admins
@@ -21,13 +21,14 @@ const USAGE = `govtiers — 省级管理员命令行 / command line for provinci
   govtiers audit verify <code>                        重新计算审计哈希链 / recompute a unit's audit hash chain
   govtiers bootstrap <province code> <admin sub>      运维步骤：创建省级单位及首位省级管理员（幂等）/
                                                       operator step: the province unit and its first admin (idempotent)
+  govtiers revoke <province code> <admin sub>         运维步骤：停用一名省级管理员 / operator step: disable a province admin
 
 Options:
   --url <url>          API 地址 / API address (default: $GOVTIERS_URL or http://127.0.0.1:3000)
   --token <jwt>        访问令牌 / bearer token (default: $GOVTIERS_TOKEN)
   --as <role:code>     本地运行时签发令牌 / mint a token from the local runtime, e.g. province-admin:330000000000
 
-bootstrap writes to the tables directly, with the operator's own AWS credentials (the API cannot be used: no admin
+bootstrap and revoke write to the tables directly, with the operator's own AWS credentials (the API cannot be used: no admin
 exists yet). Tables: --registry-table and --province-table, or $TABLE_REGISTRY and $TABLE_PROVINCE (physical names
 from the stack's resources); without them, the running local runtime's (<data dir>/runtime.json).
   --data-dir <dir>     本地运行时的数据目录 / the local runtime's data folder (default: $DATA_DIR or .data)
@@ -123,15 +124,26 @@ const missingTable = (id: TableId): never => {
   throw new Error(`bootstrap touches only the registry and province tables, not ${id}`);
 };
 
+const requireProvince = (code: string) => {
+  if (!isUnitCode(code) || levelOf(code) !== 'province') throw new Error(`${code} is not the 12-digit code of a province`);
+};
+const operatorOf = (o: BootstrapOptions) => `operator:${o.operator ?? userInfo().username}`;
+
 async function bootstrap(o: BootstrapOptions, province: string, sub: string): Promise<number> {
-  if (!isUnitCode(province) || levelOf(province) !== 'province') throw new Error(`${province} is not the 12-digit code of a province`);
+  requireProvince(province);
   const name = o.name ?? (await loadDivisions('chinaTownships')).find((p) => p.code === province)?.name;
   if (!name) throw new Error(`the shipped edition has no province ${province}: give its name with --name`);
-  const operator = `operator:${o.operator ?? userInfo().username}`;
   const store = await operatorStore(o);
-  const r = await bootstrapProvince({ store, now: () => new Date() }, operator, province, name, sub);
+  const r = await bootstrapProvince({ store, now: () => new Date() }, operatorOf(o), province, name, sub);
   const account = { created: '已创建 / created', enabled: '已重新启用 / re-enabled', unchanged: '已存在 / already there' }[r.account];
   console.log(`${province} ${name}: ${r.unitCreated ? '单位已创建 / unit created' : '单位已存在 / unit already there'}; 省级管理员 / province admin ${sub}: ${account}`);
+  return 0;
+}
+
+async function revoke(o: BootstrapOptions, province: string, sub: string): Promise<number> {
+  requireProvince(province);
+  const changed = await setProvinceAdminStatus({ store: await operatorStore(o), now: () => new Date() }, operatorOf(o), province, sub, 'disabled');
+  console.log(`${province} 省级管理员 / province admin ${sub}: ${changed ? '已停用 / disabled' : '已是停用状态 / already disabled'}`);
   return 0;
 }
 
@@ -157,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'import' && rest[0]) return await importTree(await client(values), rest[0], values.under);
     if (command === 'audit' && rest[0] === 'verify' && rest[1]) return await verifyAudit(await client(values), rest[1]);
     if (command === 'bootstrap' && rest[0] && rest[1]) return await bootstrap(values, rest[0], rest[1]);
+    if (command === 'revoke' && rest[0] && rest[1]) return await revoke(values, rest[0], rest[1]);
     console.log(USAGE);
     return values.help ? 0 : 64;
   } catch (e) {

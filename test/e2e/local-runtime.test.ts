@@ -191,6 +191,12 @@ describe('local runtime (in memory)', () => {
       ['staff.create', 'operator:e2e', 'operator'],
     ]);
     expect(entries.filter((e: string[]) => e[1] === 'operator:e2e')).toHaveLength(2);
+    // Nobody in the platform outranks a province admin: disabling one is the operator's step too.
+    expect(await cli(['revoke', '330000000000', 'e2e-admin', '--operator', 'e2e'])).toBe(0);
+    expect((await post({ sub: 'e2e-admin', role: 'province-admin', unit: '330000000000' })).status).toBe(403);
+    expect((await fetch(`${url}/v1/units/330000000000`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(403);
+    expect(await cli(['bootstrap', '330000000000', 'e2e-admin', '--operator', 'e2e'])).toBe(0);
+    expect((await post({ sub: 'e2e-admin', role: 'province-admin', unit: '330000000000' })).status).toBe(200);
   });
 
   it('answers a bad token request with 400 and field errors in the caller language', async () => {

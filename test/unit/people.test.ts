@@ -5,8 +5,8 @@ import { apiFunction } from '../../functions/api-function';
 import type { Principal } from '../../shared/roles';
 import { MemoryStore } from '../../shared/store/memory-store';
 import { routes } from '../../functions/people/handler';
-import { numberIndexKey, registerCitizen } from '../../tenants/people';
-import { scopeOf } from '../../tenants/scope';
+import { bootstrapProvince, numberIndexKey, registerCitizen, setProvinceAdminStatus } from '../../tenants/people';
+import { resolveScope, scopeOf } from '../../tenants/scope';
 import { unitItem } from '../../tenants/unit';
 import { seedAccounts } from '../support/accounts';
 import { httpEvent, lambdaContext } from '../support/events';
@@ -301,6 +301,37 @@ describe('separation of duties', () => {
     expect(r.status).toBe(409);
     expect(snapshot(store)).toBe(before);
     expect((await call('peerCityAdmin', list, { params: { code: CITY } })).status).toBe(200);
+  });
+});
+
+describe("the operator's steps: a province's first admin, and disabling one", () => {
+  it('bootstraps the province and its admin once, audited with the operator as actor, and disables and re-enables it', async () => {
+    const fresh = memoryDeps().deps;
+    const admin: Principal = { sub: 'first-admin', role: 'province-admin', unit: PROVINCE };
+    await expect(resolveScope(admin, fresh.store)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin')).toEqual({ unitCreated: true, account: 'created' });
+    expect(await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin')).toEqual({ unitCreated: false, account: 'unchanged' });
+    expect((await resolveScope(admin, fresh.store)).can('unit:provision', CITY)).toBe(true);
+    const entries = (await readAudit(fresh.store, PROVINCE, 10)).items.map((e) => [e.action, e.actor]);
+    expect(entries).toEqual([
+      ['unit.create', { sub: 'operator:ops', role: 'operator', unit: PROVINCE }],
+      ['staff.create', { sub: 'operator:ops', role: 'operator', unit: PROVINCE }],
+    ]);
+
+    expect(await setProvinceAdminStatus(fresh, 'operator:ops', PROVINCE, 'first-admin', 'disabled')).toBe(true);
+    await expect(resolveScope(admin, fresh.store)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin')).toEqual({ unitCreated: false, account: 'enabled' });
+    expect((await resolveScope(admin, fresh.store)).principal.sub).toBe('first-admin');
+  });
+
+  it('refuses a subject bound to another role, a unit that is no province, and an unknown admin', async () => {
+    const fresh = memoryDeps().deps;
+    await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin');
+    await seedAccounts(fresh.store, [{ sub: 'clerk', role: 'staff', unit: PROVINCE }]);
+    await expect(bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'clerk')).rejects.toMatchObject({ code: 'already_exists' });
+    await expect(setProvinceAdminStatus(fresh, 'operator:ops', PROVINCE, 'clerk', 'disabled')).rejects.toMatchObject({ code: 'already_exists' });
+    await expect(bootstrapProvince(fresh, 'operator:ops', CITY, '杭州市', 'x')).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(setProvinceAdminStatus(fresh, 'operator:ops', PROVINCE, 'nobody', 'disabled')).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 
