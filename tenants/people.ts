@@ -178,8 +178,8 @@ export const staffView = (s: Staff, entitled: boolean): Staff => (s.phone && !en
  *    (province admin only), auditors 'people:auditors' (province admin, or an auditor of an ancestor unit: auditors
  *    are appointed and removed only from above).
  * 2. An existing record is changed only by a caller who outranks the role it holds. So a province admin cannot
- *    change or disable another province admin: that is an operator's step (govtiers bootstrap), as is the first
- *    province admin of a province.
+ *    change or disable another province admin: that is an operator's step (govtiers revoke and bootstrap), as is
+ *    the first province admin of a province.
  * 3. A subject holds at most one record per province, so a record is never created over an account that already
  *    holds one (409): nobody can rebind, and so lock out, an account by creating a record for it.
  */
@@ -200,7 +200,7 @@ function outranks(actor: Principal, role: StaffRole, unit: string): boolean {
 
 const mayNotGrant = (role: StaffRole): Text => ({
   zh: `您无权在该单位授予或撤销“${ROLE_NAMES[role].zh}”角色`,
-  en: `You may not grant or remove the role ${role} at this unit`,
+  en: `You may not grant or remove the ${ROLE_NAMES[role].en} role at this unit`,
 });
 const notAbove: Text = {
   zh: '只能变更比自己权限低的账号：管理员与审计员互不管理，同级账号由上级或运维人员办理',

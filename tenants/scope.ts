@@ -46,7 +46,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
   business: { 'unit:read': 'anywhere' },
 };
 
-/** Roles that act for a unit, and so stop acting when their unit is suspended. */
+/** Roles that act for a unit: they need an account record, and stop acting when their unit or one above it is suspended. */
 const ACTS_FOR_UNIT: ReadonlySet<Role> = new Set(['province-admin', 'unit-admin', 'staff', 'auditor']);
 
 export interface Scope {
@@ -90,8 +90,7 @@ const NO_ACCOUNT: Text = {
  * active record at the token's unit with the token's role. A token outlives changes to its account; the record has
  * the last word, and without one the token alone decides nothing.
  */
-export function accountRefusal(principal: Principal, record: Item | undefined): Text | undefined {
-  if (!ACTS_FOR_UNIT.has(principal.role)) return undefined;
+function accountRefusal(principal: Principal, record: Item | undefined): Text | undefined {
   if (!record || record.status !== 'active' || record.role !== principal.role || record.unit !== principal.unit) return NO_ACCOUNT;
   return undefined;
 }
