@@ -25,8 +25,11 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** Who made a change: a caller of the API (a Principal), or an operator's step outside it (role 'operator'). */
+export type Actor = Pick<Principal, 'sub' | 'unit'> & { role: Principal['role'] | 'operator' };
+
 export interface AuditRecord {
-  actor: Principal;
+  actor: Actor;
   action: string;
   subject: string;
   before?: unknown;

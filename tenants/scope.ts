@@ -1,36 +1,46 @@
 import { ApiError } from '../shared/errors';
 import { ROLES, type Principal, type Role } from '../shared/roles';
-import type { Store } from '../shared/store/store';
-import { isWithin, levelOf, prefixOf } from '../shared/codes';
+import type { Text } from '../shared/i18n';
+import type { Item, Store } from '../shared/store/store';
+import { ancestorCandidates, isWithin, levelOf, prefixOf } from '../shared/codes';
 import { staffKey, unitKey } from './unit';
 
 /**
- * What a caller may want to do to a unit. 'people:read' lists a unit's staff (not public, unlike the unit
- * directory); 'people:register' registers a citizen or business on someone's behalf at a service counter.
+ * What a caller may want to do to a unit. 'people:manage' covers departments and accounts of role staff;
+ * 'people:admins' grants or changes admin roles and 'people:auditors' appoints or removes auditors (see the
+ * order of authority in people.ts). 'people:read' lists a unit's staff (not public, unlike the unit directory);
+ * 'people:register' registers a citizen or business on someone's behalf at a service counter.
  */
 export type Action =
   | 'unit:read'
   | 'unit:provision'
   | 'unit:settings'
   | 'people:manage'
+  | 'people:admins'
+  | 'people:auditors'
   | 'people:read'
   | 'people:register'
   | 'audit:read';
 
-/** How far each role reaches from its own unit for each action: its unit only, or the unit and all below it. */
-type Reach = 'self' | 'subtree' | 'anywhere';
+/**
+ * How far each role reaches from its own unit for each action: its unit only, the unit and all below it, or only
+ * the units below it (auditors are appointed from above, never by their peers).
+ */
+type Reach = 'self' | 'subtree' | 'below' | 'anywhere';
 const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
   'province-admin': {
     'unit:read': 'subtree',
     'unit:provision': 'subtree',
     'unit:settings': 'subtree',
     'people:manage': 'subtree',
+    'people:admins': 'subtree',
+    'people:auditors': 'subtree',
     'people:read': 'subtree',
     'people:register': 'subtree',
   },
   'unit-admin': { 'unit:read': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'self', 'people:read': 'subtree', 'people:register': 'self' },
   staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self' },
-  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree' },
+  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree', 'people:auditors': 'below' },
   // The directory of government units is public information.
   citizen: { 'unit:read': 'anywhere' },
   business: { 'unit:read': 'anywhere' },
@@ -43,7 +53,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
 export const rolesFor = (action: Action, ...also: Role[]): Role[] =>
   ROLES.filter((role) => RULES[role][action] !== undefined || also.includes(role));
 
-/** Roles that act for a unit, and so stop acting when their unit is suspended. */
+/** Roles that act for a unit: they need an account record, and stop acting when their unit or one above it is suspended. */
 const ACTS_FOR_UNIT: ReadonlySet<Role> = new Set(['province-admin', 'unit-admin', 'staff', 'auditor']);
 
 export interface Scope {
@@ -61,6 +71,7 @@ export function scopeOf(principal: Principal): Scope {
     const reach = RULES[principal.role][action];
     if (reach === 'anywhere') return true;
     if (reach === 'subtree') return isWithin(target, prefix);
+    if (reach === 'below') return isWithin(target, prefix) && target !== principal.unit;
     if (reach === 'self') return target === principal.unit;
     return false;
   };
@@ -74,25 +85,44 @@ export function scopeOf(principal: Principal): Scope {
   };
 }
 
+const UNIT_GONE: Text = { zh: '所属单位不存在或已停用', en: 'Your unit does not exist or is suspended' };
+const ABOVE_SUSPENDED: Text = { zh: '上级单位已停用，本单位暂停使用', en: 'A unit above yours is suspended, and so is yours' };
+const NO_ACCOUNT: Text = {
+  zh: '账号未开通、已停用或角色已变更，请联系管理员或重新登录',
+  en: 'Your account is not set up, was disabled, or its role changed; ask an admin or sign in again',
+};
+
 /**
- * The caller's scope, after checking that a unit-bound caller's unit exists and is active and that its staff record,
- * where there is one, still grants the token's role: two GetItems in parallel, one round trip whatever the tree's size.
+ * Why an account record does not back the token, or undefined when it does: a role that acts for a unit needs an
+ * active record at the token's unit with the token's role. A token outlives changes to its account; the record has
+ * the last word, and without one the token alone decides nothing.
+ */
+function accountRefusal(principal: Principal, record: Item | undefined): Text | undefined {
+  if (!record || record.status !== 'active' || record.role !== principal.role || record.unit !== principal.unit) return NO_ACCOUNT;
+  return undefined;
+}
+
+const accountRecord = (store: Store, principal: Principal) => store.get(levelOf(principal.unit), staffKey(principal.unit, principal.sub));
+
+/** Whether the account may hold a token at all (what the identity provider knows); citizens and businesses always may. */
+export async function accountCheck(store: Store, principal: Principal): Promise<Text | undefined> {
+  return ACTS_FOR_UNIT.has(principal.role) ? accountRefusal(principal, await accountRecord(store, principal)) : undefined;
+}
+
+/**
+ * The caller's scope, after checking, for a role that acts for a unit, that its account record is active with the
+ * token's role, and that its unit and every existing unit above it are active (a suspension holds for the whole
+ * subtree). One BatchGet of at most five unit items beside one GetItem, in parallel: a constant cost per request.
  */
 export async function resolveScope(principal: Principal, store: Store): Promise<Scope> {
   if (ACTS_FOR_UNIT.has(principal.role)) {
-    const [unit, staff] = await Promise.all([
-      store.get('registry', unitKey(principal.unit)),
-      store.get(levelOf(principal.unit), staffKey(principal.unit, principal.sub)),
-    ]);
-    // A province admin provisions its province before the province unit exists.
-    const bootstrapping = !unit && principal.role === 'province-admin' && levelOf(principal.unit) === 'province';
-    if (!bootstrapping && unit?.status !== 'active') {
-      throw new ApiError('forbidden', [], { zh: '所属单位不存在或已停用', en: 'Your unit does not exist or is suspended' });
-    }
-    // A token outlives changes to its account: the record, where there is one, has the last word.
-    if (staff && (staff.status !== 'active' || staff.role !== principal.role)) {
-      throw new ApiError('forbidden', [], { zh: '账号已停用或角色已变更，请重新登录', en: 'Your account was disabled or its role changed; sign in again' });
-    }
+    const lineage = [principal.unit, ...ancestorCandidates(principal.unit)];
+    const [units, record] = await Promise.all([store.getMany('registry', lineage.map(unitKey)), accountRecord(store, principal)]);
+    const refusal = accountRefusal(principal, record);
+    if (refusal) throw new ApiError('forbidden', [], refusal);
+    const own = units.find((u) => u.code === principal.unit);
+    if (own?.status !== 'active') throw new ApiError('forbidden', [], UNIT_GONE);
+    if (units.some((u) => u.status !== 'active')) throw new ApiError('forbidden', [], ABOVE_SUSPENDED);
   }
   return scopeOf(principal);
 }

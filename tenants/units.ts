@@ -1,9 +1,10 @@
-import { commitAudited } from '../shared/audit';
+import { commitAudited, type Actor } from '../shared/audit';
 import type { Deps } from '../shared/deps';
 import { ApiError, notFound } from '../shared/errors';
+import type { Text } from '../shared/i18n';
 import type { Principal } from '../shared/roles';
 import type { Store } from '../shared/store/store';
-import { ancestorCandidates, levelOf } from '../shared/codes';
+import { ancestorCandidates, isWithin, levelOf, prefixOf } from '../shared/codes';
 import { childrenPartition, CURRENT_EDITION, toUnit, unitItem, unitKey, type Unit } from './unit';
 
 /** The unit hierarchy: creating, reading, listing, renaming, suspending. Units are never deleted. */
@@ -27,7 +28,7 @@ export function newUnit(code: string, name: string, parent: string | undefined, 
   return { code, name, level: levelOf(code), parent, edition: CURRENT_EDITION, status: 'active', createdAt: at, updatedAt: at, v: 1 };
 }
 
-export async function createUnit(deps: Deps, actor: Principal, code: string, name: string): Promise<Unit> {
+export async function createUnit(deps: Pick<Deps, 'store' | 'now'>, actor: Actor, code: string, name: string): Promise<Unit> {
   const { store } = deps;
   const parent = await nearestAncestor(store, code);
   if (!parent && levelOf(code) !== 'province') {
@@ -56,8 +57,16 @@ export interface UnitChange {
   v?: number;
 }
 
+const SUSPEND_OWN: Text = {
+  zh: '不能停用本人所属单位或其上级单位：停用后将无人能够恢复，请由上级单位办理',
+  en: 'You cannot suspend your own unit or one above it: nobody could then lift the suspension; a unit above must do it',
+};
+
 /** Renames, suspends or reactivates a unit; concurrent changes to one unit: one wins, the other gets 409. */
 export async function changeUnit(deps: Deps, actor: Principal, code: string, change: UnitChange): Promise<Unit> {
+  // A suspension holds for the whole subtree: suspending one's own unit or one above it would leave nobody able
+  // to lift it. Only someone above the unit suspends it.
+  if (change.status === 'suspended' && isWithin(actor.unit, prefixOf(code))) throw new ApiError('forbidden', [], SUSPEND_OWN);
   const before = await getUnit(deps.store, code);
   if (change.v !== undefined && change.v !== before.v) throw new ApiError('conflict');
   const after: Unit = {

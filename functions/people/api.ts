@@ -26,6 +26,8 @@ const creditCodeShape = z
   .check(z.trim(), z.toUpperCase(), z.refine((c) => /^[0-9A-HJ-NP-RTUWXY]{18}$/.test(c), { params: { i18n: 'invalid_credit_code' } }));
 
 const codeParams = z.strictObject({ code: unitCodeSchema });
+/** Who may bind staff accounts of some role: the unit's people managers, and auditors appointing auditors below. */
+const STAFF_BINDERS = rolesFor('people:manage', ...rolesFor('people:auditors'));
 /** What staff at a counter checked before registering someone's number (required when registering on their behalf). */
 const checkedDocument = <const T extends readonly [string, ...string[]]>(types: T) => z.optional(z.strictObject({ type: z.enum(types) }));
 const disputeId = z.string().check(worded(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), 'dispute_id'));
@@ -88,7 +90,7 @@ export const createStaffOp = operation({
   tag: 'people',
   summary: { zh: '新增工作人员账号（绑定单位、部门和角色）', en: 'Bind a staff account to a unit, department and role' },
   auth: 'jwt',
-  roles: rolesFor('people:manage'),
+  roles: STAFF_BINDERS,
   params: codeParams,
   body: z.strictObject({ sub: subject, name: personName, role: staffRoleSchema, deptId: z.optional(deptId), phone: z.optional(mobile) }),
   errors: ['not_found', 'already_exists', 'conflict'],
@@ -116,7 +118,7 @@ export const changeStaffOp = operation({
   tag: 'people',
   summary: { zh: '变更工作人员的角色、部门或停用账号', en: "Change a staff account's role or department, or disable it" },
   auth: 'jwt',
-  roles: rolesFor('people:manage'),
+  roles: STAFF_BINDERS,
   params: z.strictObject({ code: unitCodeSchema, sub: subject }),
   body: z
     .strictObject({

@@ -30,10 +30,8 @@ export const routes = [
     scope!.require('people:manage', params.code);
     return { status: 200, body: await changeDepartment(deps, principal!, params.code, params.deptId, body) };
   }),
-  route(createStaffOp, async ({ params, body, scope, principal, deps }) => {
-    scope!.require('people:manage', params.code);
-    return { status: 201, body: await addStaff(deps, principal!, params.code, body) };
-  }),
+  // Who may bind whom depends on the roles involved (tenants/people.ts), so the domain decides.
+  route(createStaffOp, async ({ params, body, scope, deps }) => ({ status: 201, body: await addStaff(deps, scope!, params.code, body) })),
   route(listStaffOp, async ({ params, query, scope, deps }) => {
     scope!.require('people:read', params.code);
     await requireUnit(deps.store, params.code);
@@ -41,10 +39,10 @@ export const routes = [
     const entitled = scope!.can('people:manage', params.code);
     return { status: 200, body: { ...page, items: page.items.map((s) => staffView(s, entitled)) } };
   }),
-  route(changeStaffOp, async ({ params, body, scope, principal, deps }) => {
-    scope!.require('people:manage', params.code);
-    return { status: 200, body: await changeStaff(deps, principal!, params.code, params.sub, body) };
-  }),
+  route(changeStaffOp, async ({ params, body, scope, deps }) => ({
+    status: 200,
+    body: await changeStaff(deps, scope!, params.code, params.sub, body),
+  })),
   // Who may register whom depends on the role and the home unit in the body, so the domain decides.
   route(registerCitizenOp, async ({ body, scope, deps }) => ({ status: 201, body: await registerCitizen(deps, scope!, body) })),
   route(myCitizenOp, async ({ principal, deps }) => ({ status: 200, body: await myCitizen(deps.store, principal!) })),

@@ -1,12 +1,29 @@
 // The demo province every fresh local runtime gets: 浙江省 down to its 25,547 villages, provisioned through the units
-// API as a province admin would (an import job), never by writing items behind the API's back.
+// API as a province admin would (an import job), never by writing items behind the API's back. Only the first step is
+// the operator's, as in AWS: `govtiers bootstrap` makes the province unit and its first admin.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../../tenants/imports';
 import { loadDivisionText } from '../../tenants/divisions';
+import type { Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
 
 export const DEMO_PROVINCE = '330000000000';
+export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
+
+/**
+ * The demo accounts besides the province admin, each `demo-<role>-<unit>` (so `POST /local/token` with that sub, role
+ * and unit works), in the order they are created and by whom: every one through the API, as people would.
+ */
+export const DEMO_ACCOUNTS: { role: Exclude<Role, 'citizen' | 'business'>; unit: string; name: string; by: [Role, string]; dept?: string }[] = [
+  { role: 'auditor', unit: DEMO_PROVINCE, name: '省审计员', by: ['province-admin', DEMO_PROVINCE] },
+  { role: 'unit-admin', unit: '330100000000', name: '杭州市管理员', by: ['province-admin', DEMO_PROVINCE] },
+  // Auditors are appointed from above: the province's auditor appoints the county's.
+  { role: 'auditor', unit: '330106000000', name: '西湖区审计员', by: ['auditor', DEMO_PROVINCE] },
+  { role: 'unit-admin', unit: '330106002000', name: '北山街道管理员', by: ['province-admin', DEMO_PROVINCE] },
+  { role: 'staff', unit: '330106002000', name: '北山街道工作人员', by: ['unit-admin', '330106002000'], dept: '综合办公室' },
+  { role: 'unit-admin', unit: '330106002051', name: '上保社区管理员', by: ['province-admin', DEMO_PROVINCE] },
+];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,25 +32,55 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the data folder, so a restart in the middle resumes that job instead of starting another one.
  */
 export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<void> {
-  const token = await ctx.token('province-admin', DEMO_PROVINCE);
-  const api = async <T>(method: string, path: string, body?: string): Promise<{ status: number; json: T }> => {
-    const res = await fetch(`${ctx.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body,
-    });
-    return { status: res.status, json: (await res.json()) as T };
+  await ctx.bootstrap(DEMO_PROVINCE, '浙江省', DEMO_PROVINCE_ADMIN);
+  const as = async (role: Role, unit: string) => {
+    const token = await ctx.token(role, unit);
+    return async <T>(method: string, path: string, body?: string): Promise<{ status: number; json: T }> => {
+      const res = await fetch(`${ctx.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body,
+      });
+      return { status: res.status, json: (await res.json()) as T };
+    };
   };
+  const api = await as('province-admin', DEMO_PROVINCE);
+  if (await importProvince(ctx, dataDir, api)) await seedDemoAccounts(ctx, as);
+}
+
+type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+
+/** The demo accounts, through the API; those already there (409) are kept. */
+async function seedDemoAccounts(ctx: DemoContext, as: (role: Role, unit: string) => Promise<Api>) {
+  for (const a of DEMO_ACCOUNTS) {
+    const api = await as(...a.by);
+    let deptId: string | undefined;
+    if (a.dept) {
+      const list = await api<{ items: { id: string; name: string }[] }>('GET', `/v1/units/${a.unit}/departments?limit=100`);
+      deptId = list.json.items.find((d) => d.name === a.dept)?.id;
+      deptId ??= (await api<{ id: string }>('POST', `/v1/units/${a.unit}/departments`, JSON.stringify({ name: a.dept }))).json.id;
+    }
+    const body = { sub: `demo-${a.role}-${a.unit}`, name: a.name, role: a.role, ...(deptId ? { deptId } : {}) };
+    const r = await api('POST', `/v1/units/${a.unit}/staff`, JSON.stringify(body));
+    if (r.status !== 201 && r.status !== 409) throw new Error(`demo account ${body.sub} was refused: ${r.status} ${JSON.stringify(r.json)}`);
+  }
+  ctx.log(`demo: accounts ${[DEMO_PROVINCE_ADMIN, ...DEMO_ACCOUNTS.map((a) => `demo-${a.role}-${a.unit}`)].join(', ')} (README: Demo accounts)`);
+}
+
+/** Imports the province (or resumes the import) and follows the job; true once the tree is there. */
+async function importProvince(ctx: DemoContext, dataDir: string, api: Api): Promise<boolean> {
   const marker = dataDir === ':memory:' ? undefined : join(dataDir, 'demo-job.json');
   let jobId = marker ? await readFile(marker, 'utf8').then((t) => (JSON.parse(t) as { jobId: string }).jobId, () => undefined) : undefined;
 
   if (jobId) {
     const { json: job } = await api<Job>('GET', `/v1/jobs/${jobId}`);
-    if (job.state === 'succeeded' || job.state === 'failed') return;
+    if (job.state === 'succeeded' || job.state === 'failed') return job.state === 'succeeded';
     ctx.log(`demo: resuming the import of ${DEMO_PROVINCE} 浙江省 (${job.done}/${job.total} done before the restart)`);
     await api('POST', `/v1/jobs/${jobId}/resume`);
   } else {
-    if ((await api('GET', `/v1/units/${DEMO_PROVINCE}`)).status === 200) return;
+    // The bootstrap made the province unit; its cities tell whether the tree is there already.
+    const children = await api<{ items: unknown[] }>('GET', `/v1/units/${DEMO_PROVINCE}/children?limit=1`);
+    if (children.status === 200 && children.json.items.length > 0) return true;
     ctx.log(`demo: provisioning the demo province ${DEMO_PROVINCE} 浙江省 (27,036 units) through POST /v1/units/${DEMO_PROVINCE}/imports…`);
     const started = await api<{ jobId: string }>('POST', `/v1/units/${DEMO_PROVINCE}/imports`, await loadDivisionText('zhejiang'));
     if (started.status !== 202) throw new Error(`the demo import was refused: ${started.status} ${JSON.stringify(started.json)}`);
@@ -52,7 +99,7 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
     }
     if (job.state === 'succeeded' || job.state === 'failed') {
       ctx.log(`demo: 浙江省 ${job.state}: ${job.created} units created, ${job.skipped} already there, ${job.failed} failed, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      return;
+      return job.state === 'succeeded';
     }
     await sleep(1000);
   }

@@ -1,7 +1,7 @@
 // `npm start`: the whole platform on this machine, no AWS account needed. DATA_DIR (default .data/) keeps the data
 // between restarts, PORT (default 3000) and HOST (default 127.0.0.1) place the API. Ctrl-C stops everything.
 import { resolve } from 'node:path';
-import { DEMO_PROVINCE, provisionDemo } from './demo';
+import { DEMO_PROVINCE, DEMO_PROVINCE_ADMIN, provisionDemo } from './demo';
 import { startLocalRuntime, type DemoContext, type LocalRuntime } from './runtime';
 
 const dataDir = process.env.DATA_DIR === ':memory:' ? ':memory:' : resolve(process.env.DATA_DIR || '.data');
@@ -68,7 +68,7 @@ say(
     '',
     'Try it:',
     `  TOKEN=$(curl -s -X POST ${url}/local/token -H 'content-type: application/json' \\`,
-    `    -d '{"sub":"demo-admin","role":"province-admin","unit":"${DEMO_PROVINCE}"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+    `    -d '{"sub":"${DEMO_PROVINCE_ADMIN}","role":"province-admin","unit":"${DEMO_PROVINCE}"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
     `  curl -s ${url}/v1/units/${DEMO_PROVINCE} -H "authorization: Bearer $TOKEN"`,
     '',
     'Ctrl-C stops everything.',

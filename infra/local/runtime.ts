@@ -1,7 +1,7 @@
 // The whole platform on one machine: emulators for DynamoDB, SQS and S3, the manifest's resources on them, the
 // local token issuer, the HTTP gateway in front of the same handlers Lambda runs, and pollers feeding the queue
 // consumers. `npm start` (main.ts) and the end-to-end tests both start it from here.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +13,10 @@ import { MAC_KEY_DIR_ENV } from '../../shared/aws/keys-from-env';
 import { s3ClientConfig } from '../../shared/aws/s3-files';
 import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, functionById } from '../manifest';
 import type { Role } from '../../shared/roles';
+import { createDynamoStore } from '../../shared/store/dynamo-store';
+import { bootstrapProvince } from '../../tenants/people';
+import { accountCheck } from '../../tenants/scope';
+import { RUNTIME_FILE, type RuntimeFile } from '../../tenants/cli/runtime-file';
 import { VERSION } from '../../shared/version';
 import { applyEndpointEnv, startEmulators, type Emulators } from './emulators';
 import { isLoopback, startGateway, type Gateway } from './gateway';
@@ -24,10 +28,13 @@ import { loadIssuerKey, LocalIssuer } from './token-issuer';
 export interface DemoContext {
   /** The gateway's base URL. */
   url: string;
-  /** A token from the local issuer for a demo account of that role and unit. */
+  /** A token from the local issuer for the demo account `demo-<role>-<unit>` (which needs its record, save citizens'). */
   token(role: Role, unit: string): Promise<string>;
+  /** The operator's step `govtiers bootstrap`: the province unit and its first admin. */
+  bootstrap(province: string, name: string, sub: string): Promise<void>;
   log(line: string): void;
 }
+
 
 export interface LocalRuntimeOptions {
   /** Where the emulators and the issuer keep their data; ':memory:' keeps nothing. */
@@ -93,6 +100,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const endpoints = { ...emulators.endpoints, dynamodb };
     applyEndpointEnv(endpoints);
     const resources = await ensureResources();
+    const store = await createDynamoStore();
+    if (opts.dataDir !== ':memory:') {
+      const file = join(opts.dataDir, RUNTIME_FILE);
+      const content: RuntimeFile = { dynamodb, tables: resources.tables };
+      await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+      cleanup.push(() => rm(file, { force: true }));
+    }
 
     // The issuer's URL is the gateway's, known once it listens; the token routes only work from then on anyway.
     let issuer: LocalIssuer | undefined;
@@ -125,7 +139,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       log,
     });
     cleanup.push(() => gateway.close());
-    issuer = new LocalIssuer(key, gateway.url);
+    issuer = new LocalIssuer(key, gateway.url, (p) => accountCheck(store, p));
     issuer.applyEnv();
 
     // Every entry module now, so that a broken import fails the start rather than the first request.
@@ -140,7 +154,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     // The demo runs beside the serving runtime: the API answers while the demo province is being provisioned.
     const demo = opts.demo
       ? opts
-          .demo({ url: gateway.url, token: async (role, unit) => (await ready.mint({ sub: `demo-${role}-${unit}`, role, unit })).token, log })
+          .demo({
+            url: gateway.url,
+            token: async (role, unit) => (await ready.issue({ sub: `demo-${role}-${unit}`, role, unit })).token,
+            bootstrap: async (province, name, sub) => {
+              await bootstrapProvince({ store, now: () => new Date() }, 'operator:local-demo', province, name, sub);
+            },
+            log,
+          })
           .catch((e: unknown) => log(`demo: ${(e as Error).stack ?? String(e)}`))
       : Promise.resolve();
 

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import * as z from '../../shared/zod';
 import { ApiError, type FieldError } from '../../shared/errors';
-import { pickLang } from '../../shared/i18n';
+import { pickLang, type Text } from '../../shared/i18n';
 import { parseRequestPart } from '../../shared/http/middlewares/validate-input';
 import { jsonReply } from '../../shared/http/reply';
 import { VERIFIED_ID_CLAIM } from '../../shared/auth/token-verifier';
@@ -78,6 +78,9 @@ async function fromPrivateJwk(jwk: JWK): Promise<IssuerKey> {
   return { kid, privateKey, publicKey, publicJwk };
 }
 
+/** Why the user pool would have no such user (an account with no active record), or undefined when it would. */
+export type AccountCheck = (p: Principal) => Promise<Text | undefined>;
+
 export class LocalIssuer {
   /** `http://<host>:<port>/local`: what tokens carry as `iss` and the handlers expect in JWT_ISSUER. */
   readonly issuer: string;
@@ -87,6 +90,7 @@ export class LocalIssuer {
   constructor(
     private readonly key: IssuerKey,
     baseUrl: string,
+    private readonly accounts?: AccountCheck,
   ) {
     this.issuer = `${baseUrl.replace(/\/$/, '')}/local`;
     this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
@@ -121,6 +125,13 @@ export class LocalIssuer {
     return { token, expiresIn: ttlSeconds };
   }
 
+  /** A token for an account the user pool would have: 403 for a staff, admin or auditor account without an active record. */
+  async issue(p: Principal): Promise<{ token: string; expiresIn: number }> {
+    const refusal = await this.accounts?.(p);
+    if (refusal) throw new ApiError('forbidden', [], refusal);
+    return this.mint(p);
+  }
+
   /** Signature, issuer, audience and expiry, as API Gateway's JWT authorizer checks them; the claims if all hold. */
   async verify(token: string): Promise<JWTPayload> {
     const { payload } = await jwtVerify(token, this.key.publicKey, {
@@ -131,7 +142,11 @@ export class LocalIssuer {
     return payload;
   }
 
-  /** `POST /local/token`: `{ sub, role, unit, dept?, verifiedId? }` → `{ token, expiresIn }`, or a 400 in the API's error shape. */
+  /**
+   * `POST /local/token`: `{ sub, role, unit, dept?, verifiedId? }` → `{ token, expiresIn }`, or a 400 in the API's error
+   * shape. A staff, admin or auditor account without an active record gets a 403, as Cognito would have no such user;
+   * citizens and businesses exist at the identity provider before their platform record, so they always get one.
+   */
   async tokenRoute(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const lang = pickLang(event.headers['accept-language']);
     const requestId = event.requestContext.requestId;
@@ -146,7 +161,7 @@ export class LocalIssuer {
       const fields: FieldError[] = [];
       const input = parseRequestPart(tokenRequestSchema, body, 'body', lang, fields) as z.output<typeof tokenRequestSchema>;
       if (fields.length > 0) throw new ApiError('validation_failed', fields);
-      return jsonReply(200, await this.mint(input), requestId);
+      return jsonReply(200, await this.issue(input), requestId);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       return jsonReply(e.status, e.body(lang), requestId);
@@ -159,6 +174,6 @@ export class LocalIssuer {
   }
 }
 
-export async function createLocalIssuer(opts: { dataDir: string; baseUrl: string }): Promise<LocalIssuer> {
-  return new LocalIssuer(await loadIssuerKey(opts.dataDir), opts.baseUrl);
+export async function createLocalIssuer(opts: { dataDir: string; baseUrl: string; accounts?: AccountCheck }): Promise<LocalIssuer> {
+  return new LocalIssuer(await loadIssuerKey(opts.dataDir), opts.baseUrl, opts.accounts);
 }

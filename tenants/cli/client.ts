@@ -5,8 +5,8 @@ export class ApiClient {
     private token: string | undefined,
   ) {}
 
-  /** Locally, `--as role:unit` mints a token from the local runtime's issuer. */
-  async signInLocally(role: string, unit: string, sub = `cli-${role}`) {
+  /** Locally, `--as role:unit` gets a token from the local runtime's issuer for that demo account (README: Demo accounts). */
+  async signInLocally(role: string, unit: string, sub = `demo-${role}-${unit}`) {
     const r = await this.call<{ token: string }>('POST', '/local/token', { sub, role, unit });
     this.token = r.token;
   }

@@ -1,20 +1,39 @@
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { verifyEntries, type AuditEntry, type ChainHead } from '../../shared/audit';
+import { isUnitCode, levelOf } from '../../shared/codes';
+import { tableEnv, type TableId } from '../../shared/resources';
+import { createDynamoStore } from '../../shared/store/dynamo-store';
+import { RUNTIME_FILE, type RuntimeFile } from './runtime-file';
+import { loadDivisions } from '../divisions';
 import type { Job } from '../imports';
+import { bootstrapProvince, setProvinceAdminStatus } from '../people';
 import { ApiClient } from './client';
 
 const USAGE = `govtiers — 省级管理员命令行 / command line for provincial admins
 
   govtiers import <file.json[.gz]> [--under <code>]   导入区划代码树并显示进度 / import a division tree, with progress
   govtiers audit verify <code>                        重新计算审计哈希链 / recompute a unit's audit hash chain
+  govtiers bootstrap <province code> <admin sub>      运维步骤：创建省级单位及首位省级管理员（幂等）/
+                                                      operator step: the province unit and its first admin (idempotent)
+  govtiers revoke <province code> <admin sub>         运维步骤：停用一名省级管理员 / operator step: disable a province admin
 
 Options:
   --url <url>          API 地址 / API address (default: $GOVTIERS_URL or http://127.0.0.1:3000)
   --token <jwt>        访问令牌 / bearer token (default: $GOVTIERS_TOKEN)
   --as <role:code>     本地运行时签发令牌 / mint a token from the local runtime, e.g. province-admin:330000000000
+
+bootstrap and revoke write to the tables directly, with the operator's own AWS credentials (the API cannot be used: no admin
+exists yet). Tables: --registry-table and --province-table, or $TABLE_REGISTRY and $TABLE_PROVINCE (physical names
+from the stack's resources); without them, the running local runtime's (<data dir>/runtime.json).
+  --data-dir <dir>     本地运行时的数据目录 / the local runtime's data folder (default: $DATA_DIR or .data)
+  --name <name>        省级单位名称 / the province's name if it must be created (default: the shipped edition's)
+  --operator <who>     记入审计日志的运维人员 / the operator named in the audit log (default: the OS user)
 `;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,16 +92,84 @@ async function verifyAudit(api: ApiClient, code: string): Promise<number> {
   return 2;
 }
 
+interface BootstrapOptions {
+  'data-dir'?: string;
+  'registry-table'?: string;
+  'province-table'?: string;
+  name?: string;
+  operator?: string;
+}
+
+/**
+ * Where the tables are: flags, else the environment the functions use too, else the running local runtime's file
+ * (which also names its DynamoDB Local endpoint, reached with its dummy credentials).
+ */
+async function operatorStore(o: BootstrapOptions) {
+  const names: Partial<Record<TableId, string>> = {
+    registry: o['registry-table'] ?? process.env[tableEnv('registry')],
+    province: o['province-table'] ?? process.env[tableEnv('province')],
+  };
+  if (!names.registry || !names.province) {
+    const file = join(o['data-dir'] ?? process.env.DATA_DIR ?? '.data', RUNTIME_FILE);
+    const local = await readFile(file, 'utf8').then((t) => JSON.parse(t) as RuntimeFile, () => undefined);
+    if (!local) throw new Error(`no tables named (--registry-table/--province-table or TABLE_REGISTRY/TABLE_PROVINCE) and no running local runtime (${file})`);
+    Object.assign(names, { registry: local.tables.registry, province: local.tables.province });
+    const client = new DynamoDBClient({ endpoint: local.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return createDynamoStore((id) => names[id] ?? missingTable(id), client);
+  }
+  return createDynamoStore((id) => names[id] ?? missingTable(id));
+}
+
+const missingTable = (id: TableId): never => {
+  throw new Error(`bootstrap touches only the registry and province tables, not ${id}`);
+};
+
+const requireProvince = (code: string) => {
+  if (!isUnitCode(code) || levelOf(code) !== 'province') throw new Error(`${code} is not the 12-digit code of a province`);
+};
+const operatorOf = (o: BootstrapOptions) => `operator:${o.operator ?? userInfo().username}`;
+
+async function bootstrap(o: BootstrapOptions, province: string, sub: string): Promise<number> {
+  requireProvince(province);
+  const name = o.name ?? (await loadDivisions('chinaTownships')).find((p) => p.code === province)?.name;
+  if (!name) throw new Error(`the shipped edition has no province ${province}: give its name with --name`);
+  const store = await operatorStore(o);
+  const r = await bootstrapProvince({ store, now: () => new Date() }, operatorOf(o), province, name, sub);
+  const account = { created: '已创建 / created', enabled: '已重新启用 / re-enabled', unchanged: '已存在 / already there' }[r.account];
+  console.log(`${province} ${name}: ${r.unitCreated ? '单位已创建 / unit created' : '单位已存在 / unit already there'}; 省级管理员 / province admin ${sub}: ${account}`);
+  return 0;
+}
+
+async function revoke(o: BootstrapOptions, province: string, sub: string): Promise<number> {
+  requireProvince(province);
+  const changed = await setProvinceAdminStatus({ store: await operatorStore(o), now: () => new Date() }, operatorOf(o), province, sub, 'disabled');
+  console.log(`${province} 省级管理员 / province admin ${sub}: ${changed ? '已停用 / disabled' : '已是停用状态 / already disabled'}`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string' }, token: { type: 'string' }, as: { type: 'string' }, under: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      as: { type: 'string' },
+      under: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'registry-table': { type: 'string' },
+      'province-table': { type: 'string' },
+      name: { type: 'string' },
+      operator: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   try {
     const [command, ...rest] = positionals;
     if (command === 'import' && rest[0]) return await importTree(await client(values), rest[0], values.under);
     if (command === 'audit' && rest[0] === 'verify' && rest[1]) return await verifyAudit(await client(values), rest[1]);
+    if (command === 'bootstrap' && rest[0] && rest[1]) return await bootstrap(values, rest[0], rest[1]);
+    if (command === 'revoke' && rest[0] && rest[1]) return await revoke(values, rest[0], rest[1]);
     console.log(USAGE);
     return values.help ? 0 : 64;
   } catch (e) {

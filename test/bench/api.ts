@@ -1,6 +1,8 @@
 import type { LocalIssuer } from '../../infra/local/token-issuer';
 import type { Principal } from '../../shared/roles';
 import type { Job } from '../../tenants/imports';
+import { createDynamoStore } from '../../shared/store/dynamo-store';
+import { bootstrapProvince } from '../../tenants/people';
 
 export interface CallOptions {
   token?: string;
@@ -12,7 +14,10 @@ export interface CallOptions {
 
 export interface Api {
   call<T = unknown>(method: string, path: string, opts: CallOptions): Promise<T>;
+  /** A token from the local issuer, which refuses staff-side accounts without an active record. */
   token(p: Principal): Promise<string>;
+  /** The operator's step: the province unit (if absent) and `sub` as its province admin. */
+  bootstrap(province: string, name: string, sub: string): Promise<void>;
   /** Follows a job every 250 ms until it has finished; throws past the deadline (epoch ms; 5 minutes by default). */
   waitForJob(jobId: string, token: string, deadline?: number): Promise<Job>;
 }
@@ -34,7 +39,10 @@ export function apiClient(url: string, issuer: LocalIssuer): Api {
   };
   return {
     call,
-    token: async (p) => (await issuer.mint(p)).token,
+    token: async (p) => (await issuer.issue(p)).token,
+    async bootstrap(province, name, sub) {
+      await bootstrapProvince({ store: await createDynamoStore(), now: () => new Date() }, 'operator:bench', province, name, sub);
+    },
     async waitForJob(jobId, token, deadline = Date.now() + 300_000) {
       for (;;) {
         const job = await call<Job>('GET', `/v1/jobs/${jobId}`, { token, expect: 200 });

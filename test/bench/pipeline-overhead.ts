@@ -6,6 +6,7 @@ import { routeKey } from '../../shared/http/operation';
 import { scopeOf } from '../../tenants/scope';
 import { unitItem } from '../../tenants/unit';
 import { httpEvent, lambdaContext } from '../support/events';
+import { seedAccounts } from '../support/accounts';
 import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 import { summary } from './stats';
@@ -36,6 +37,9 @@ export async function pipelineOverhead(iterations = 20_000, missIterations = 5_0
   // alone, to show how much of the fresh-token overhead the signature check is.
   const sign = (n: number, tag: string) => Promise.all(Array.from({ length: n }, (_, i) => missIssuer.sign({ ...principal, sub: `${tag}-${i}` })));
   const freshTokens = await sign(missIterations + MISS_WARM_UP, 'pipeline');
+  // Every caller stands on its account record, as every real one must.
+  const subs = [principal.sub, ...Array.from({ length: missIterations + MISS_WARM_UP }, (_, i) => `pipeline-${i}`)];
+  await seedAccounts(deps.store, subs.map((sub) => ({ ...principal, sub })));
   const verifyTokens = await sign(missIterations + MISS_WARM_UP, 'verify');
   const sessionHandler = apiFunction(routes, { deps: async () => deps, verifier: () => sessionIssuer.verifier });
   const missHandler = apiFunction(routes, { deps: async () => deps, verifier: () => missIssuer.verifier });

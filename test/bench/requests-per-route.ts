@@ -63,11 +63,12 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
     rows.push({ route, what, requests, total: totalOf(requests) });
     return out;
   };
+  await api.bootstrap(ZHEJIANG, '浙江省', 'bench-admin');
   const admin = await api.token({ sub: 'bench-admin', role: 'province-admin', unit: ZHEJIANG });
+  await api.call('POST', `/v1/units/${ZHEJIANG}/staff`, { token: admin, body: { sub: 'bench-auditor', name: '审计员', role: 'auditor' }, expect: 201 });
   const auditor = await api.token({ sub: 'bench-auditor', role: 'auditor', unit: ZHEJIANG });
   const citizen = await api.token({ sub: 'bench-citizen', role: 'citizen', unit: ZHEJIANG });
   const business = await api.token({ sub: 'bench-business', role: 'business', unit: ZHEJIANG });
-  const countyStaff = await api.token({ sub: 'bench-staff', role: 'staff', unit: COUNTY });
 
   await measure('GET /health', 'public; DescribeTable is the local runtime’s own emulator probe', () => api.call('GET', '/health', { expect: 200 }));
   await measure('GET /v1/openapi.json', 'public', () => api.call('GET', '/v1/openapi.json', { expect: 200 }));
@@ -150,7 +151,8 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   if (missing.length > 0 || unknown.length > 0) throw new Error(`routes not measured: ${missing.join(', ') || '-'}; not in the manifest: ${unknown.join(', ') || '-'}`);
 
   // Resolving a token's scope alone: a county's staff reading the province is refused by the scope from codes
-  // alone, after the scope's reads (the unit and the caller's staff record) and before anything else.
+  // alone, after the scope's reads (the caller's unit and those above it, and its staff record) and before anything else.
+  const countyStaff = await api.token({ sub: 'bench-staff', role: 'staff', unit: COUNTY });
   proxy.take();
   await api.call('GET', `/v1/units/${ZHEJIANG}`, { token: countyStaff, expect: 403 });
   const scope = proxy.take();

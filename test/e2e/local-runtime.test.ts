@@ -12,6 +12,7 @@ import { ROUTES } from '../../infra/manifest';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { startGateway, type Gateway } from '../../infra/local/gateway';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { main as cli } from '../../tenants/cli/main';
 
 const json = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any });
 
@@ -130,14 +131,27 @@ describe('local runtime (in memory)', () => {
     expect(res.body.components.pollers.detail).toMatch(/jobs→importWorker: running/);
   });
 
-  it('mints tokens with the Cognito claims, signed by the key it publishes', async () => {
-    const res = await json(
-      await fetch(`${url}/local/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sub: 'zhang', role: 'staff', unit: '330100000000', dept: 'office' }),
-      }),
-    );
+  const post = (body: object, lang = 'en') =>
+    fetch(`${url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': lang }, body: JSON.stringify(body) });
+
+  it('mints a token for a staff account only once its record exists, with the Cognito claims, signed by the key it publishes', async () => {
+    // As Cognito would have no such user: no token for a staff account nobody has set up.
+    const refused = await json(await post({ sub: 'zhang', role: 'staff', unit: '330100000000' }));
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringContaining('not set up') } } });
+    // The operator's bootstrap gives the province its first admin, who sets up the rest through the API.
+    expect(await cli(['bootstrap', '330000000000', 'e2e-admin', '--operator', 'e2e'])).toBe(0);
+    const admin = (await json(await post({ sub: 'e2e-admin', role: 'province-admin', unit: '330000000000' }))).body.token as string;
+    const as = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    expect((await fetch(`${url}/v1/units`, { method: 'POST', headers: as, body: JSON.stringify({ code: '330100000000', name: '杭州市' }) })).status).toBe(201);
+    const dept = await json(await fetch(`${url}/v1/units/330100000000/departments`, { method: 'POST', headers: as, body: JSON.stringify({ name: '办公室' }) }));
+    const bound = await fetch(`${url}/v1/units/330100000000/staff`, {
+      method: 'POST',
+      headers: as,
+      body: JSON.stringify({ sub: 'zhang', name: '张三', role: 'staff', deptId: dept.body.id }),
+    });
+    expect(bound.status).toBe(201);
+
+    const res = await json(await post({ sub: 'zhang', role: 'staff', unit: '330100000000', dept: dept.body.id }));
     expect(res.status).toBe(200);
     expect(res.body.expiresIn).toBe(3600);
     const claims = decodeJwt(res.body.token);
@@ -146,7 +160,7 @@ describe('local runtime (in memory)', () => {
       token_use: 'id',
       'custom:role': 'staff',
       'custom:unit': '330100000000',
-      'custom:dept': 'office',
+      'custom:dept': dept.body.id,
       iss: `${url}/local`,
       aud: 'govtiers-local',
     });
@@ -155,7 +169,34 @@ describe('local runtime (in memory)', () => {
     expect(process.env.JWT_ISSUER).toBe(`${url}/local`);
     expect(process.env.JWKS_URL).toBe(`${url}/local/.well-known/jwks.json`);
     const verifier = tokenVerifier({ keys: createRemoteJWKSet(new URL(process.env.JWKS_URL!)), issuer: `${url}/local`, audience: 'govtiers-local' });
-    expect(await verifier.verify(res.body.token)).toEqual({ sub: 'zhang', role: 'staff', unit: '330100000000', dept: 'office' });
+    expect(await verifier.verify(res.body.token)).toEqual({ sub: 'zhang', role: 'staff', unit: '330100000000', dept: dept.body.id });
+    // Not for another role or unit than the record's; citizens, whose platform record comes later, always.
+    expect((await post({ sub: 'zhang', role: 'unit-admin', unit: '330100000000' })).status).toBe(403);
+    expect((await post({ sub: 'zhang', role: 'citizen', unit: '330100000000' })).status).toBe(200);
+  });
+
+  it('bootstraps idempotently, and refuses a subject already bound to another role', async () => {
+    expect(await cli(['bootstrap', '330000000000', 'e2e-admin', '--operator', 'e2e'])).toBe(0);
+    expect(await cli(['bootstrap', '330000000000', 'zhang'])).toBe(1);
+    expect(await cli(['bootstrap', '330100000000', 'e2e-admin'])).toBe(1);
+    const admin = (await json(await post({ sub: 'e2e-admin', role: 'province-admin', unit: '330000000000' }))).body.token as string;
+    const auditor = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    const appointed = await fetch(`${url}/v1/units/330000000000/staff`, { method: 'POST', headers: auditor, body: JSON.stringify({ sub: 'e2e-auditor', name: '审计', role: 'auditor' }) });
+    expect(appointed.status).toBe(201);
+    const token = (await json(await post({ sub: 'e2e-auditor', role: 'auditor', unit: '330000000000' }))).body.token as string;
+    const log = await json(await fetch(`${url}/v1/units/330000000000/audit`, { headers: { authorization: `Bearer ${token}` } }));
+    const entries = log.body.items.map((e: { action: string; actor: { sub: string; role: string } }) => [e.action, e.actor.sub, e.actor.role]);
+    expect(entries.slice(0, 2)).toEqual([
+      ['unit.create', 'operator:e2e', 'operator'],
+      ['staff.create', 'operator:e2e', 'operator'],
+    ]);
+    expect(entries.filter((e: string[]) => e[1] === 'operator:e2e')).toHaveLength(2);
+    // Nobody in the platform outranks a province admin: disabling one is the operator's step too.
+    expect(await cli(['revoke', '330000000000', 'e2e-admin', '--operator', 'e2e'])).toBe(0);
+    expect((await post({ sub: 'e2e-admin', role: 'province-admin', unit: '330000000000' })).status).toBe(403);
+    expect((await fetch(`${url}/v1/units/330000000000`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(403);
+    expect(await cli(['bootstrap', '330000000000', 'e2e-admin', '--operator', 'e2e'])).toBe(0);
+    expect((await post({ sub: 'e2e-admin', role: 'province-admin', unit: '330000000000' })).status).toBe(200);
   });
 
   it('answers a bad token request with 400 and field errors in the caller language', async () => {
@@ -191,8 +232,8 @@ describe('local runtime (in memory)', () => {
     const res = await fetch(`${url}/v1/units/330000000000`, { headers: { authorization: 'Bearer not-a-jwt' } });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ message: 'Unauthorized' });
-    const { token } = await rt!.issuer.mint({ sub: 'admin', role: 'province-admin', unit: '330000000000' });
-    const found = await json(await fetch(`${url}/v1/units/330000000000`, { headers: { authorization: `Bearer ${token}` } }));
+    const { token } = await rt!.issuer.mint({ sub: 'reader', role: 'citizen', unit: '650000000000' });
+    const found = await json(await fetch(`${url}/v1/units/650000000000`, { headers: { authorization: `Bearer ${token}` } }));
     expect(found).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
 
@@ -234,9 +275,30 @@ describe('local runtime (on disk)', () => {
       await doc.send(new PutCommand({ TableName: table, Item: { pk: 'restart#probe', sk: 'probe', n: 1 } }));
       ({ token } = await first.issuer.mint({ sub: 'kept', role: 'auditor', unit: '330000000000' }));
       expect((await stat(join(dataDir, 'issuer-key.json'))).mode & 0o777).toBe(0o600);
+
+      // An operator's shell knows no table names: the command line finds the running runtime through its data folder.
+      const tables = { registry: process.env.TABLE_REGISTRY, province: process.env.TABLE_PROVINCE };
+      delete process.env.TABLE_REGISTRY;
+      delete process.env.TABLE_PROVINCE;
+      try {
+        expect(await cli(['bootstrap', '330000000000', 'disk-admin', '--data-dir', dataDir])).toBe(0);
+      } finally {
+        Object.assign(process.env, { TABLE_REGISTRY: tables.registry, TABLE_PROVINCE: tables.province });
+      }
+      // The issuer (reading this runtime's tables) now knows the admin, and the province unit is there.
+      const issued = await fetch(`${first.url}/local/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sub: 'disk-admin', role: 'province-admin', unit: '330000000000' }),
+      });
+      expect(issued.status).toBe(200);
+      const province = await doc.send(new GetCommand({ TableName: table, Key: { pk: '33#unit', sk: 'unit' } }));
+      expect(province.Item).toMatchObject({ code: '330000000000', name: '浙江省', status: 'active' });
     } finally {
       await first.stop();
     }
+    // Present only while the runtime runs.
+    await expect(stat(join(dataDir, 'runtime.json'))).rejects.toMatchObject({ code: 'ENOENT' });
 
     // The same port: the issuer URL (the tokens' `iss`) is the gateway's.
     const second = await startLocalRuntime({ dataDir, port, log: () => {} });

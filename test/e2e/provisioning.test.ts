@@ -50,9 +50,13 @@ async function untilDone(jobId: string, auth: string, withinMs = 90_000) {
   }
 }
 
+const PROVINCES = ['110000000000', '440000000000', '410000000000', '650000000000', '120000000000', '310000000000'];
+
 beforeAll(async () => {
   runtime = await startLocalRuntime({ dataDir: ':memory:', port: 0, log: () => {} });
   work = await mkdtemp(join(tmpdir(), 'govtiers-e2e-'));
+  // Each province's first admin is the operator's step; the admin does the rest through the API.
+  for (const code of PROVINCES) expect(await cli(['bootstrap', code, `province-admin-${code}`, '--operator', 'e2e'])).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
@@ -84,7 +88,8 @@ describe('provisioning provinces with their anomalies through the API', () => {
     const tree = province(code);
     const { started, job } = await importOnce(code);
     expect(started.status).toBe(202);
-    expect(job).toMatchObject({ state: 'succeeded', total: count(tree), done: count(tree), failed: 0, created: count(tree) });
+    // The province unit itself came with the bootstrap.
+    expect(job).toMatchObject({ state: 'succeeded', total: count(tree), done: count(tree), failed: 0, created: count(tree) - 1, skipped: 1 });
     const children = await call('GET', `/v1/units/${code}/children?limit=200`, { token: admin });
     expect(children.body.items.map((u: { code: string }) => u.code)).toEqual(tree.children!.map((c) => c.code));
   }, 120_000);
@@ -122,7 +127,7 @@ describe('provisioning provinces with their anomalies through the API', () => {
     expect(bad.body.error.fields).toEqual([{ path: 'body.children.0.children.0.code', message: expect.stringContaining('130101000000') }]);
     const zh = await call('POST', '/v1/units/120000000000/imports', { token: admin, body: JSON.stringify(tree) });
     expect(zh.body.error.fields[0].message).toContain('不属于上级 120100000000');
-    expect((await call('GET', '/v1/units/120000000000', { token: admin })).status).toBe(404);
+    expect((await call('GET', '/v1/units/120100000000', { token: admin })).status).toBe(404);
 
     const dupe = { ...tree, children: [{ code: '120100000000', name: 'a', level: 'city' }, { code: '120100000000', name: 'b', level: 'city' }] };
     expect((await call('POST', '/v1/units/120000000000/imports', { token: admin, body: JSON.stringify(dupe) })).body.error.fields[0].path).toBe('body.children.1.code');
@@ -132,7 +137,8 @@ describe('provisioning provinces with their anomalies through the API', () => {
     const huge = await call('POST', '/v1/units/120000000000/imports', { token: admin, body: JSON.stringify({ pad: 'x'.repeat(50 * 1024 * 1024) }) });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
-    expect((await call('GET', '/v1/units/120000000000', { token: admin })).status).toBe(404);
+    expect((await call('GET', '/v1/units/120100000000', { token: admin })).status).toBe(404);
+    expect((await call('GET', '/v1/units/120000000000/children', { token: admin })).body.items).toEqual([]);
   });
 
   it('of two concurrent renames one wins and the other gets 409', async () => {
@@ -150,6 +156,8 @@ describe('provisioning provinces with their anomalies through the API', () => {
     await writeFile(file, gzipSync(JSON.stringify(province('310000000000'))));
     const admin = await token('province-admin', '310000000000');
     expect(await cli(['import', file, '--url', runtime.url, '--token', admin])).toBe(0);
+    const appointed = await call('POST', '/v1/units/310000000000/staff', { token: admin, body: JSON.stringify({ sub: 'auditor-310000000000', name: '审计员', role: 'auditor' }) });
+    expect(appointed.status).toBe(201);
     const auditor = await token('auditor', '310000000000');
     expect(await cli(['audit', 'verify', '310000000000', '--url', runtime.url, '--token', auditor])).toBe(0);
 

@@ -7,6 +7,8 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createUnitOp, getUnitOp } from '../../functions/units/api';
 import { healthOp } from '../../functions/platform/api';
 import { routeKey } from '../../shared/http/operation';
+import { createDynamoStore } from '../../shared/store/dynamo-store';
+import { bootstrapProvince } from '../../tenants/people';
 import { httpEvent, lambdaContext } from '../support/events';
 import { useSharedEmulators } from '../support/shared-emulators';
 import { shippedBundles } from '../support/shipped-bundles';
@@ -56,12 +58,14 @@ describe('the synthesized function bundles against the emulators', () => {
   });
 
   it('units creates and reads a unit with a verified token, and refuses bad input with a 400', async () => {
+    // The operator's step first: without the province and its admin's record, the token alone gets nowhere.
+    await bootstrapProvince({ store: await createDynamoStore(), now: () => new Date() }, 'operator:test', '530000000000', '云南省', 'bundle-admin');
     const token = await sign({ sub: 'bundle-admin', role: 'province-admin', unit: '530000000000' });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await invoke('units', httpEvent({ routeKey: routeKey(createUnitOp), headers, body: JSON.stringify({ code: '530000000000', name: '云南省' }) }));
+    const created = await invoke('units', httpEvent({ routeKey: routeKey(createUnitOp), headers, body: JSON.stringify({ code: '530100000000', name: '昆明市' }) }));
     expect(created.statusCode).toBe(201);
-    const read = await invoke('units', httpEvent({ routeKey: routeKey(getUnitOp), pathParameters: { code: '530000000000' }, headers }));
-    expect(JSON.parse(read.body!)).toMatchObject({ code: '530000000000', name: '云南省', level: 'province', status: 'active' });
+    const read = await invoke('units', httpEvent({ routeKey: routeKey(getUnitOp), pathParameters: { code: '530100000000' }, headers }));
+    expect(JSON.parse(read.body!)).toMatchObject({ code: '530100000000', name: '昆明市', level: 'city', parent: '530000000000', status: 'active' });
     const bad = await invoke('units', httpEvent({ routeKey: routeKey(createUnitOp), headers, body: '{"code":' }));
     expect(bad.statusCode).toBe(400);
     expect(JSON.parse(bad.body!).error.code).toBe('invalid_json');

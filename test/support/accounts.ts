@@ -1,10 +1,8 @@
 import type { Principal } from '../../shared/roles';
 import type { Store } from '../../shared/store/store';
 import { levelOf } from '../../shared/codes';
-import { STAFF_ROLES, subjectIndexKey, type Staff, type StaffRole } from '../../tenants/people';
+import { isStaffRole, subjectIndexKey, type Staff } from '../../tenants/people';
 import { staffKey } from '../../tenants/unit';
-
-const isStaffRole = (role: string): role is StaffRole => (STAFF_ROLES as readonly string[]).includes(role);
 
 /**
  * The account records a test caller stands on: an active staff record (and its subject index) for every role that

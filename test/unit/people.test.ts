@@ -5,7 +5,10 @@ import { apiFunction } from '../../functions/api-function';
 import type { Principal } from '../../shared/roles';
 import { MemoryStore } from '../../shared/store/memory-store';
 import { routes } from '../../functions/people/handler';
+import { bootstrapProvince, setProvinceAdminStatus } from '../../tenants/people';
+import { resolveScope } from '../../tenants/scope';
 import { unitItem } from '../../tenants/unit';
+import { seedAccounts } from '../support/accounts';
 import { httpEvent, lambdaContext } from '../support/events';
 import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
@@ -26,6 +29,10 @@ const people = {
   cityStaff: { sub: 'cs', role: 'staff', unit: CITY },
   countyStaff: { sub: 'ks', role: 'staff', unit: COUNTY },
   auditor: { sub: 'au', role: 'auditor', unit: PROVINCE },
+  cityAuditor: { sub: 'cau', role: 'auditor', unit: CITY },
+  countyAuditor: { sub: 'kau', role: 'auditor', unit: COUNTY },
+  peerProvinceAdmin: { sub: 'pa2', role: 'province-admin', unit: PROVINCE },
+  peerCityAdmin: { sub: 'ca2', role: 'unit-admin', unit: CITY },
   alice: { sub: 'alice', role: 'citizen', unit: PROVINCE },
   bob: { sub: 'bob', role: 'citizen', unit: CITY },
   carol: { sub: 'carol', role: 'citizen', unit: PROVINCE },
@@ -34,6 +41,7 @@ const people = {
 } satisfies Record<string, Principal>;
 
 /** Everything in the store, for before/after comparisons. */
+const snapshot = (s: MemoryStore) => JSON.stringify([...s['tables']].map(([t, m]) => [t, [...m.entries()]]));
 
 async function call(
   who: keyof typeof people,
@@ -71,6 +79,7 @@ beforeAll(async () => {
     unit(OTHER_CITY, '宁波市', 'city', PROVINCE),
   ]);
   for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
+  await seedAccounts(store, Object.values(people));
 });
 
 describe('departments', () => {
@@ -192,14 +201,15 @@ describe('staff', () => {
 
   it('changes role and department, disables, and refuses a stale version', async () => {
     const params = { code: CITY, sub: 'zhang' };
-    const toAuditor = await call('cityAdmin', patch, { params, body: { v: 1, role: 'auditor', deptId: null } });
+    // Only the province admin (or an auditor above) appoints and removes auditors.
+    const toAuditor = await call('provinceAdmin', patch, { params, body: { v: 1, role: 'auditor', deptId: null } });
     expect(toAuditor.status).toBe(200);
     expect(toAuditor.body).toMatchObject({ role: 'auditor', v: 2 });
     expect(toAuditor.body.deptId).toBeUndefined();
-    const noDept = await call('cityAdmin', patch, { params, body: { v: 2, role: 'staff' } });
+    const noDept = await call('provinceAdmin', patch, { params, body: { v: 2, role: 'staff' } });
     expect(noDept.status).toBe(400);
     expect(fieldPaths(noDept)).toEqual(['body.deptId']);
-    const back = await call('cityAdmin', patch, { params, body: { v: 2, role: 'staff', deptId } });
+    const back = await call('provinceAdmin', patch, { params, body: { v: 2, role: 'staff', deptId } });
     expect(back.body).toMatchObject({ role: 'staff', deptId, v: 3 });
     expect((await call('cityAdmin', patch, { params, body: { v: 2, status: 'disabled' } })).status).toBe(409);
     const off = await call('cityAdmin', patch, { params, body: { v: 3, status: 'disabled' } });
@@ -209,5 +219,109 @@ describe('staff', () => {
     expect(audit.map((e) => e.action)).toEqual(['staff.create', 'staff.update', 'staff.update', 'staff.disable']);
     // The audit log is read by auditors: no phone in clear there either.
     expect(JSON.stringify(audit)).not.toContain('13812345678');
+  });
+});
+
+describe('separation of duties', () => {
+  const create = 'POST /v1/units/{code}/staff';
+  const patch = 'PATCH /v1/units/{code}/staff/{sub}';
+  const list = 'GET /v1/units/{code}/staff';
+  let deptId: string;
+
+  beforeAll(async () => {
+    deptId = (await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name: '督查科' } })).body.id;
+  });
+
+  it('a unit admin neither appoints an auditor nor promotes anyone to one, and writes nothing', async () => {
+    const before = snapshot(store);
+    const appoint = await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'sod-1', name: '审计员', role: 'auditor' }, lang: 'en' });
+    expect(appoint.status).toBe(403);
+    expect(appoint.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('auditor') });
+    expect(snapshot(store)).toBe(before);
+    expect((await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'sod-2', name: '科员', role: 'staff', deptId } })).status).toBe(201);
+    const afterClerk = snapshot(store);
+    const promote = await call('cityAdmin', patch, { params: { code: CITY, sub: 'sod-2' }, body: { v: 1, role: 'auditor', deptId: null } });
+    expect(promote.status).toBe(403);
+    expect(snapshot(store)).toBe(afterClerk);
+  });
+
+  it('a unit admin can neither disable, demote nor edit the auditor of its own unit', async () => {
+    const before = snapshot(store);
+    for (const body of [{ v: 1, status: 'disabled' }, { v: 1, role: 'staff', deptId }, { v: 1, name: '改名' }]) {
+      const r = await call('cityAdmin', patch, { params: { code: CITY, sub: 'cau' }, body });
+      expect(r.status, JSON.stringify(body)).toBe(403);
+      expect(r.body.error.code).toBe('forbidden');
+    }
+    expect(snapshot(store)).toBe(before);
+    expect((await call('cityAuditor', list, { params: { code: CITY } })).status).toBe(200);
+  });
+
+  it('auditors are appointed and removed from above: by an auditor of an ancestor unit, never by a peer or themselves', async () => {
+    const appoint = await call('auditor', create, { params: { code: COUNTY }, body: { sub: 'sod-3', name: '区审计员', role: 'auditor' } });
+    expect(appoint.status).toBe(201);
+    expect((await call('cityAuditor', patch, { params: { code: COUNTY, sub: 'sod-3' }, body: { v: 1, status: 'disabled' } })).status).toBe(200);
+    const before = snapshot(store);
+    const refused = [
+      await call('cityAuditor', create, { params: { code: CITY }, body: { sub: 'sod-4', name: '同级审计员', role: 'auditor' } }),
+      await call('cityAuditor', create, { params: { code: COUNTY }, body: { sub: 'sod-4', name: '管理员', role: 'unit-admin' } }),
+      await call('cityAuditor', create, { params: { code: COUNTY }, body: { sub: 'sod-4', name: '科员', role: 'staff', deptId } }),
+      await call('countyAuditor', patch, { params: { code: COUNTY, sub: 'kau' }, body: { v: 1, name: '自己' } }),
+      await call('countyAuditor', patch, { params: { code: CITY, sub: 'cau' }, body: { v: 1, status: 'disabled' } }),
+      await call('cityAuditor', patch, { params: { code: CITY, sub: 'ca' }, body: { v: 1, status: 'disabled' } }),
+    ];
+    expect(refused.map((r) => [r.status, r.body.error.code])).toEqual(Array(6).fill([403, 'forbidden']));
+    expect(snapshot(store)).toBe(before);
+  });
+
+  it('nobody changes a peer or themself: not a province admin, not a unit admin', async () => {
+    const before = snapshot(store);
+    const peer = await call('provinceAdmin', patch, { params: { code: PROVINCE, sub: 'pa2' }, body: { v: 1, status: 'disabled' }, lang: 'en' });
+    expect(peer.status).toBe(403);
+    expect(peer.body.error.message).toContain('below your own authority');
+    expect((await call('provinceAdmin', patch, { params: { code: PROVINCE, sub: 'pa' }, body: { v: 1, name: '自己' } })).status).toBe(403);
+    expect((await call('cityAdmin', patch, { params: { code: CITY, sub: 'ca2' }, body: { v: 1, status: 'disabled' } })).status).toBe(403);
+    expect((await call('cityAdmin', patch, { params: { code: CITY, sub: 'ca' }, body: { v: 1, role: 'staff', deptId } })).status).toBe(403);
+    expect(snapshot(store)).toBe(before);
+    // From above it works: the province admin changes a city admin.
+    expect((await call('provinceAdmin', patch, { params: { code: CITY, sub: 'ca2' }, body: { v: 1, name: '李管理' } })).status).toBe(200);
+  });
+
+  it("a unit admin cannot lock a peer admin out by binding the peer's account", async () => {
+    const before = snapshot(store);
+    const r = await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'ca2', name: '同事', role: 'staff', deptId } });
+    expect(r.status).toBe(409);
+    expect(snapshot(store)).toBe(before);
+    expect((await call('peerCityAdmin', list, { params: { code: CITY } })).status).toBe(200);
+  });
+});
+
+describe("the operator's steps: a province's first admin, and disabling one", () => {
+  it('bootstraps the province and its admin once, audited with the operator as actor, and disables and re-enables it', async () => {
+    const fresh = memoryDeps().deps;
+    const admin: Principal = { sub: 'first-admin', role: 'province-admin', unit: PROVINCE };
+    await expect(resolveScope(admin, fresh.store)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin')).toEqual({ unitCreated: true, account: 'created' });
+    expect(await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin')).toEqual({ unitCreated: false, account: 'unchanged' });
+    expect((await resolveScope(admin, fresh.store)).can('unit:provision', CITY)).toBe(true);
+    const entries = (await readAudit(fresh.store, PROVINCE, 10)).items.map((e) => [e.action, e.actor]);
+    expect(entries).toEqual([
+      ['unit.create', { sub: 'operator:ops', role: 'operator', unit: PROVINCE }],
+      ['staff.create', { sub: 'operator:ops', role: 'operator', unit: PROVINCE }],
+    ]);
+
+    expect(await setProvinceAdminStatus(fresh, 'operator:ops', PROVINCE, 'first-admin', 'disabled')).toBe(true);
+    await expect(resolveScope(admin, fresh.store)).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin')).toEqual({ unitCreated: false, account: 'enabled' });
+    expect((await resolveScope(admin, fresh.store)).principal.sub).toBe('first-admin');
+  });
+
+  it('refuses a subject bound to another role, a unit that is no province, and an unknown admin', async () => {
+    const fresh = memoryDeps().deps;
+    await bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'first-admin');
+    await seedAccounts(fresh.store, [{ sub: 'clerk', role: 'staff', unit: PROVINCE }]);
+    await expect(bootstrapProvince(fresh, 'operator:ops', PROVINCE, '浙江省', 'clerk')).rejects.toMatchObject({ code: 'already_exists' });
+    await expect(setProvinceAdminStatus(fresh, 'operator:ops', PROVINCE, 'clerk', 'disabled')).rejects.toMatchObject({ code: 'already_exists' });
+    await expect(bootstrapProvince(fresh, 'operator:ops', CITY, '杭州市', 'x')).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(setProvinceAdminStatus(fresh, 'operator:ops', PROVINCE, 'nobody', 'disabled')).rejects.toMatchObject({ code: 'not_found' });
   });
 });

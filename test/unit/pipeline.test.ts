@@ -9,6 +9,7 @@ import { MemoryStore } from '../../shared/store/memory-store';
 import { unitCodeSchema } from '../../shared/roles';
 import { unitItem } from '../../tenants/unit';
 import type { Deps } from '../../shared/deps';
+import { seedAccounts } from '../support/accounts';
 import { httpEvent, lambdaContext } from '../support/events';
 import { testTokens } from '../support/tokens';
 
@@ -52,7 +53,9 @@ beforeAll(async () => {
   await store.putMany('registry', [
     unitItem({ code: '330100000000', name: '杭州市', level: 'city', parent: '330000000000', edition: 2023, status: 'active', createdAt: now, updatedAt: now, v: 1 }),
   ]);
-  token = await sign({ sub: 'u1', role: 'staff', unit: '330100000000' });
+  const caller = { sub: 'u1', role: 'staff', unit: '330100000000' } as const;
+  await seedAccounts(store, [caller]);
+  token = await sign(caller);
 });
 
 async function call(over: Partial<Parameters<typeof httpEvent>[0]> = {}) {
@@ -130,7 +133,7 @@ describe('request pipeline', () => {
   it('answers 500 without details when the implementation fails', async () => {
     const failing = apiFunction([route(echoOp, async () => { throw new Error('boom: secret detail'); })], {
       deps: async () => deps,
-      verifier: () => ({ verify: async () => ({ sub: 'u', role: 'staff', unit: '330100000000' }) }),
+      verifier: () => ({ verify: async () => ({ sub: 'u1', role: 'staff', unit: '330100000000' }) }),
     });
     const res = (await failing(
       httpEvent({ routeKey: 'POST /v1/units/{code}/echo', pathParameters: { code: '330100000000' }, headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: '{"name":"a","count":1}' }),

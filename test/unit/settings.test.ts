@@ -8,8 +8,8 @@ import { routes } from '../../functions/settings/handler';
 import { NATIONAL_DEADLINES, readSettings } from '../../tenants/settings';
 import { unitItem } from '../../tenants/unit';
 import type { Level } from '../../shared/levels';
-import { httpEvent, lambdaContext } from '../support/events';
 import { seedAccounts } from '../support/accounts';
+import { httpEvent, lambdaContext } from '../support/events';
 import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 

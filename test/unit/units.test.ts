@@ -57,11 +57,23 @@ describe('units', () => {
   });
 
   it('suspends and reactivates, never deletes', async () => {
-    const s = await changeUnit(deps, admin, '330000000000', { status: 'suspended' });
+    await createUnit(deps, admin, '330100000000', '杭州市');
+    const s = await changeUnit(deps, admin, '330100000000', { status: 'suspended' });
     expect(s.status).toBe('suspended');
-    const r = await changeUnit(deps, admin, '330000000000', { status: 'active', v: s.v });
+    const r = await changeUnit(deps, admin, '330100000000', { status: 'active', v: s.v });
     expect(r).toMatchObject({ status: 'active', v: 3 });
-    const actions = (await readAudit(deps.store, '330000000000', 10)).items.map((e) => e.action);
+    const actions = (await readAudit(deps.store, '330100000000', 10)).items.map((e) => e.action);
     expect(actions).toEqual(['unit.create', 'unit.suspend', 'unit.reactivate']);
+  });
+
+  it('refuses to let anyone suspend their own unit or one above it, which nobody could then lift', async () => {
+    await createUnit(deps, admin, '330100000000', '杭州市');
+    await expect(changeUnit(deps, admin, '330000000000', { status: 'suspended' })).rejects.toMatchObject({ code: 'forbidden' });
+    const cityCaller: Principal = { sub: 'x', role: 'province-admin', unit: '330102000000' };
+    await expect(changeUnit(deps, cityCaller, '330100000000', { status: 'suspended' })).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await getUnit(deps.store, '330000000000')).status).toBe('active');
+    expect((await getUnit(deps.store, '330100000000')).status).toBe('active');
+    // Renaming one's own unit stays possible.
+    expect((await changeUnit(deps, admin, '330000000000', { name: '浙江' })).name).toBe('浙江');
   });
 });
