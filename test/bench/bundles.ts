@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shippedBundles } from '../support/shipped-bundles';
-import { summary } from './stats';
+import { rounds as spread, summary } from './stats';
 
 /** Wall time of one `node` process running the given arguments, in milliseconds. */
 function nodeRun(args: string[]): number {
@@ -17,7 +17,10 @@ function nodeRun(args: string[]): number {
  * For every function: the size of the bundle `cdk synth` produces, and the time `node` takes to load it against
  * `node -e 0` measured in the same rounds (each round runs the bare start and every bundle once, in turn). An empty
  * ES module runs in the same rounds too: what loading any `.mjs` entry costs before a byte of the bundle counts.
+ * The rounds form BLOCKS blocks, each giving one ratio; the verdict judges the median block.
  */
+const BLOCKS = 3;
+
 export function bundleFigures(rounds = 15) {
   const scratch = mkdtempSync(join(tmpdir(), 'govtiers-bench-'));
   // The cloud assembly goes into the scratch folder, removed with it (the CDK would leave a temporary one behind).
@@ -48,12 +51,16 @@ export function bundleFigures(rounds = 15) {
   }
   const bareMedian = summary(bare).median;
   const emptyMedian = summary(empty).median;
+  const size = rounds / BLOCKS;
+  // Each load is set against the bare start of its own round, so that a burst of load on the shared cores falls on
+  // both sides of a ratio; a block's figure is the median of its rounds' ratios.
+  const ratios = (samples: number[]) => {
+    const paired = samples.map((t, i) => t / bare[i]!);
+    return spread(Array.from({ length: BLOCKS }, (_, k) => summary(paired.slice(k * size, (k + 1) * size)).median));
+  };
   return {
     bareMedianMs: bareMedian,
-    emptyModule: { loadMedianMs: emptyMedian, ratio: emptyMedian / bareMedian },
-    functions: [...bundles.keys()].map((id) => {
-      const median = summary(loads.get(id)!).median;
-      return { id, bytes: bytes.get(id)!, loadMedianMs: median, ratio: median / bareMedian };
-    }),
+    emptyModule: { loadMedianMs: emptyMedian, ratio: ratios(empty) },
+    functions: [...bundles.keys()].map((id) => ({ id, bytes: bytes.get(id)!, loadMedianMs: summary(loads.get(id)!).median, ratio: ratios(loads.get(id)!) })),
   };
 }
