@@ -56,17 +56,25 @@ export function pipelineReport(r: Awaited<ReturnType<typeof pipelineOverhead>>, 
 }
 
 export function bundlesReport(r: ReturnType<typeof bundleFigures>, print: Print): Verdict[] {
-  print(`\n2. Function bundles as \`cdk synth\` stages them — load time against bare \`node -e 0\` (median ${fmt(r.bareMedianMs, 1)} ms)`);
-  const row = (id: string, size: string, ms: number, r: Rounds) =>
-    print(`  ${id.padEnd(20)}${size.padStart(12)}${`${fmt(ms, 1)} ms`.padStart(12)}   ${spread(r, ratio)}`);
-  print(`  ${'function'.padEnd(20)}${'size'.padStart(12)}${'load'.padStart(12)}   ratio (median block, spread)`);
-  for (const f of r.functions) row(f.id, `${(f.bytes / 1024).toFixed(1)} KiB`, f.loadMedianMs, f.ratio);
-  row('(empty .mjs module)', '0 KiB', r.emptyModule.loadMedianMs, r.emptyModule.ratio);
+  print(`\n2. Function bundles as \`cdk synth\` stages them — load against bare \`node -e 0\` (median ${fmt(r.bare.cpuMedianMs, 1)} ms CPU, ${fmt(r.bare.wallMedianMs, 1)} ms wall)`);
+  print(`  ${'function'.padEnd(20)}${'size'.padStart(12)}${'CPU'.padStart(10)}   ${'CPU ratio (median block, spread)'.padEnd(36)}${'wall'.padStart(10)}   wall ratio`);
+  const row = (id: string, size: string, f: ReturnType<typeof bundleFigures>['emptyModule']) =>
+    print(
+      `  ${id.padEnd(20)}${size.padStart(12)}${`${fmt(f.cpuMedianMs, 1)} ms`.padStart(10)}   ${spread(f.cpuRatio, ratio).padEnd(36)}` +
+        `${`${fmt(f.wallMedianMs, 1)} ms`.padStart(10)}   ${spread(f.wallRatio, ratio)}`,
+    );
+  for (const f of r.functions) row(f.id, `${(f.bytes / 1024).toFixed(1)} KiB`, f);
+  row('(empty .mjs module)', '0 KiB', r.emptyModule);
   const biggest = r.functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const slowest = r.functions.reduce((a, b) => (b.ratio.median > a.ratio.median ? b : a));
+  const slowest = r.functions.reduce((a, b) => (b.cpuRatio.median > a.cpuRatio.median ? b : a));
   return [
     { figure: 'largest bundle', target: `≤ ${TARGETS.bundleBytes / 1024} KiB`, measured: `${(biggest.bytes / 1024).toFixed(1)} KiB (${biggest.id})`, pass: biggest.bytes <= TARGETS.bundleBytes },
-    { figure: 'slowest bundle load', target: `≤ ${TARGETS.bundleLoadRatio}× bare node`, measured: `${spread(slowest.ratio, ratio)} (${slowest.id})`, pass: slowest.ratio.median <= TARGETS.bundleLoadRatio },
+    {
+      figure: 'slowest bundle load, CPU time',
+      target: `≤ ${TARGETS.bundleLoadRatio}× bare node`,
+      measured: `${spread(slowest.cpuRatio, ratio)} (${slowest.id}); wall ${spread(slowest.wallRatio, ratio)}`,
+      pass: slowest.cpuRatio.median <= TARGETS.bundleLoadRatio,
+    },
   ];
 }
 
