@@ -2,10 +2,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS, tableEnv, type TableId } from '../resources';
 import {
+  checkTransaction,
   ConditionFailed,
   decodeCursor,
   encodeCursor,
-  MAX_TRANSACTION,
   type Expect,
   type Item,
   type Key,
@@ -31,6 +31,19 @@ function condition(expect: Expect | undefined): Condition | undefined {
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Tries of a write that DynamoDB rejected for a conflict or throttling before giving up (0.3^10 ≈ 6e-6 at a 30 % conflict rate). */
+export const MAX_ATTEMPTS = 10;
+
+/** Exponential backoff with full jitter (AWS's advice for contended writers): 0 to 20 ms × 2^attempt, at most 1 s. */
+const backoff = (attempt: number) => pause(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+
+/**
+ * Why DynamoDB cancelled a transaction, when the cause is worth another try: another transaction or write on one
+ * of its items at the same moment (TransactionConflict), or throttling inside the transaction. The SDK retries
+ * neither. Any other reason (a condition, a validation error) is final, and so is a mix of the two kinds.
+ */
+const TRANSIENT_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 /**
  * Makes the Store over DynamoDB. The SDK is imported here, on first use: Lambda's runtime provides it, bundles
@@ -72,21 +85,21 @@ export class DynamoStore implements Store {
         const out = await this.doc.send(new this.sdk.lib.BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }));
         found.push(...((out.Responses?.[name] ?? []) as Item[]));
         pending = (out.UnprocessedKeys?.[name]?.Keys ?? []) as Key[];
-        if (pending.length > 0) await pause(Math.min(1000, 20 * 2 ** attempt));
+        if (pending.length > 0) await backoff(attempt);
       }
     }
     return found;
   }
 
   async write(w: Write): Promise<void> {
+    if (w.op === 'check') return this.transact([w]);
     try {
-      if (w.op === 'put') {
-        await this.doc.send(new this.sdk.lib.PutCommand({ TableName: this.name(w.table), Item: w.item, ...condition(w.expect) }));
-      } else if (w.op === 'delete') {
-        await this.doc.send(new this.sdk.lib.DeleteCommand({ TableName: this.name(w.table), Key: w.key, ...condition(w.expect) }));
-      } else {
-        await this.transact([w]);
-      }
+      const TableName = this.name(w.table);
+      await this.retrying(() =>
+        w.op === 'put'
+          ? this.doc.send(new this.sdk.lib.PutCommand({ TableName, Item: w.item, ...condition(w.expect) }))
+          : this.doc.send(new this.sdk.lib.DeleteCommand({ TableName, Key: w.key, ...condition(w.expect) })),
+      );
     } catch (e) {
       if (e instanceof this.sdk.ddb.ConditionalCheckFailedException) throw new ConditionFailed(0);
       throw e;
@@ -95,7 +108,7 @@ export class DynamoStore implements Store {
 
   async transact(ws: Write[]): Promise<void> {
     if (ws.length === 0) return;
-    if (ws.length > MAX_TRANSACTION) throw new Error(`a transaction holds at most ${MAX_TRANSACTION} writes`);
+    checkTransaction(ws);
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = ws.map((w) => {
       const TableName = this.name(w.table);
       if (w.op === 'put') return { Put: { TableName, Item: w.item, ...condition(w.expect) } };
@@ -103,7 +116,7 @@ export class DynamoStore implements Store {
       return { ConditionCheck: { TableName, Key: w.key, ...condition(w.expect)! } };
     });
     try {
-      await this.doc.send(new this.sdk.lib.TransactWriteCommand({ TransactItems: items }));
+      await this.retrying(() => this.doc.send(new this.sdk.lib.TransactWriteCommand({ TransactItems: items })));
     } catch (e) {
       if (e instanceof this.sdk.ddb.TransactionCanceledException) {
         const failed = e.CancellationReasons?.findIndex((r) => r.Code === 'ConditionalCheckFailed') ?? -1;
@@ -113,6 +126,29 @@ export class DynamoStore implements Store {
     }
   }
 
+  /**
+   * Sends a write again, after a jittered pause, while DynamoDB rejects it for a conflict with another write or
+   * for throttling inside a transaction: nothing was written, so the same request can go again. A conditional
+   * write that fails its condition is never retried. Gives up, with DynamoDB's error, after MAX_ATTEMPTS.
+   */
+  private async retrying<T>(send: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (e) {
+        if (attempt >= MAX_ATTEMPTS || !this.transient(e)) throw e;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  private transient(e: unknown): boolean {
+    if (e instanceof this.sdk.ddb.TransactionConflictException) return true;
+    if (!(e instanceof this.sdk.ddb.TransactionCanceledException)) return false;
+    const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None').filter((c) => c !== 'None');
+    return codes.length > 0 && codes.every((c) => TRANSIENT_REASONS.has(c));
+  }
+
   async putMany(table: TableId, items: Item[]): Promise<void> {
     const name = this.name(table);
     for (let i = 0; i < items.length; i += 25) {
@@ -120,7 +156,7 @@ export class DynamoStore implements Store {
       for (let attempt = 0; pending.length > 0; attempt++) {
         const out = await this.doc.send(new this.sdk.lib.BatchWriteCommand({ RequestItems: { [name]: pending } }));
         pending = (out.UnprocessedItems?.[name] ?? []) as typeof pending;
-        if (pending.length > 0) await pause(Math.min(1000, 20 * 2 ** attempt));
+        if (pending.length > 0) await backoff(attempt);
       }
     }
   }

@@ -1,9 +1,9 @@
 import type { TableId } from '../resources';
 import {
+  checkTransaction,
   ConditionFailed,
   decodeCursor,
   encodeCursor,
-  MAX_TRANSACTION,
   type Expect,
   type Item,
   type Key,
@@ -21,11 +21,36 @@ const id = (k: Key) => `${k.pk}\u0000${k.sk}`;
  */
 export class MemoryStore implements Store {
   private readonly tables = new Map<TableId, Map<string, Item>>();
+  /** The items of each partition, of the table and of the index, so that a query reads its partition only. */
+  private readonly partitions = new Map<string, Map<string, Item>>();
 
   private table(t: TableId): Map<string, Item> {
     let m = this.tables.get(t);
     if (!m) this.tables.set(t, (m = new Map()));
     return m;
+  }
+
+  private partition(t: TableId, name: 'pk' | 'gsi1pk', value: unknown): Map<string, Item> {
+    const key = JSON.stringify([t, name, value]);
+    let m = this.partitions.get(key);
+    if (!m) this.partitions.set(key, (m = new Map()));
+    return m;
+  }
+
+  private put(t: TableId, item: Item) {
+    this.remove(t, item);
+    const copy = structuredClone(item);
+    this.table(t).set(id(copy), copy);
+    this.partition(t, 'pk', copy.pk).set(id(copy), copy);
+    if (copy.gsi1pk !== undefined) this.partition(t, 'gsi1pk', copy.gsi1pk).set(id(copy), copy);
+  }
+
+  private remove(t: TableId, key: Key) {
+    const old = this.table(t).get(id(key));
+    if (!old) return;
+    this.table(t).delete(id(old));
+    this.partition(t, 'pk', old.pk).delete(id(old));
+    if (old.gsi1pk !== undefined) this.partition(t, 'gsi1pk', old.gsi1pk).delete(id(old));
   }
 
   private holds(t: TableId, key: Key, expect: Expect | undefined): boolean {
@@ -53,34 +78,40 @@ export class MemoryStore implements Store {
   }
 
   async transact(ws: Write[]) {
-    if (ws.length > MAX_TRANSACTION) throw new Error(`a transaction holds at most ${MAX_TRANSACTION} writes`);
+    checkTransaction(ws);
     ws.forEach((w, i) => {
       const key = w.op === 'put' ? w.item : w.key;
       if (!this.holds(w.table, key, w.expect)) throw new ConditionFailed(i);
     });
     for (const w of ws) {
-      if (w.op === 'put') this.table(w.table).set(id(w.item), structuredClone(w.item));
-      else if (w.op === 'delete') this.table(w.table).delete(id(w.key));
+      if (w.op === 'put') this.put(w.table, w.item);
+      else if (w.op === 'delete') this.remove(w.table, w.key);
     }
   }
 
   async putMany(table: TableId, items: Item[]) {
-    for (const item of items) this.table(table).set(id(item), structuredClone(item));
+    for (const item of items) this.put(table, item);
   }
 
   async query(q: QueryInput): Promise<Page<Item>> {
     const [pkName, skName] = q.index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
     const sk = (i: Item) => String(i[skName]);
-    let rows = [...this.table(q.table).values()].filter((i) => i[pkName] === q.pk && i[skName] !== undefined);
+    // DynamoDB orders sort keys by UTF-8 bytes; for the keys used here that is code-unit order, then the table key.
+    const order = (a: Item, b: Item) => {
+      const [x, y] = [sk(a), sk(b)];
+      if (x !== y) return x < y ? -1 : 1;
+      const [i, j] = [id(a), id(b)];
+      return i === j ? 0 : i < j ? -1 : 1;
+    };
+    let rows = [...this.partition(q.table, q.index ? 'gsi1pk' : 'pk', q.pk).values()].filter((i) => i[skName] !== undefined);
     if (q.skBeginsWith !== undefined) rows = rows.filter((i) => sk(i).startsWith(q.skBeginsWith!));
     if (q.skBetween) rows = rows.filter((i) => sk(i) >= q.skBetween![0] && sk(i) <= q.skBetween![1]);
-    // DynamoDB orders sort keys by UTF-8 bytes; for the keys used here that is code-unit order, then the table key.
-    rows.sort((a, b) => (sk(a) < sk(b) ? -1 : sk(a) > sk(b) ? 1 : id(a) < id(b) ? -1 : 1));
-    if (q.descending) rows.reverse();
+    const direction = q.descending ? -1 : 1;
+    rows.sort((a, b) => direction * order(a, b));
     if (q.cursor) {
+      // As DynamoDB does, the page starts right after the cursor's position, whether or not that item still exists.
       const after = decodeCursor(q.cursor, q);
-      const at = rows.findIndex((i) => i.pk === after.pk && i.sk === after.sk);
-      rows = rows.slice(at + 1);
+      rows = rows.filter((i) => direction * order(i, after) > 0);
     }
     const page = rows.slice(0, q.limit).map((i) => structuredClone(i));
     const last = page.at(-1);

@@ -59,31 +59,57 @@ export class ConditionFailed extends Error {
   }
 }
 
-/** Raised for a cursor that does not belong to the query it is used with. */
+/** Raised for a cursor that is not one the same query could have issued. */
 export class BadCursor extends Error {}
 
 export const MAX_TRANSACTION = 100;
+
+/**
+ * Refuses, before anything is sent, a transaction DynamoDB would refuse with a ValidationException: more than
+ * MAX_TRANSACTION writes, or two writes to one item. Both stores call it, so both throw the same plain Error.
+ */
+export function checkTransaction(ws: Write[]): void {
+  if (ws.length > MAX_TRANSACTION) throw new Error(`a transaction holds at most ${MAX_TRANSACTION} writes`);
+  const seen = new Set<string>();
+  for (const w of ws) {
+    const { pk, sk } = w.op === 'put' ? w.item : w.key;
+    const id = JSON.stringify([w.table, pk, sk]);
+    if (seen.has(id)) throw new Error(`a transaction may write one item only once (${w.table} ${pk} ${sk})`);
+    seen.add(id);
+  }
+}
 
 export function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** Decodes a cursor and checks it points into the partition being queried, so it cannot widen a scope. */
-export function decodeCursor(cursor: string, q: QueryInput): Record<string, string> {
+/**
+ * Decodes a cursor and accepts only what the query itself could have issued: exactly the key attributes of the
+ * table (pk, sk) or of the index (pk, sk, gsi1pk, gsi1sk), all strings, in the partition being queried and with
+ * a sort key inside the query's range. Anything else would reach DynamoDB as an ExclusiveStartKey it refuses, or
+ * start a page outside the caller's scope.
+ */
+export function decodeCursor(cursor: string, q: QueryInput): Key & Record<string, string> {
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new BadCursor();
   }
-  const partition = q.index ? 'gsi1pk' : 'pk';
+  const [partition, sort] = q.index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+  const shape = q.index ? ['gsi1pk', 'gsi1sk', 'pk', 'sk'] : ['pk', 'sk'];
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new BadCursor();
+  const k = key as Record<string, unknown>;
+  const names = Object.keys(k).sort();
+  if (names.length !== shape.length || names.some((n, i) => n !== shape[i] || typeof k[n] !== 'string')) throw new BadCursor();
+  const at = k as Key & Record<string, string>;
+  const sk = at[sort]!;
   if (
-    typeof key !== 'object' ||
-    key === null ||
-    Object.values(key).some((v) => typeof v !== 'string') ||
-    (key as Record<string, string>)[partition] !== q.pk
+    at[partition] !== q.pk ||
+    (q.skBeginsWith !== undefined && !sk.startsWith(q.skBeginsWith)) ||
+    (q.skBetween !== undefined && (sk < q.skBetween[0] || sk > q.skBetween[1]))
   ) {
     throw new BadCursor();
   }
-  return key as Record<string, string>;
+  return at;
 }

@@ -72,14 +72,11 @@ async function writeRates(ddb: DynamoDBClient, items: Item[]): Promise<{ batchWr
  * What DynamoDB Local itself sustains, measured in the same run as the imports: the given unit items written into
  * empty scratch tables, 4 requests in flight, through the same endpoint and DocumentClient the handlers use —
  * once with BatchWriteItem (25 plain puts a call), once with the importer's own pattern, TransactWriteItems of
- * 100 puts each conditional on the item being absent.
+ * 100 puts each conditional on the item being absent. One pass; the bench runs several, between its imports.
  */
 export async function rawWriteRates(items: Item[]): Promise<{ batchWrite: WriteRate; transactWrite: WriteRate }> {
   const ddb = new DynamoDBClient({});
   try {
-    // DynamoDB Local is a JVM, slower for its first tens of thousands of writes while its JIT warms up; the imports
-    // timed after this find it warm. An untimed first pass puts the raw rates on the same footing.
-    await writeRates(ddb, items);
     return await writeRates(ddb, items);
   } finally {
     ddb.destroy();

@@ -4,7 +4,7 @@ import type { importNational, importZhejiang } from './import-rate';
 import type { pipelineOverhead } from './pipeline-overhead';
 import type { rawWriteRates } from './raw-write-rate';
 import type { requestsPerRoute } from './requests-per-route';
-import { fmt } from './stats';
+import { fmt, rounds, type Rounds } from './stats';
 
 /** One target of the brief, as measured in this run. */
 export interface Verdict {
@@ -18,6 +18,9 @@ type Print = (line: string) => void;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const perSecond = (n: number) => `${Math.round(n).toLocaleString('en')}/s`;
 const ratio = (r: number) => `${r.toFixed(2)}×`;
+/** A figure of several rounds: the median judged, the spread beside it. */
+const spread = (r: Rounds, show: (n: number) => string) => `${show(r.median)} (${show(r.min)}–${show(r.max)} over ${r.n} rounds)`;
+const ms = (n: number) => `${fmt(n)} ms`;
 
 /** The targets of the brief. */
 export const TARGETS = {
@@ -27,6 +30,7 @@ export const TARGETS = {
   zhejiangMs: 60_000,
   importVsRaw: 3,
   nationalMs: 120_000,
+  requestsPerRoute: 8,
 };
 
 export function pipelineReport(r: Awaited<ReturnType<typeof pipelineOverhead>>, print: Print): Verdict[] {
@@ -34,31 +38,43 @@ export function pipelineReport(r: Awaited<ReturnType<typeof pipelineOverhead>>, 
     `  ${what.padEnd(30)} median ${fmt(s.median)} ms   p99 ${fmt(s.p99)} ms   (${s.n} requests)`;
   print('\n1. Per-request overhead of the pipeline — GET /v1/units/{code}, in-memory store');
   print(line('bare implementation (baseline)', r.bare));
-  const verdicts: Verdict[] = [];
-  for (const [what, v] of [
-    ['pipeline, token cached', r.cachedToken],
-    ['pipeline, fresh token (RS256)', r.freshToken],
-  ] as const) {
-    print(line(what, v.pipeline));
-    print(`  ${''.padEnd(30)} overhead: median ${fmt(v.overheadMedian)} ms, p99 ${fmt(v.overheadP99)} ms; ${ratio(v.pipeline.median / r.bare.median)} the bare median`);
-    if ('verifyAlone' in v) print(line('  of which RS256 verify alone', v.verifyAlone));
-    verdicts.push({ figure: `pipeline overhead, ${what.replace('pipeline, ', '')}`, target: `≤ ${TARGETS.overheadMs} ms median`, measured: `${fmt(v.overheadMedian)} ms`, pass: v.overheadMedian <= TARGETS.overheadMs });
-  }
-  return verdicts;
+  print(line('pipeline, token cached', r.cachedToken.pipeline));
+  print(`  ${''.padEnd(30)} overhead: ${spread(r.cachedToken.overhead, ms)}`);
+  print(line('pipeline, fresh token (RS256)', r.freshToken.pipeline));
+  print(`  ${''.padEnd(30)} overhead: ${spread(r.freshToken.overhead, ms)}`);
+  print(line('RS256 signature check alone', r.freshToken.verifyAlone));
+  print(`  ${''.padEnd(30)} overhead beyond the check: ${spread(r.freshToken.beyondVerify, ms)}`);
+  return [
+    { figure: 'pipeline overhead, token cached', target: `≤ ${TARGETS.overheadMs} ms median`, measured: spread(r.cachedToken.overhead, ms), pass: r.cachedToken.overhead.median <= TARGETS.overheadMs },
+    {
+      figure: 'pipeline overhead beyond the RS256 check, fresh token',
+      target: `≤ ${TARGETS.overheadMs} ms median`,
+      measured: `${spread(r.freshToken.beyondVerify, ms)}; the check alone ${ms(r.freshToken.verifyAlone.median)}`,
+      pass: r.freshToken.beyondVerify.median <= TARGETS.overheadMs,
+    },
+  ];
 }
 
 export function bundlesReport(r: ReturnType<typeof bundleFigures>, print: Print): Verdict[] {
-  print(`\n2. Function bundles as \`cdk synth\` stages them — load time against bare \`node -e 0\` (median ${fmt(r.bareMedianMs, 1)} ms)`);
-  const row = (id: string, size: string, ms: number, r: number) =>
-    print(`  ${id.padEnd(20)}${size.padStart(12)}${`${fmt(ms, 1)} ms`.padStart(12)}${ratio(r).padStart(9)}`);
-  print(`  ${'function'.padEnd(20)}${'size'.padStart(12)}${'load'.padStart(12)}${'ratio'.padStart(9)}`);
-  for (const f of r.functions) row(f.id, `${(f.bytes / 1024).toFixed(1)} KiB`, f.loadMedianMs, f.ratio);
-  row('(empty .mjs module)', '0 KiB', r.emptyModule.loadMedianMs, r.emptyModule.ratio);
+  print(`\n2. Function bundles as \`cdk synth\` stages them — load against bare \`node -e 0\` (median ${fmt(r.bare.cpuMedianMs, 1)} ms CPU, ${fmt(r.bare.wallMedianMs, 1)} ms wall)`);
+  print(`  ${'function'.padEnd(20)}${'size'.padStart(12)}${'CPU'.padStart(10)}   ${'CPU ratio (median block, spread)'.padEnd(36)}${'wall'.padStart(10)}   wall ratio`);
+  const row = (id: string, size: string, f: ReturnType<typeof bundleFigures>['emptyModule']) =>
+    print(
+      `  ${id.padEnd(20)}${size.padStart(12)}${`${fmt(f.cpuMedianMs, 1)} ms`.padStart(10)}   ${spread(f.cpuRatio, ratio).padEnd(36)}` +
+        `${`${fmt(f.wallMedianMs, 1)} ms`.padStart(10)}   ${spread(f.wallRatio, ratio)}`,
+    );
+  for (const f of r.functions) row(f.id, `${(f.bytes / 1024).toFixed(1)} KiB`, f);
+  row('(empty .mjs module)', '0 KiB', r.emptyModule);
   const biggest = r.functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const slowest = r.functions.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const slowest = r.functions.reduce((a, b) => (b.cpuRatio.median > a.cpuRatio.median ? b : a));
   return [
     { figure: 'largest bundle', target: `≤ ${TARGETS.bundleBytes / 1024} KiB`, measured: `${(biggest.bytes / 1024).toFixed(1)} KiB (${biggest.id})`, pass: biggest.bytes <= TARGETS.bundleBytes },
-    { figure: 'slowest bundle load', target: `≤ ${TARGETS.bundleLoadRatio}× bare node`, measured: `${ratio(slowest.ratio)} (${slowest.id})`, pass: slowest.ratio <= TARGETS.bundleLoadRatio },
+    {
+      figure: 'slowest bundle load, CPU time',
+      target: `≤ ${TARGETS.bundleLoadRatio}× bare node`,
+      measured: `${spread(slowest.cpuRatio, ratio)} (${slowest.id}); wall ${spread(slowest.wallRatio, ratio)}`,
+      pass: slowest.cpuRatio.median <= TARGETS.bundleLoadRatio,
+    },
   ];
 }
 
@@ -70,11 +86,17 @@ export function routesReport(r: Awaited<ReturnType<typeof requestsPerRoute>>, pr
   print(`  resolving a token's scope (a call the scope refuses): ${describeCounts(r.scope)} — in every count above but the citizen's and business's`);
   const scans = r.rows.filter((row) => row.requests.Scan);
   const most = r.rows.reduce((a, b) => (b.total > a.total ? b : a));
+  const over = r.rows.filter((row) => row.total > TARGETS.requestsPerRoute);
   // The unit and the caller's staff record, read in parallel: one round trip of latency.
   const scopeOk = totalOf(r.scope) <= 2 && r.scope.GetItem === totalOf(r.scope);
   const childTotals = new Set(r.children.map((c) => c.total));
   return [
-    { figure: 'requests per route', target: 'no Scan', measured: `${scans.length} Scan; at most ${most.total} requests (${most.route})`, pass: scans.length === 0 },
+    {
+      figure: 'requests per route',
+      target: `no Scan, ≤ ${TARGETS.requestsPerRoute} each`,
+      measured: `${scans.length} Scan; at most ${most.total} requests (${most.route})${over.length > 0 ? `; over the cap: ${over.map((row) => `${row.route} ${row.total}`).join(', ')}` : ''}`,
+      pass: scans.length === 0 && over.length === 0,
+    },
     { figure: "resolving a token's scope", target: '≤ 2 GetItem, whatever the tree', measured: describeCounts(r.scope), pass: scopeOk },
     {
       figure: 'listing children',
@@ -85,29 +107,41 @@ export function routesReport(r: Awaited<ReturnType<typeof requestsPerRoute>>, pr
   ];
 }
 
-export function importReport(
-  raw: Awaited<ReturnType<typeof rawWriteRates>>,
-  zhejiang: Awaited<ReturnType<typeof importZhejiang>>,
-  national: Awaited<ReturnType<typeof importNational>>,
-  print: Print,
-): Verdict[] {
-  print('\n4. Import throughput — local runtime on DynamoDB Local');
-  for (const [what, w] of [
-    ['raw BatchWriteItem ×25, 4 in flight', raw.batchWrite],
-    ['raw TransactWriteItems ×100 conditional, 4 in flight', raw.transactWrite],
-  ] as const) {
-    print(`  ${what.padEnd(54)} ${w.items} items, ${w.calls} calls in ${seconds(w.ms)}: ${perSecond(w.perSecond)}`);
-  }
-  const vsBatch = raw.batchWrite.perSecond / zhejiang.perSecond;
-  const vsTransact = raw.transactWrite.perSecond / zhejiang.perSecond;
-  print(`  ${'Zhejiang through the API (1 POST, 1 job)'.padEnd(54)} ${zhejiang.units} units in ${seconds(zhejiang.ms)} (POST ${seconds(zhejiang.postMs)}): ${perSecond(zhejiang.perSecond)}`);
-  print(`  ${''.padEnd(54)} raw rate / import rate: ${ratio(vsBatch)} (BatchWriteItem), ${ratio(vsTransact)} (TransactWriteItems)`);
-  print(`  ${''.padEnd(54)} DynamoDB requests: ${describeCounts(zhejiang.requests)}`);
-  print(`  ${'national tree to townships (31 POSTs, 31 jobs)'.padEnd(54)} ${national.units} units in ${seconds(national.ms)} (POSTs ${seconds(national.postsMs)}): ${perSecond(national.perSecond)}`);
-  print(`  ${''.padEnd(54)} checked: ${national.checks.join('; ')}`);
+/** One round of the import section: a raw pass and a 浙江省 import, one after the other. */
+export interface ImportRound {
+  raw: Awaited<ReturnType<typeof rawWriteRates>>;
+  zhejiang: Awaited<ReturnType<typeof importZhejiang>>;
+}
+
+export function importReport(importRounds: ImportRound[], national: Awaited<ReturnType<typeof importNational>>, print: Print): Verdict[] {
+  print('\n4. Import throughput — local runtime on DynamoDB Local, raw passes and imports interleaved');
+  importRounds.forEach(({ raw, zhejiang }, i) => {
+    print(`  round ${i + 1}`);
+    for (const [what, w] of [
+      ['raw BatchWriteItem ×25, 4 in flight', raw.batchWrite],
+      ['raw TransactWriteItems ×100 conditional, 4 in flight', raw.transactWrite],
+    ] as const) {
+      print(`    ${what.padEnd(54)} ${w.items} items, ${w.calls} calls in ${seconds(w.ms)}: ${perSecond(w.perSecond)}`);
+    }
+    print(`    ${'Zhejiang through the API (1 POST, 1 job)'.padEnd(54)} ${zhejiang.units} units in ${seconds(zhejiang.ms)} (POST ${seconds(zhejiang.postMs)}): ${perSecond(zhejiang.perSecond)}`);
+    print(`    ${''.padEnd(54)} raw rate / import rate: ${ratio(raw.batchWrite.perSecond / zhejiang.perSecond)} (BatchWriteItem), ${ratio(raw.transactWrite.perSecond / zhejiang.perSecond)} (TransactWriteItems)`);
+    print(`    ${''.padEnd(54)} DynamoDB requests: ${describeCounts(zhejiang.requests)}`);
+  });
+  const vsBatch = rounds(importRounds.map((r) => r.raw.batchWrite.perSecond / r.zhejiang.perSecond));
+  const vsTransact = rounds(importRounds.map((r) => r.raw.transactWrite.perSecond / r.zhejiang.perSecond));
+  const wall = rounds(importRounds.map((r) => r.zhejiang.ms));
+  print(`  raw BatchWriteItem rate / import rate: ${spread(vsBatch, ratio)}`);
+  print(`  raw TransactWriteItems rate / import rate: ${spread(vsTransact, ratio)}`);
+  print(`  ${'national tree to townships (31 POSTs, 31 jobs)'.padEnd(56)} ${national.units} units in ${seconds(national.ms)} (POSTs ${seconds(national.postsMs)}): ${perSecond(national.perSecond)}`);
+  print(`  ${''.padEnd(56)} checked: ${national.checks.join('; ')}`);
   return [
-    { figure: 'Zhejiang import, wall time', target: `< ${seconds(TARGETS.zhejiangMs)}`, measured: seconds(zhejiang.ms), pass: zhejiang.ms < TARGETS.zhejiangMs },
-    { figure: 'Zhejiang import vs raw BatchWriteItem rate', target: `within ${TARGETS.importVsRaw}×`, measured: `${ratio(vsBatch)} (vs transactions: ${ratio(vsTransact)})`, pass: vsBatch <= TARGETS.importVsRaw },
+    { figure: 'Zhejiang import, wall time', target: `< ${seconds(TARGETS.zhejiangMs)}`, measured: spread(wall, seconds), pass: wall.median < TARGETS.zhejiangMs },
+    {
+      figure: 'Zhejiang import vs raw BatchWriteItem rate',
+      target: `within ${TARGETS.importVsRaw}×`,
+      measured: `${spread(vsBatch, ratio)}; vs transactions ${spread(vsTransact, ratio)}`,
+      pass: vsBatch.median <= TARGETS.importVsRaw,
+    },
     { figure: 'national import, wall time', target: `< ${seconds(TARGETS.nationalMs)}`, measured: seconds(national.ms), pass: national.ms < TARGETS.nationalMs },
   ];
 }

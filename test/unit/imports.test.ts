@@ -4,9 +4,10 @@ import type { Principal } from '../../shared/roles';
 import { planImport, type DivisionNode } from '../../tenants/division-tree';
 import { getJob, runImport, startImport } from '../../tenants/imports';
 import { loadDivisions } from '../../tenants/divisions';
-import { listChildren, getUnit } from '../../tenants/units';
+import { getUnit } from '../../tenants/units';
 import { crashingOn } from '../support/crashing-store';
 import { memoryDeps } from '../support/memory-deps';
+import { expectPlanStored } from '../support/stored-plan';
 
 const admin: Principal = { sub: 'admin-33', role: 'province-admin', unit: '330000000000' };
 const tree: DivisionNode = {
@@ -89,27 +90,25 @@ describe('import jobs', () => {
     expect(await getUnit(deps.store, '330102000000')).toEqual(before);
   });
 
-  it('a crash in the middle loses nothing and the rerun finishes the job', async () => {
-    const zhejiang = await loadDivisions('zhejiang');
-    const { deps } = memoryDeps();
-    const job = await startImport(deps, admin, '330000000000', zhejiang);
-    const crashing = { ...deps, store: crashingOn(deps.store, 30) };
-    await expect(runImport(crashing, job.jobId, forever)).rejects.toThrow('simulated crash');
-    const midway = await getJob(deps, job.jobId);
-    expect(midway.state).toBe('running');
-    expect(midway.done).toBeGreaterThan(0);
-    expect(midway.done).toBeLessThan(27_036);
-    // The message comes back after the lease has run out.
-    const later = { ...deps, now: () => new Date(deps.now().getTime() + 200_000) };
-    expect(await runImport(later, job.jobId, forever)).toBe('finished');
-    const done = await getJob(later, job.jobId);
-    expect(done).toMatchObject({ state: 'succeeded', total: 27_036, done: 27_036, failed: 0 });
-    expect(done.created + done.skipped).toBe(27_036);
-    // The crash left chunks of its wave written: the rerun found them there and skipped them.
-    expect(done.skipped).toBeGreaterThan(0);
-    const cities = await listChildren(deps.store, '330000000000', 50);
-    expect(cities.items).toHaveLength(11);
-  });
+  for (const when of ['before', 'after'] as const) {
+    it(`a crash ${when} a chunk's write loses nothing, and the rerun stores exactly the plan`, async () => {
+      const zhejiang = await loadDivisions('zhejiang');
+      const { deps } = memoryDeps();
+      const job = await startImport(deps, admin, '330000000000', zhejiang);
+      const crashing = crashingOn(deps.store, 30, when);
+      await expect(runImport({ ...deps, store: crashing.store }, job.jobId, forever)).rejects.toThrow(`simulated crash ${when}`);
+      await crashing.settled();
+      const midway = await getJob(deps, job.jobId);
+      expect(midway.state).toBe('running');
+      expect(midway.done).toBeGreaterThan(0);
+      expect(midway.done).toBeLessThan(27_036);
+      // The message comes back after the lease has run out.
+      const later = { ...deps, now: () => new Date(deps.now().getTime() + 200_000) };
+      expect(await runImport(later, job.jobId, forever)).toBe('finished');
+      expect(await getJob(later, job.jobId)).toMatchObject({ state: 'succeeded', total: 27_036, done: 27_036, failed: 0 });
+      await expectPlanStored(deps.store, planImport(zhejiang, '330000000000').plan);
+    });
+  }
 
   it('a duplicated message does not run a job twice at once', async () => {
     const { deps, sent } = memoryDeps();

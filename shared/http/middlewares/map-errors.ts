@@ -4,13 +4,19 @@ import { BadCursor } from '../../store/store';
 import type { ApiMiddleware } from '../context';
 import { jsonReply } from '../reply';
 
+/** A cursor that is not one this listing issued: the caller's `cursor` parameter is what is wrong. */
+const badCursor = () =>
+  new ApiError('invalid_cursor', [
+    { path: 'query.cursor', message: { zh: '该游标不是这次列表查询返回的，请从第一页重新开始', en: 'This cursor was not issued by this listing; start again from the first page' } },
+  ]);
+
 /** Last word on every failure: an ApiError becomes its status and body; anything else a logged 500 with the request id. */
 export const mapErrors = (): ApiMiddleware => ({
   onError: async (request) => {
     const s = request.context.govtiers;
     const lang = s?.lang ?? 'zh-CN';
     const error = request.error;
-    let known = error instanceof ApiError ? error : error instanceof BadCursor ? new ApiError('invalid_cursor') : undefined;
+    let known = error instanceof ApiError ? error : error instanceof BadCursor ? badCursor() : undefined;
     if (!known) {
       logger.error('unhandled error', { requestId: s?.requestId, route: request.event.routeKey, error: error as Error });
       known = new ApiError('internal');
