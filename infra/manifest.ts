@@ -7,7 +7,18 @@ import type { QueueId, TableId } from '../shared/resources';
  * stack and the local runtime are both built from this, so the two cannot drift apart.
  */
 
-export type Access = 'read' | 'write';
+/**
+ * What a function may do with a table or the bucket's objects: read them; also write them (put, update); also delete
+ * them. Each level includes the one before. The stack turns a level into IAM actions, and a test evaluates the
+ * synthesized policies against what the level means, so a function can do no more than its entry here says.
+ */
+export type Access = 'read' | 'write' | 'write+delete';
+
+/** Objects of the files bucket under some key prefixes (each ends with `/`). */
+export interface BucketAccess {
+  access: Access;
+  prefixes: string[];
+}
 
 export interface FunctionSpec {
   id: string;
@@ -18,7 +29,7 @@ export interface FunctionSpec {
   sends: QueueId[];
   /** Queues whose messages this function consumes (as Lambda's event source mapping delivers them). */
   consumes: QueueId[];
-  bucket?: Access;
+  bucket?: BucketAccess;
   timeoutSeconds: number;
   memoryMb: number;
   operations: Operation[];
@@ -44,7 +55,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: ['jobs'],
     consumes: [],
-    bucket: 'write',
+    // Stores an import's checked plan for the worker.
+    bucket: { access: 'write', prefixes: ['imports/'] },
     timeoutSeconds: 29,
     memoryMb: 1024,
     operations: OPERATIONS_BY_FUNCTION.units,
@@ -56,7 +68,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: ['jobs'],
     consumes: ['jobs'],
-    bucket: 'read',
+    bucket: { access: 'read', prefixes: ['imports/'] },
     // Below the jobs queue's visibility timeout, as Lambda requires; long imports continue in a new invocation.
     timeoutSeconds: 150,
     memoryMb: 1024,

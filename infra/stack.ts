@@ -16,7 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, type FunctionSpec, type RouteSpec } from './manifest';
+import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, type Access, type FunctionSpec, type RouteSpec } from './manifest';
 import {
   BUCKET_ENV,
   QUEUE_IDS,
@@ -30,6 +30,27 @@ import {
 } from '../shared/resources';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * IAM actions per access level. Reads are the store's get, getMany, query and transaction checks; writes add put and
+ * update (an update can do nothing a put cannot). BatchWriteItem comes only with deletes: IAM cannot tell its put
+ * requests from its delete requests. Scan and PartiQL are never granted: the store does not use them.
+ */
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const WRITE_ACTIONS = [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const TABLE_ACTIONS: Record<Access, string[]> = {
+  read: READ_ACTIONS,
+  write: WRITE_ACTIONS,
+  'write+delete': [...WRITE_ACTIONS, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+};
+/** On a table's indexes (gsi1), whatever the level: only queries. */
+const INDEX_ACTIONS = ['dynamodb:Query'];
+/** The bucket is versioned: DeleteObject leaves a recoverable delete marker; DeleteObjectVersion is never granted. */
+const OBJECT_ACTIONS: Record<Access, string[]> = {
+  read: ['s3:GetObject'],
+  write: ['s3:GetObject', 's3:PutObject'],
+  'write+delete': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
 
 /** `inbox-province` → `InboxProvince`: construct ids, hence logical ids, follow the manifest's ids. */
 const pascal = (id: string) => id.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
@@ -329,13 +350,22 @@ export class GovtiersStack extends Stack {
       },
     });
 
-    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, FunctionSpec['tables'][TableId]][]) {
-      if (access === 'write') this.tables[tableId].grantReadWriteData(fn);
-      else if (access === 'read') this.tables[tableId].grantReadData(fn);
+    // Exactly the actions the manifest's access levels name, never CDK's broad grants: grantReadWriteData would add
+    // DeleteItem, BatchWriteItem and PartiQL to every writer, grantRead(Write) on the bucket s3:List* and every key.
+    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, Access][]) {
+      const { tableArn } = this.tables[tableId];
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: TABLE_ACTIONS[access], resources: [tableArn] }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: INDEX_ACTIONS, resources: [`${tableArn}/index/*`] }));
     }
-    for (const queueId of spec.sends) this.queues[queueId].queue.grantSendMessages(fn);
-    if (spec.bucket === 'write') this.bucket.grantReadWrite(fn);
-    else if (spec.bucket === 'read') this.bucket.grantRead(fn);
+    for (const queueId of spec.sends) this.queues[queueId].queue.grant(role, 'sqs:SendMessage');
+    if (spec.bucket) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: OBJECT_ACTIONS[spec.bucket.access],
+          resources: spec.bucket.prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        }),
+      );
+    }
 
     for (const queueId of spec.consumes) {
       const q = QUEUE_SPEC[queueId];
