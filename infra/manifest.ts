@@ -20,6 +20,19 @@ export interface BucketAccess {
   prefixes: string[];
 }
 
+/** API Gateway throttling: steady requests per second, and the burst allowed above it. */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+/** Every route's limit unless it is expensive. */
+export const DEFAULT_THROTTLE: Throttle = { rateLimit: 200, burstLimit: 400 };
+/**
+ * Routes that cost far more than a read (imports now; search and uploads later) get a limit of their own, well below
+ * the default, so that a flood of them cannot take the whole API's capacity or run up the bill (等保 2.0 resource control).
+ */
+export const EXPENSIVE_THROTTLE: Throttle = { rateLimit: 2, burstLimit: 5 };
+
 export interface FunctionSpec {
   id: string;
   /** Entry module, relative to the repository root; it exports `handler`. */
@@ -33,6 +46,8 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   memoryMb: number;
   operations: Operation[];
+  /** Ids of its operations that are expensive (EXPENSIVE_THROTTLE on their routes). */
+  expensive?: string[];
 }
 
 export const FUNCTIONS: FunctionSpec[] = [
@@ -60,6 +75,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     timeoutSeconds: 29,
     memoryMb: 1024,
     operations: OPERATIONS_BY_FUNCTION.units,
+    // Each starts a background import run over up to the whole country's divisions.
+    expensive: ['startUnitImport', 'resumeJob'],
   },
   {
     id: 'importWorker',
@@ -120,11 +137,25 @@ export interface RouteSpec {
   path: string;
   function: string;
   auth: Operation['auth'];
+  /** Its own API Gateway throttling, when tighter than the stage's DEFAULT_THROTTLE. */
+  throttle?: Throttle;
 }
 
-export const ROUTES: RouteSpec[] = FUNCTIONS.flatMap((f) =>
-  f.operations.map((op) => ({ key: routeKey(op), method: op.method, path: op.path, function: f.id, auth: op.auth })),
-);
+export const routesOf = (functions: FunctionSpec[]): RouteSpec[] =>
+  functions.flatMap((f) => {
+    const unknown = (f.expensive ?? []).filter((id) => !f.operations.some((op) => op.id === id));
+    if (unknown.length > 0) throw new Error(`${f.id}: expensive names no operation of it: ${unknown.join(', ')}`);
+    return f.operations.map((op) => ({
+      key: routeKey(op),
+      method: op.method,
+      path: op.path,
+      function: f.id,
+      auth: op.auth,
+      ...(f.expensive?.includes(op.id) ? { throttle: EXPENSIVE_THROTTLE } : {}),
+    }));
+  });
+
+export const ROUTES: RouteSpec[] = routesOf(FUNCTIONS);
 
 export const functionById = (id: string): FunctionSpec => {
   const f = FUNCTIONS.find((x) => x.id === id);

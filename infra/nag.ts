@@ -16,18 +16,14 @@ export function addNagChecks(app: App, stack: GovtiersStack) {
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
   const logicalId = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
 
-  ack(
-    stack.userPool,
-    'AwsSolutions-COG2',
-    'MFA is optional (TOTP only): citizens and village clerks cannot all be required to carry an authenticator app, and SMS ' +
-      'codes are off (SIM-swap risk, per-message cost). Staff and admins enrol TOTP; enforcing it per role belongs in the sign-in flow.',
-  );
-  ack(
-    stack.userPool,
-    'AwsSolutions-COG8',
-    'Essentials feature plan: the Plus plan (threat protection) is billed per monthly active user, which across a province of ' +
-      'citizens is the operator’s budget decision. Switch featurePlan to PLUS with threat protection once approved.',
-  );
+  if (stack.userPool) {
+    ack(
+      stack.userPool,
+      'AwsSolutions-COG8',
+      'Essentials feature plan: the Plus plan (threat protection) is billed per monthly active user, which across a province of ' +
+        'citizens is the operator’s budget decision. Switch featurePlan to PLUS with threat protection once approved.',
+    );
+  }
 
   for (const { key, route } of stack.publicRoutes) {
     ack(

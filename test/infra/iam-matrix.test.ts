@@ -193,6 +193,7 @@ async function evaluate({ stack, iam, targets, roleOf }: ReturnType<typeof synth
 describe('least privilege: the synthesized roles in an IAM policy simulator', () => {
   it.each([
     ['a global region', { region: 'us-east-1' }],
+    ['China (Ningxia)', { region: 'cn-northwest-1', 'oidc-issuer': 'https://iam.zj.gov.cn/oidc', 'oidc-audience': 'govtiers' }],
   ])('in %s, every function may do exactly what the manifest names', async (_, context) => {
     const synth = synthesized(context);
     const outcome = await evaluate(synth);

@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CDK_CONTEXT } from '../../infra/app';
 import { GovtiersStack } from '../../infra/stack';
-import { FUNCTIONS } from '../../infra/manifest';
+import { DEFAULT_THROTTLE, EXPENSIVE_THROTTLE, FUNCTIONS, ROUTES, routesOf } from '../../infra/manifest';
 import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, queueEnv, tableEnv, type TableId } from '../../shared/resources';
 
 // The stack alone, without cdk-nag (test/infra/nag.test.ts covers that), so a finding there cannot hide a failure
@@ -130,13 +130,22 @@ describe('GovtiersStack', () => {
   });
 
   describe('identity and API', () => {
-    it('the user pool: admin-created accounts, strong passwords, optional TOTP, role/unit/dept attributes', () => {
+    it('the user pool: admin-created accounts, strong unrepeated passwords, TOTP required (等保 2.0), role/unit/dept attributes', () => {
       prod.template.hasResourceProperties('AWS::Cognito::UserPool', {
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
         Policies: {
-          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+          PasswordPolicy: {
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+            PasswordHistorySize: 5,
+            TemporaryPasswordValidityDays: 3,
+          },
         },
-        MfaConfiguration: 'OPTIONAL',
+        // Every account of the pool, staff, admins and auditors among them, signs in with a second factor.
+        MfaConfiguration: 'ON',
         EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
         Schema: Match.arrayWith(
           ['role', 'unit', 'dept'].map((Name) => Match.objectLike({ Name, AttributeDataType: 'String', Mutable: true })),
@@ -159,8 +168,8 @@ describe('GovtiersStack', () => {
         AuthorizerType: 'JWT',
         IdentitySource: ['$request.header.Authorization'],
         JwtConfiguration: {
-          Audience: [{ Ref: id(stack, stack.userPoolClient) }],
-          Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id(stack, stack.userPool), 'ProviderURL'] }]] },
+          Audience: [{ Ref: id(stack, stack.userPoolClient!) }],
+          Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id(stack, stack.userPool!), 'ProviderURL'] }]] },
         },
       });
     });
@@ -177,6 +186,28 @@ describe('GovtiersStack', () => {
         status: '$context.status',
         latency: '$context.responseLatency',
       });
+    });
+
+    it('expensive routes get their own, tighter throttling; every other route keeps the stage default', () => {
+      const stage = Object.entries(prod.template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+      const expensive = ROUTES.filter((r) => r.throttle);
+      expect(expensive.map((r) => r.key)).toEqual(expect.arrayContaining(['POST /v1/units/{code}/imports']));
+      expect(stage[1].Properties.RouteSettings).toEqual(
+        Object.fromEntries(
+          expensive.map((r) => [r.key, { ThrottlingRateLimit: EXPENSIVE_THROTTLE.rateLimit, ThrottlingBurstLimit: EXPENSIVE_THROTTLE.burstLimit }]),
+        ),
+      );
+      expect(EXPENSIVE_THROTTLE.rateLimit).toBeLessThan(DEFAULT_THROTTLE.rateLimit);
+      expect(EXPENSIVE_THROTTLE.burstLimit).toBeLessThan(DEFAULT_THROTTLE.burstLimit);
+      // The stage is created after those routes: CloudFormation refuses settings for a route key that does not exist yet.
+      const routeIds = Object.entries(prod.template.findResources('AWS::ApiGatewayV2::Route'))
+        .filter(([, r]) => expensive.some((e) => e.key === r.Properties.RouteKey))
+        .map(([routeId]) => routeId);
+      expect(stage[1].DependsOn).toEqual(expect.arrayContaining(routeIds));
+    });
+
+    it('an operation named expensive that its function does not serve is refused', () => {
+      expect(() => routesOf([{ ...FUNCTIONS[0]!, expensive: ['noSuchOperation'] }])).toThrow(/noSuchOperation/);
     });
 
     it('outputs the API URL, pool, client and bucket', () => {
