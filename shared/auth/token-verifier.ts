@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import * as z from '../zod';
 import { ApiError } from '../errors';
-import { roleSchema, unitCodeSchema, type Principal } from '../roles';
+import { roleSchema, unitCodeSchema, type Principal, type Role } from '../roles';
 
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
@@ -18,8 +18,8 @@ export interface ClaimNames {
 }
 export const COGNITO_CLAIMS: ClaimNames = { role: 'custom:role', unit: 'custom:unit', dept: 'custom:dept' };
 
-/** Roles that act for a unit: 等保 2.0 asks their sign-in to use two factors. */
-const STAFF_ROLES: ReadonlySet<string> = new Set(['province-admin', 'unit-admin', 'staff', 'auditor']);
+/** Roles that act for a unit, every one but the public's: 等保 2.0 asks their sign-in to use two factors. */
+const PUBLIC_ROLES: ReadonlySet<Role> = new Set(['citizen', 'business']);
 
 const claimsSchema = (n: ClaimNames) =>
   z.object({
@@ -62,7 +62,7 @@ export function tokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     if (!claims.success) throw new ApiError('unauthorized');
     const c = claims.data as { sub: string; exp: number; amr?: string[] } & Record<string, string | undefined>;
     const principal: Principal = { sub: c.sub, role: c[names.role] as Principal['role'], unit: c[names.unit]!, dept: c[names.dept] };
-    if (opts.staffAmr && STAFF_ROLES.has(principal.role) && !c.amr?.some((m) => opts.staffAmr!.includes(m))) {
+    if (opts.staffAmr && !PUBLIC_ROLES.has(principal.role) && !c.amr?.some((m) => opts.staffAmr!.includes(m))) {
       throw new ApiError('unauthorized');
     }
     return { principal, exp: c.exp };
