@@ -92,25 +92,6 @@ export interface DeployedFunction {
   role: iam.Role;
 }
 
-/**
- * The whole platform, for all five tiers, in one stack built only from the manifest (`infra/manifest.ts`) and the
- * resource list (`shared/resources.ts`). Units are data, so nothing here depends on how many exist.
- *
- * Confining credentials to a unit subtree (design note). Every partition key a unit owns begins with the unit's key
- * prefix and `#` (`3301#unit`, `330102#ticket#…`), and a prefix is a prefix of all its descendants' codes and of no
- * sibling's. One IAM condition therefore confines a credential to a subtree:
- *
- *   { "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", ...],
- *     "Resource": "<table arn>",
- *     "Condition": { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/unitPrefix}*"] } } }
- *
- * With ABAC, a function would assume a "scoped" role with session tags (`unitPrefix=3301`) taken from the verified
- * token, so one policy serves all 27,000+ units (a generated session policy per unit would hit STS's 2,048-character
- * cap and grow with the data). `3301*` is the city's whole subtree; `3301#*` would be the city's own items only.
- * For `gsi1` queries the condition applies to the index's partition key, and gsi1pk values carry the owner's prefix
- * too (`3301#children`), so the same rule holds there. Not implemented yet: handlers check scope themselves today,
- * and every function's role is scoped per table, not per unit.
- */
 /** What the authorizer checks, and the environment that tells the handlers' verifier the same. */
 interface Jwt {
   issuer: string;
@@ -133,6 +114,25 @@ function oidcJwt(o: OidcIdentity): Jwt {
   };
 }
 
+/**
+ * The whole platform, for all five tiers, in one stack built only from the manifest (`infra/manifest.ts`) and the
+ * resource list (`shared/resources.ts`). Units are data, so nothing here depends on how many exist.
+ *
+ * Confining credentials to a unit subtree (design note). Every partition key a unit owns begins with the unit's key
+ * prefix and `#` (`3301#unit`, `330102#ticket#…`), and a prefix is a prefix of all its descendants' codes and of no
+ * sibling's. One IAM condition therefore confines a credential to a subtree:
+ *
+ *   { "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", ...],
+ *     "Resource": "<table arn>",
+ *     "Condition": { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/unitPrefix}*"] } } }
+ *
+ * With ABAC, a function would assume a "scoped" role with session tags (`unitPrefix=3301`) taken from the verified
+ * token, so one policy serves all 27,000+ units (a generated session policy per unit would hit STS's 2,048-character
+ * cap and grow with the data). `3301*` is the city's whole subtree; `3301#*` would be the city's own items only.
+ * For `gsi1` queries the condition applies to the index's partition key, and gsi1pk values carry the owner's prefix
+ * too (`3301#children`), so the same rule holds there. Not implemented yet: handlers check scope themselves today,
+ * and every function's role is scoped per table, not per unit.
+ */
 export class GovtiersStack extends Stack {
   readonly tables: Record<TableId, dynamodb.Table>;
   readonly queues: Record<QueueId, { queue: sqs.Queue; dlq: sqs.Queue }>;
