@@ -7,7 +7,31 @@ import type { QueueId, TableId } from '../shared/resources';
  * stack and the local runtime are both built from this, so the two cannot drift apart.
  */
 
-export type Access = 'read' | 'write';
+/**
+ * What a function may do with a table or the bucket's objects: read them; also write them (put, update); also delete
+ * them. Each level includes the one before. The stack turns a level into IAM actions, and a test evaluates the
+ * synthesized policies against what the level means, so a function can do no more than its entry here says.
+ */
+export type Access = 'read' | 'write' | 'write+delete';
+
+/** Objects of the files bucket under some key prefixes (each ends with `/`). */
+export interface BucketAccess {
+  access: Access;
+  prefixes: string[];
+}
+
+/** API Gateway throttling: steady requests per second, and the burst allowed above it. */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+/** Every route's limit unless it is expensive. */
+export const DEFAULT_THROTTLE: Throttle = { rateLimit: 200, burstLimit: 400 };
+/**
+ * Routes that cost far more than a read (imports now; search and uploads later) get a limit of their own, well below
+ * the default, so that a flood of them cannot take the whole API's capacity or run up the bill (等保 2.0 resource control).
+ */
+export const EXPENSIVE_THROTTLE: Throttle = { rateLimit: 2, burstLimit: 5 };
 
 export interface FunctionSpec {
   id: string;
@@ -18,10 +42,12 @@ export interface FunctionSpec {
   sends: QueueId[];
   /** Queues whose messages this function consumes (as Lambda's event source mapping delivers them). */
   consumes: QueueId[];
-  bucket?: Access;
+  bucket?: BucketAccess;
   timeoutSeconds: number;
   memoryMb: number;
   operations: Operation[];
+  /** Ids of its operations that are expensive (EXPENSIVE_THROTTLE on their routes). */
+  expensive?: string[];
 }
 
 export const FUNCTIONS: FunctionSpec[] = [
@@ -45,10 +71,13 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: ['jobs'],
     consumes: [],
-    bucket: 'write',
+    // Stores an import's checked plan for the worker.
+    bucket: { access: 'write', prefixes: ['imports/'] },
     timeoutSeconds: 29,
     memoryMb: 1024,
     operations: OPERATIONS_BY_FUNCTION.units,
+    // Each starts a background import run over up to the whole country's divisions.
+    expensive: ['startUnitImport', 'resumeJob'],
   },
   {
     id: 'importWorker',
@@ -57,7 +86,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: ['jobs'],
     consumes: ['jobs'],
-    bucket: 'read',
+    bucket: { access: 'read', prefixes: ['imports/'] },
     // Below the jobs queue's visibility timeout, as Lambda requires; long imports continue in a new invocation.
     timeoutSeconds: 150,
     memoryMb: 1024,
@@ -111,11 +140,25 @@ export interface RouteSpec {
   path: string;
   function: string;
   auth: Operation['auth'];
+  /** Its own API Gateway throttling, when tighter than the stage's DEFAULT_THROTTLE. */
+  throttle?: Throttle;
 }
 
-export const ROUTES: RouteSpec[] = FUNCTIONS.flatMap((f) =>
-  f.operations.map((op) => ({ key: routeKey(op), method: op.method, path: op.path, function: f.id, auth: op.auth })),
-);
+export const routesOf = (functions: FunctionSpec[]): RouteSpec[] =>
+  functions.flatMap((f) => {
+    const unknown = (f.expensive ?? []).filter((id) => !f.operations.some((op) => op.id === id));
+    if (unknown.length > 0) throw new Error(`${f.id}: expensive names no operation of it: ${unknown.join(', ')}`);
+    return f.operations.map((op) => ({
+      key: routeKey(op),
+      method: op.method,
+      path: op.path,
+      function: f.id,
+      auth: op.auth,
+      ...(f.expensive?.includes(op.id) ? { throttle: EXPENSIVE_THROTTLE } : {}),
+    }));
+  });
+
+export const ROUTES: RouteSpec[] = routesOf(FUNCTIONS);
 
 export const functionById = (id: string): FunctionSpec => {
   const f = FUNCTIONS.find((x) => x.id === id);

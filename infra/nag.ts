@@ -1,15 +1,8 @@
 import { Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import type { Access } from './manifest';
 import type { TableId } from '../shared/resources';
 import type { GovtiersStack } from './stack';
-
-/** The wildcard actions CDK's bucket grants expand to (grantRead, grantReadWrite). */
-const S3_GRANT_ACTIONS: Record<Access, string[]> = {
-  read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
-  write: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
-};
 
 /**
  * cdk-nag's AwsSolutions pack over the whole app. cdk-nag 3 is a policy-validation plugin: it runs during synthesis,
@@ -23,18 +16,14 @@ export function addNagChecks(app: App, stack: GovtiersStack) {
   const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
   const logicalId = (c: IConstruct) => stack.resolve((c.node.defaultChild as CfnElement).logicalId) as string;
 
-  ack(
-    stack.userPool,
-    'AwsSolutions-COG2',
-    'MFA is optional (TOTP only): citizens and village clerks cannot all be required to carry an authenticator app, and SMS ' +
-      'codes are off (SIM-swap risk, per-message cost). Staff and admins enrol TOTP; enforcing it per role belongs in the sign-in flow.',
-  );
-  ack(
-    stack.userPool,
-    'AwsSolutions-COG8',
-    'Essentials feature plan: the Plus plan (threat protection) is billed per monthly active user, which across a province of ' +
-      'citizens is the operator’s budget decision. Switch featurePlan to PLUS with threat protection once approved.',
-  );
+  if (stack.userPool) {
+    ack(
+      stack.userPool,
+      'AwsSolutions-COG8',
+      'Essentials feature plan: the Plus plan (threat protection) is billed per monthly active user, which across a province of ' +
+        'citizens is the operator’s budget decision. Switch featurePlan to PLUS with threat protection once approved.',
+    );
+  }
 
   for (const { key, route } of stack.publicRoutes) {
     ack(
@@ -57,24 +46,16 @@ export function addNagChecks(app: App, stack: GovtiersStack) {
       ack(
         role,
         `AwsSolutions-IAM5[Resource::<${logicalId(stack.tables[tableId])}.Arn>/index/*]`,
-        `${spec.id} has ${spec.tables[tableId]} access to the ${tableId} table in the manifest; CDK's table grant adds ` +
-          `<table>/index/* so that queries may use that table's own index (gsi1). No other table is reachable.`,
+        `${spec.id} has ${spec.tables[tableId]} access to the ${tableId} table in the manifest; <table>/index/* lets it ` +
+          `query that table's own index (gsi1), with dynamodb:Query only. No other table is reachable.`,
       );
     }
-    if (spec.bucket) {
-      const grant = spec.bucket === 'write' ? 'grantReadWrite' : 'grantRead';
-      for (const action of S3_GRANT_ACTIONS[spec.bucket]) {
-        ack(
-          role,
-          `AwsSolutions-IAM5[Action::${action}]`,
-          `${spec.id} has ${spec.bucket} access to the files bucket in the manifest; ${action} is how CDK's ${grant} ` +
-            'spells the object and bucket actions that access needs, on that one bucket only.',
-        );
-      }
+    for (const prefix of spec.bucket?.prefixes ?? []) {
       ack(
         role,
-        `AwsSolutions-IAM5[Resource::<${logicalId(stack.bucket)}.Arn>/*]`,
-        `${spec.id} has ${spec.bucket} access to the files bucket in the manifest: object actions need the bucket's object ARN.`,
+        `AwsSolutions-IAM5[Resource::<${logicalId(stack.bucket)}.Arn>/${prefix}*]`,
+        `${spec.id} has ${spec.bucket!.access} access to the objects under ${prefix} in the files bucket (manifest): ` +
+          'object actions need a key pattern, and this one is that prefix of that one bucket.',
       );
     }
   }

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,7 +16,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, type FunctionSpec, type RouteSpec } from './manifest';
+import { DEFAULT_ROUTE_FUNCTION, DEFAULT_THROTTLE, FUNCTIONS, ROUTES, type Access, type FunctionSpec, type RouteSpec } from './manifest';
+import type { ClaimNames } from '../shared/auth/token-verifier';
 import {
   BUCKET_ENV,
   QUEUE_IDS,
@@ -31,10 +32,54 @@ import {
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * IAM actions per access level. Reads are the store's get, getMany, query and transaction checks; writes add put and
+ * update (an update can do nothing a put cannot). BatchWriteItem comes only with deletes: IAM cannot tell its put
+ * requests from its delete requests. Scan and PartiQL are never granted: the store does not use them.
+ */
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const WRITE_ACTIONS = [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const TABLE_ACTIONS: Record<Access, string[]> = {
+  read: READ_ACTIONS,
+  write: WRITE_ACTIONS,
+  'write+delete': [...WRITE_ACTIONS, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+};
+/** On a table's indexes (gsi1), whatever the level: only queries. */
+const INDEX_ACTIONS = ['dynamodb:Query'];
+/** The bucket is versioned: DeleteObject leaves a recoverable delete marker; DeleteObjectVersion is never granted. */
+const OBJECT_ACTIONS: Record<Access, string[]> = {
+  read: ['s3:GetObject'],
+  write: ['s3:GetObject', 's3:PutObject'],
+  'write+delete': ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+};
+
 /** `inbox-province` → `InboxProvince`: construct ids, hence logical ids, follow the manifest's ids. */
 const pascal = (id: string) => id.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
+/** A province's own OIDC issuer (its unified identity platform, 统一身份认证) in place of a Cognito pool. */
+export interface OidcIdentity {
+  kind: 'oidc';
+  /** The `iss` of its ID tokens; API Gateway's JWT authorizer finds its keys through OIDC discovery. */
+  issuer: string;
+  /** The `aud` of its ID tokens: govtiers' client id at that issuer. */
+  audience: string;
+  /** Where the handlers fetch its keys, if its discovery document does not say. */
+  jwksUrl?: string;
+  /** The claims that carry role, unit and department, where they are not Cognito's `custom:*` names. */
+  claims?: Partial<ClaimNames>;
+  /** The claim carrying an identity number the issuer's real-name check verified (its 实名 claim). */
+  verifiedIdClaim?: string;
+  /** `amr` values of which a staff, admin or auditor token must show one (default STAFF_SECOND_FACTORS). */
+  staffAmr?: string[];
+}
+export type IdentityProvider = { kind: 'cognito' } | OidcIdentity;
+
+/** RFC 8176 authentication methods that are a second factor (one-time code, hardware or software key, smart card, SMS). */
+export const STAFF_SECOND_FACTORS = ['mfa', 'otp', 'hwk', 'swk', 'sc', 'sms'];
+
 export interface GovtiersStackProps extends StackProps {
+  /** Whose tokens the API accepts: the stack's own Cognito pool (the default), or an external OIDC issuer. */
+  identity?: IdentityProvider;
   /** `dev` may be torn down freely; every other stage keeps its data (deletion protection, RETAIN). */
   stage: string;
   /** The manifest by default; tests pass fixtures to exercise queues, buckets and consumers. */
@@ -47,6 +92,33 @@ export interface DeployedFunction {
   spec: FunctionSpec;
   fn: NodejsFunction;
   role: iam.Role;
+}
+
+/** What the authorizer checks, and the environment that tells the handlers' verifier the same. */
+interface Jwt {
+  issuer: string;
+  audience: string;
+  env: Record<string, string>;
+}
+
+function oidcJwt(o: OidcIdentity): Jwt {
+  const claimEnv = {
+    JWT_CLAIM_ROLE: o.claims?.role,
+    JWT_CLAIM_UNIT: o.claims?.unit,
+    JWT_CLAIM_DEPT: o.claims?.dept,
+    JWT_CLAIM_VERIFIED_ID: o.verifiedIdClaim,
+  };
+  return {
+    issuer: o.issuer,
+    audience: o.audience,
+    env: {
+      JWT_ISSUER: o.issuer,
+      JWT_AUDIENCE: o.audience,
+      ...(o.jwksUrl ? { JWKS_URL: o.jwksUrl } : {}),
+      ...Object.fromEntries(Object.entries(claimEnv).filter((e): e is [string, string] => Boolean(e[1]))),
+      JWT_STAFF_AMR: (o.staffAmr ?? STAFF_SECOND_FACTORS).join(','),
+    },
+  };
 }
 
 /**
@@ -73,8 +145,9 @@ export class GovtiersStack extends Stack {
   readonly queues: Record<QueueId, { queue: sqs.Queue; dlq: sqs.Queue }>;
   readonly bucket: s3.Bucket;
   readonly logBucket: s3.Bucket;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** Only when the stack is its own identity provider (never in China's regions, which have no user pools). */
+  readonly userPool?: cognito.UserPool;
+  readonly userPoolClient?: cognito.UserPoolClient;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   readonly functions = new Map<string, DeployedFunction>();
@@ -83,7 +156,13 @@ export class GovtiersStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GovtiersStackProps) {
     super(scope, id, props);
-    const { stage, functions = FUNCTIONS, routes = ROUTES, defaultRouteFunction = DEFAULT_ROUTE_FUNCTION } = props;
+    const { stage, functions = FUNCTIONS, routes = ROUTES, defaultRouteFunction = DEFAULT_ROUTE_FUNCTION, identity = { kind: 'cognito' } } = props;
+    // AWS's China regions (partition aws-cn) have no Cognito user pools, and no X-Ray or function URLs for Lambda,
+    // which the stack uses nowhere; there the province's own issuer signs the tokens.
+    const china = !Token.isUnresolved(this.region) && this.region.startsWith('cn-');
+    if (china && identity.kind === 'cognito') {
+      throw new Error(`${this.region} has no Cognito user pools: name the province's OIDC issuer with -c oidc-issuer=<url> -c oidc-audience=<client id>`);
+    }
     const dev = stage === 'dev';
     const removalPolicy = dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     // China's Cybersecurity Law (art. 21) asks for network logs kept at least six months.
@@ -164,52 +243,14 @@ export class GovtiersStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // --- Identity: accounts are provisioned by admins (no self sign-up); role, unit and department ride in the ID token.
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
-      selfSignUpEnabled: false,
-      signInAliases: { username: true, email: true },
-      signInCaseSensitive: false,
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
-      // A pool's attribute schema can never change once created: keep these unconstrained strings.
-      customAttributes: {
-        role: new cognito.StringAttribute({ mutable: true }),
-        unit: new cognito.StringAttribute({ mutable: true }),
-        dept: new cognito.StringAttribute({ mutable: true }),
-        // The identity number a real-name check verified (set by the platform's admin APIs, never by the user).
-        idn_verified: new cognito.StringAttribute({ mutable: true }),
-      },
-      deletionProtection: !dev,
-      removalPolicy,
-    });
-    this.userPoolClient = this.userPool.addClient('WebClient', {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      disableOAuth: true, // sign-in is SRP from the web app; no hosted UI, so no implicit grant left enabled
-      preventUserExistenceErrors: true,
-      refreshTokenValidity: Duration.hours(12),
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes('role', 'unit', 'dept', 'idn_verified'),
-      // Without this, every attribute is user-writable: anyone could set their own custom:role to province-admin
-      // with UpdateUserAttributes. Role, unit and department change only through admin APIs.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
-    });
-    // The issuer the API checks and the handlers verify again: `https://cognito-idp.<region>.<suffix>/<poolId>`.
-    const jwtIssuer = `https://${this.userPool.userPoolProviderUrl}`;
+    // --- Identity: the stack's Cognito pool, or the province's own OIDC issuer. Either way the HTTP API's JWT
+    // authorizer checks issuer and audience, and the handlers verify the token again with the same settings.
+    let jwt: Jwt;
+    if (identity.kind === 'cognito') ({ pool: this.userPool, client: this.userPoolClient, jwt } = this.cognitoIdentity(dev, removalPolicy));
+    else jwt = oidcJwt(identity);
 
     // --- One Lambda function per manifest entry, granted exactly what the manifest lists.
-    for (const spec of functions) this.functions.set(spec.id, this.addFunction(spec, { jwtIssuer, logRetention, removalPolicy }));
+    for (const spec of functions) this.functions.set(spec.id, this.addFunction(spec, { jwtEnv: jwt.env, logRetention, removalPolicy }));
 
     // --- HTTP API: the default stage, throttled, with JSON access logs.
     this.api = new HttpApi(this, 'HttpApi', { apiName: `govtiers-${stage}`, createDefaultStage: false });
@@ -217,7 +258,7 @@ export class GovtiersStack extends Stack {
     this.apiStage = new HttpStage(this, 'HttpApiStage', {
       httpApi: this.api,
       autoDeploy: true,
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      throttle: DEFAULT_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // No query strings, headers or bodies: they may carry personal data.
@@ -241,9 +282,7 @@ export class GovtiersStack extends Stack {
         ),
       },
     });
-    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwtIssuer, {
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-    });
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', jwt.issuer, { jwtAudience: [jwt.audience] });
     // One integration (and one invoke permission) per function, not per route: the resource count then grows with
     // functions, and adding a route adds exactly one resource.
     const integrations = new Map<string, HttpLambdaIntegration>();
@@ -275,17 +314,84 @@ export class GovtiersStack extends Stack {
         authorizer: r.auth === 'jwt' ? authorizer : undefined,
       });
       if (r.auth === 'public') this.publicRoutes.push({ key: r.key, route });
+      if (r.throttle) {
+        // Route settings name routes by key, and CloudFormation refuses a key whose route does not exist yet.
+        const cfnStage = this.apiStage.node.defaultChild as CfnStage;
+        cfnStage.routeSettings = {
+          ...(cfnStage.routeSettings as Record<string, unknown> | undefined),
+          [r.key]: { ThrottlingRateLimit: r.throttle.rateLimit, ThrottlingBurstLimit: r.throttle.burstLimit },
+        };
+        this.apiStage.node.addDependency(route);
+      }
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    if (this.userPool && this.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    }
     new CfnOutput(this, 'FilesBucketName', { value: this.bucket.bucketName });
+  }
+
+  /**
+   * The stack's own user pool: accounts are provisioned by admins (no self sign-up); role, unit and department ride
+   * in the ID token. Its ID tokens carry no `amr`, so a handler cannot tell how a user signed in: the second factor
+   * 等保 2.0 asks of staff, admins and auditors is required by the pool itself (TOTP), for every account in it.
+   * Citizens and businesses who should not need an authenticator app belong with the province's unified identity
+   * platform (an OIDC issuer), where the handlers require the second factor per role through `amr`.
+   */
+  private cognitoIdentity(dev: boolean, removalPolicy: RemovalPolicy) {
+    const pool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        // No reuse of the last five: with the length and classes above, what 等保 2.0 asks of 身份鉴别 passwords.
+        passwordHistorySize: 5,
+      },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // A pool's attribute schema can never change once created: keep these unconstrained strings.
+      customAttributes: {
+        role: new cognito.StringAttribute({ mutable: true }),
+        unit: new cognito.StringAttribute({ mutable: true }),
+        dept: new cognito.StringAttribute({ mutable: true }),
+        // The identity number a real-name check verified (set by the platform's admin APIs, never by the user).
+        idn_verified: new cognito.StringAttribute({ mutable: true }),
+      },
+      deletionProtection: !dev,
+      removalPolicy,
+    });
+    const client = pool.addClient('WebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true, // sign-in is SRP from the web app; no hosted UI, so no implicit grant left enabled
+      preventUserExistenceErrors: true,
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('role', 'unit', 'dept', 'idn_verified'),
+      // Without this, every attribute is user-writable: anyone could set their own custom:role to province-admin
+      // with UpdateUserAttributes. Role, unit and department change only through admin APIs.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
+    });
+    // `https://cognito-idp.<region>.<suffix>/<poolId>`.
+    const issuer = `https://${pool.userPoolProviderUrl}`;
+    const env = { JWT_ISSUER: issuer, JWT_AUDIENCE: client.userPoolClientId, JWKS_URL: `${issuer}/.well-known/jwks.json` };
+    return { pool, client, jwt: { issuer, audience: client.userPoolClientId, env } };
   }
 
   private addFunction(
     spec: FunctionSpec,
-    opts: { jwtIssuer: string; logRetention: logs.RetentionDays; removalPolicy: RemovalPolicy },
+    opts: { jwtEnv: Record<string, string>; logRetention: logs.RetentionDays; removalPolicy: RemovalPolicy },
   ): DeployedFunction {
     const name = pascal(spec.id);
     const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention: opts.logRetention, removalPolicy: opts.removalPolicy });
@@ -297,8 +403,7 @@ export class GovtiersStack extends Stack {
     logGroup.grantWrite(role);
 
     const environment: Record<string, string> = {
-      JWT_ISSUER: opts.jwtIssuer,
-      JWT_AUDIENCE: this.userPoolClient.userPoolClientId,
+      ...opts.jwtEnv,
       POWERTOOLS_SERVICE_NAME: 'govtiers',
     };
     for (const tableId of Object.keys(spec.tables) as TableId[]) environment[tableEnv(tableId)] = this.tables[tableId].tableName;
@@ -331,13 +436,22 @@ export class GovtiersStack extends Stack {
       },
     });
 
-    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, FunctionSpec['tables'][TableId]][]) {
-      if (access === 'write') this.tables[tableId].grantReadWriteData(fn);
-      else if (access === 'read') this.tables[tableId].grantReadData(fn);
+    // Exactly the actions the manifest's access levels name, never CDK's broad grants: grantReadWriteData would add
+    // DeleteItem, BatchWriteItem and PartiQL to every writer, grantRead(Write) on the bucket s3:List* and every key.
+    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, Access][]) {
+      const { tableArn } = this.tables[tableId];
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: TABLE_ACTIONS[access], resources: [tableArn] }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: INDEX_ACTIONS, resources: [`${tableArn}/index/*`] }));
     }
-    for (const queueId of spec.sends) this.queues[queueId].queue.grantSendMessages(fn);
-    if (spec.bucket === 'write') this.bucket.grantReadWrite(fn);
-    else if (spec.bucket === 'read') this.bucket.grantRead(fn);
+    for (const queueId of spec.sends) this.queues[queueId].queue.grant(role, 'sqs:SendMessage');
+    if (spec.bucket) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: OBJECT_ACTIONS[spec.bucket.access],
+          resources: spec.bucket.prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        }),
+      );
+    }
 
     for (const queueId of spec.consumes) {
       const q = QUEUE_SPEC[queueId];

@@ -11,6 +11,9 @@ import { jsonReply } from '../../shared/http/reply';
 import type { RouteSpec } from '../manifest';
 import { routeMatcher } from './route-match';
 
+/** The response header naming the function that served a request (the local gateway's; API Gateway has none). */
+export const SERVED_BY_HEADER = 'x-local-function';
+
 /** API Gateway's request payload limit. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** Lambda's limit for a synchronous invocation's payload: the whole event as JSON, not only the body. */
@@ -119,7 +122,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       send(res, requestId, internalError());
       return;
     }
-    send(res, requestId, asStructured(result));
+    const reply = asStructured(result);
+    // Locally only: which manifest function answered, so that tests can tell a route's function from $default's.
+    if (target.function) reply.headers = { ...reply.headers, [SERVED_BY_HEADER]: target.function };
+    send(res, requestId, reply);
   };
 
   const server = http.createServer((req, res) => {

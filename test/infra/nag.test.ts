@@ -20,13 +20,20 @@ describe('cdk-nag AwsSolutions', () => {
     const assembly = app.synth();
     const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.flatMap((r: { violations?: unknown[] }) => r.violations ?? [])).toEqual([]);
+    // The first synthesis of a run loads the whole of aws-cdk-lib and cdk-nag: on a busy machine, more than the default.
+  }, 90_000);
+
+  it('leaves none in China either, with the province’s issuer in place of Cognito', () => {
+    const { app } = buildApp({ ...NO_BUNDLING, stage: 'prod', region: 'cn-northwest-1', 'oidc-issuer': 'https://iam.zj.gov.cn/oidc', 'oidc-audience': 'govtiers' });
+    expect(findings(app)).toEqual([]);
+    expect(() => app.synth()).not.toThrow();
   });
 
   it('has findings to acknowledge at all: without the acknowledgements the same stack fails', () => {
     const app = new App({ context: { ...CDK_CONTEXT, ...NO_BUNDLING } });
     new GovtiersStack(app, 'Govtiers-bare', { stage: 'prod', env: { account: '123456789012', region: 'us-east-1' } });
     const rules = new Set(findings(app).map((f) => f.replace(/\[.*| at .*/, '')));
-    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-IAM5', 'AwsSolutions-L1']);
+    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG8', 'AwsSolutions-IAM5', 'AwsSolutions-L1']);
   });
 
   it('fails synthesis on a finding nobody acknowledged', () => {

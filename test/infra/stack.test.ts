@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CDK_CONTEXT } from '../../infra/app';
 import { GovtiersStack } from '../../infra/stack';
-import { FUNCTIONS } from '../../infra/manifest';
+import { DEFAULT_THROTTLE, EXPENSIVE_THROTTLE, FUNCTIONS, ROUTES, routesOf } from '../../infra/manifest';
 import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, queueEnv, tableEnv, type TableId } from '../../shared/resources';
 
 // The stack alone, without cdk-nag (test/infra/nag.test.ts covers that), so a finding there cannot hide a failure
@@ -15,9 +15,6 @@ const synth = (stage: string) => {
   return { stack, template: Template.fromStack(stack) };
 };
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const DYNAMODB_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 describe('GovtiersStack', () => {
   let dev: ReturnType<typeof synth>;
@@ -133,13 +130,22 @@ describe('GovtiersStack', () => {
   });
 
   describe('identity and API', () => {
-    it('the user pool: admin-created accounts, strong passwords, optional TOTP, role/unit/dept attributes', () => {
+    it('the user pool: admin-created accounts, strong unrepeated passwords, TOTP required (等保 2.0), role/unit/dept attributes', () => {
       prod.template.hasResourceProperties('AWS::Cognito::UserPool', {
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
         Policies: {
-          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+          PasswordPolicy: {
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+            PasswordHistorySize: 5,
+            TemporaryPasswordValidityDays: 3,
+          },
         },
-        MfaConfiguration: 'OPTIONAL',
+        // Every account of the pool, staff, admins and auditors among them, signs in with a second factor.
+        MfaConfiguration: 'ON',
         EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
         Schema: Match.arrayWith(
           ['role', 'unit', 'dept', 'idn_verified'].map((Name) => Match.objectLike({ Name, AttributeDataType: 'String', Mutable: true })),
@@ -162,8 +168,8 @@ describe('GovtiersStack', () => {
         AuthorizerType: 'JWT',
         IdentitySource: ['$request.header.Authorization'],
         JwtConfiguration: {
-          Audience: [{ Ref: id(stack, stack.userPoolClient) }],
-          Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id(stack, stack.userPool), 'ProviderURL'] }]] },
+          Audience: [{ Ref: id(stack, stack.userPoolClient!) }],
+          Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id(stack, stack.userPool!), 'ProviderURL'] }]] },
         },
       });
     });
@@ -180,6 +186,28 @@ describe('GovtiersStack', () => {
         status: '$context.status',
         latency: '$context.responseLatency',
       });
+    });
+
+    it('expensive routes get their own, tighter throttling; every other route keeps the stage default', () => {
+      const stage = Object.entries(prod.template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+      const expensive = ROUTES.filter((r) => r.throttle);
+      expect(expensive.map((r) => r.key)).toEqual(expect.arrayContaining(['POST /v1/units/{code}/imports']));
+      expect(stage[1].Properties.RouteSettings).toEqual(
+        Object.fromEntries(
+          expensive.map((r) => [r.key, { ThrottlingRateLimit: EXPENSIVE_THROTTLE.rateLimit, ThrottlingBurstLimit: EXPENSIVE_THROTTLE.burstLimit }]),
+        ),
+      );
+      expect(EXPENSIVE_THROTTLE.rateLimit).toBeLessThan(DEFAULT_THROTTLE.rateLimit);
+      expect(EXPENSIVE_THROTTLE.burstLimit).toBeLessThan(DEFAULT_THROTTLE.burstLimit);
+      // The stage is created after those routes: CloudFormation refuses settings for a route key that does not exist yet.
+      const routeIds = Object.entries(prod.template.findResources('AWS::ApiGatewayV2::Route'))
+        .filter(([, r]) => expensive.some((e) => e.key === r.Properties.RouteKey))
+        .map(([routeId]) => routeId);
+      expect(stage[1].DependsOn).toEqual(expect.arrayContaining(routeIds));
+    });
+
+    it('an operation named expensive that its function does not serve is refused', () => {
+      expect(() => routesOf([{ ...FUNCTIONS[0]!, expensive: ['noSuchOperation'] }])).toThrow(/noSuchOperation/);
     });
 
     it('outputs the API URL, pool, client and bucket', () => {
@@ -248,60 +276,7 @@ describe('GovtiersStack', () => {
     });
   });
 
-  describe('least privilege, from the manifest', () => {
-    const statementsOf = (env: ReturnType<typeof synth>, functionId: string): Statement[] => {
-      const { stack, template } = env;
-      const roleId = id(stack, stack.functions.get(functionId)!.role);
-      const role = template.toJSON().Resources[roleId].Properties;
-      expect(role.ManagedPolicyArns, 'no managed policies').toBeUndefined();
-      expect(role.Policies, 'no inline policies').toBeUndefined();
-      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
-      return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    };
-    const mentioning = (statements: Statement[], logicalId: string) => statements.filter((s) => JSON.stringify(s.Resource).includes(`"${logicalId}"`));
-
-    it('platform may only read the registry table', () => {
-      const { stack } = prod;
-      const statements = statementsOf(prod, 'platform');
-      const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-      expect(dynamo.length).toBeGreaterThan(0);
-      for (const s of dynamo) {
-        expect(JSON.stringify(s.Resource)).toContain(id(stack, stack.tables.registry));
-        for (const other of TABLE_IDS.filter((t) => t !== 'registry')) expect(JSON.stringify(s.Resource)).not.toContain(id(stack, stack.tables[other]));
-        expect(actionsOf(s).filter((a) => DYNAMODB_WRITES.includes(a))).toEqual([]);
-      }
-    });
-
-    it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s is granted exactly its tables, queues and bucket', (_, spec) => {
-      const { stack } = prod;
-      const statements = statementsOf(prod, spec.id);
-      for (const s of statements) {
-        expect(s.Effect).toBe('Allow');
-        expect(s.Resource).not.toBe('*');
-      }
-      for (const tableId of TABLE_IDS) {
-        const granted = mentioning(statements, id(stack, stack.tables[tableId]));
-        const actions = granted.flatMap(actionsOf);
-        const access = spec.tables[tableId];
-        if (!access) expect(granted, `${spec.id} must not reach ${tableId}`).toEqual([]);
-        else if (access === 'read') expect(actions.filter((a) => DYNAMODB_WRITES.includes(a)), `${spec.id} only reads ${tableId}`).toEqual([]);
-        else expect(actions).toEqual(expect.arrayContaining(DYNAMODB_WRITES));
-        if (access) expect(actions).toContain('dynamodb:Query');
-      }
-      for (const queueId of QUEUE_IDS) {
-        const { queue, dlq } = stack.queues[queueId];
-        const actions = mentioning(statements, id(stack, queue)).flatMap(actionsOf);
-        expect(actions.includes('sqs:SendMessage'), `${spec.id} sends to ${queueId}`).toBe(spec.sends.includes(queueId));
-        expect(actions.includes('sqs:ReceiveMessage'), `${spec.id} consumes ${queueId}`).toBe(spec.consumes.includes(queueId));
-        expect(mentioning(statements, id(stack, dlq))).toEqual([]);
-      }
-      const bucketActions = mentioning(statements, id(stack, stack.bucket)).flatMap(actionsOf);
-      expect(bucketActions.length > 0, `${spec.id} bucket access`).toBe(spec.bucket !== undefined);
-      if (spec.bucket === 'read') expect(bucketActions.filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
-      if (spec.bucket === 'write') expect(bucketActions).toContain('s3:PutObject');
-      expect(mentioning(statements, id(stack, stack.logBucket))).toEqual([]);
-    });
-  });
+  // Least privilege: test/infra/iam-matrix.test.ts evaluates every role of the template in an IAM policy simulator.
 
   it('stays well under CloudFormation’s limit whatever the number of units (units are items, not resources)', () => {
     const count = Object.keys(prod.template.toJSON().Resources).length;
