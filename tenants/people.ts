@@ -83,7 +83,7 @@ export async function createDepartment(deps: Deps, actor: Principal, unit: strin
   const now = deps.now();
   const at = now.toISOString();
   const dept: Department = { id: nextId(now.getTime()), unit, ...input, status: 'active', createdAt: at, updatedAt: at, v: 1 };
-  await commitAudited(deps.store, now, unit, { actor, action: 'department.create', subject: `dept/${dept.id}`, after: dept }, [
+  await commitAudited(deps, now, unit, { actor, action: 'department.create', subject: `dept/${dept.id}`, after: dept }, [
     { op: 'put', table: levelOf(unit), item: { ...deptKey(unit, dept.id), ...dept }, expect: { absent: true } },
   ]);
   return dept;
@@ -120,7 +120,7 @@ export async function changeDepartment(deps: Deps, actor: Principal, unit: strin
   };
   const action =
     change.status && change.status !== before.status ? `department.${change.status === 'inactive' ? 'deactivate' : 'reactivate'}` : 'department.update';
-  await commitAudited(deps.store, deps.now(), unit, { actor, action, subject: `dept/${id}`, before, after }, [
+  await commitAudited(deps, deps.now(), unit, { actor, action, subject: `dept/${id}`, before, after }, [
     { op: 'put', table, item: { ...deptKey(unit, id), ...after }, expect: { version: before.v } },
   ]);
   return after;
@@ -196,7 +196,7 @@ export async function addStaff(deps: Deps, actor: Principal, unit: string, input
   const checks = input.deptId ? [await activeDepartment(store, unit, input.deptId)] : [];
   const at = deps.now().toISOString();
   const staff: Staff = { ...input, unit, status: 'active', createdAt: at, updatedAt: at, v: 1 };
-  await commitAudited(store, deps.now(), unit, { actor, action: 'staff.create', subject: `staff/${staff.sub}`, after: staffView(staff, false) }, [
+  await commitAudited(deps, deps.now(), unit, { actor, action: 'staff.create', subject: `staff/${staff.sub}`, after: staffView(staff, false) }, [
     { op: 'put', table: levelOf(unit), item: { ...staffKey(unit, staff.sub), ...staff }, expect: { absent: true } },
     { op: 'put', table: 'registry', item: { ...index, unit }, expect: { absent: true } },
     ...checks,
@@ -247,7 +247,7 @@ export async function changeStaff(deps: Deps, actor: Principal, unit: string, su
   const action =
     change.status && change.status !== before.status ? `staff.${change.status === 'disabled' ? 'disable' : 'enable'}` : 'staff.update';
   await commitAudited(
-    store,
+    deps,
     deps.now(),
     unit,
     { actor, action, subject: `staff/${sub}`, before: staffView(before, false), after: staffView(after, false) },
@@ -334,7 +334,7 @@ async function register(deps: Deps, r: Registration) {
   ];
   if (r.audit) {
     const { actor, action, after } = r.audit;
-    await commitAudited(store, deps.now(), unit, { actor, action, subject: `${r.kind}/${sub}`, after }, writes);
+    await commitAudited(deps, deps.now(), unit, { actor, action, subject: `${r.kind}/${sub}`, after }, writes);
     return;
   }
   try {

@@ -38,7 +38,7 @@ export async function createUnit(deps: Deps, actor: Principal, code: string, nam
   }
   if (await store.get('registry', unitKey(code))) throw new ApiError('already_exists');
   const unit = newUnit(code, name, parent?.code, deps.now().toISOString());
-  await commitAudited(store, deps.now(), code, { actor, action: 'unit.create', subject: code, after: unit }, [
+  await commitAudited(deps, deps.now(), code, { actor, action: 'unit.create', subject: code, after: unit }, [
     { op: 'put', table: 'registry', item: unitItem(unit), expect: { absent: true } },
   ]);
   return unit;
@@ -68,7 +68,7 @@ export async function changeUnit(deps: Deps, actor: Principal, code: string, cha
     v: before.v + 1,
   };
   const action = change.status && change.status !== before.status ? `unit.${change.status === 'suspended' ? 'suspend' : 'reactivate'}` : 'unit.update';
-  await commitAudited(deps.store, deps.now(), code, { actor, action, subject: code, before, after }, [
+  await commitAudited(deps, deps.now(), code, { actor, action, subject: code, before, after }, [
     { op: 'put', table: 'registry', item: unitItem(after), expect: { version: before.v } },
   ]);
   return after;

@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { verifyEntries, type AuditEntry, type ChainHead } from '../../shared/audit';
+import type { ChainProblem, ChainReport } from '../../shared/audit';
 import type { Job } from '../imports';
 import { ApiClient } from './client';
 
 const USAGE = `govtiers — 省级管理员命令行 / command line for provincial admins
 
   govtiers import <file.json[.gz]> [--under <code>]   导入区划代码树并显示进度 / import a division tree, with progress
-  govtiers audit verify <code>                        重新计算审计哈希链 / recompute a unit's audit hash chain
+  govtiers audit verify <code>                        校验审计日志（哈希链、认证码、检查点）/ verify a unit's audit log
 
 Options:
   --url <url>          API 地址 / API address (default: $GOVTIERS_URL or http://127.0.0.1:3000)
@@ -53,23 +53,23 @@ async function importTree(api: ApiClient, file: string, under?: string): Promise
   return job.state === 'succeeded' ? 0 : 1;
 }
 
+const PROBLEMS: Record<ChainProblem, string> = {
+  altered: '被篡改 / altered',
+  missing: '被删除 / removed',
+  reordered: '被调换位置 / reordered',
+  truncated: '被截断：日志短于最近的检查点 / truncated: the log is shorter than its last checkpoint',
+  head: '链头与记录不符 / the chain head does not match the entries',
+};
+
+/** The platform verifies (it holds the audit key's VerifyMac and reads the checkpoints); this prints its finding. */
 async function verifyAudit(api: ApiClient, code: string): Promise<number> {
-  const pages = async function* () {
-    let cursor: string | undefined;
-    do {
-      const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
-      const page = await api.call<{ items: AuditEntry[]; cursor?: string; head: ChainHead }>('GET', `/v1/units/${code}/audit?${q}`);
-      yield page;
-      cursor = page.cursor;
-    } while (cursor);
-  };
-  const report = await verifyEntries(pages());
+  const report = await api.call<ChainReport>('GET', `/v1/units/${code}/audit/verify`);
   if (report.ok) {
     console.log(`审计链完整 / chain intact: ${report.entries} entries`);
     return 0;
   }
-  const what = report.firstBroken.problem === 'altered' ? '被篡改 / altered' : '被删除 / removed';
-  console.log(`审计链断裂 / chain broken: entry ${report.firstBroken.seq} ${what} (${report.entries} entries before it are intact)`);
+  const { seq, problem } = report.firstBroken;
+  console.log(`审计链断裂 / chain broken: entry ${seq} ${PROBLEMS[problem]} (${report.entries} entries before it are intact)`);
   return 2;
 }
 

@@ -33,6 +33,6 @@ describe('imports on DynamoDB, S3 and SQS', () => {
     expect((await getUnit(deps.store, '469001000000')).parent).toBe('469000000000');
     const cities = await listChildren(deps.store, '460000000000', 50);
     expect(cities.items.map((u) => u.name)).toContain('省直辖县级行政区划');
-    expect(await verifyChain(deps.store, '460000000000')).toMatchObject({ ok: true, entries: 2 });
+    expect(await verifyChain(deps, '460000000000')).toMatchObject({ ok: true, entries: 2 });
   });
 });
