@@ -1,5 +1,6 @@
 import { OPERATIONS_BY_FUNCTION } from '../functions/catalog';
 import { routeKey, type Operation } from '../shared/http/operation';
+import type { KeyPurpose } from '../shared/keys';
 import type { QueueId, TableId } from '../shared/resources';
 
 /**
@@ -19,6 +20,11 @@ export interface FunctionSpec {
   /** Queues whose messages this function consumes (as Lambda's event source mapping delivers them). */
   consumes: QueueId[];
   bucket?: Access;
+  /**
+   * MAC keys (`shared/keys.ts`) it may use: `sign` makes MACs (KMS GenerateMac), `verify` only checks them (VerifyMac).
+   * The audit key's `sign` also adds checkpoints to the write-once archive, and its `verify` reads them.
+   */
+  keys?: Partial<Record<KeyPurpose, 'sign' | 'verify'>>;
   timeoutSeconds: number;
   memoryMb: number;
   operations: Operation[];
@@ -45,6 +51,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     sends: ['jobs'],
     consumes: [],
     bucket: 'write',
+    keys: { audit: 'sign' },
     timeoutSeconds: 29,
     memoryMb: 1024,
     operations: OPERATIONS_BY_FUNCTION.units,
@@ -58,6 +65,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     consumes: ['jobs'],
     bucket: 'read',
     // Below the jobs queue's visibility timeout, as Lambda requires; long imports continue in a new invocation.
+    keys: { audit: 'sign' },
     timeoutSeconds: 150,
     memoryMb: 1024,
     operations: [],
@@ -65,10 +73,12 @@ export const FUNCTIONS: FunctionSpec[] = [
   {
     id: 'audit',
     entry: 'functions/audit/handler.ts',
-    description: "Auditors' read access to the per-unit audit chains",
+    description: "Auditors' read access to the per-unit audit chains, and their verification",
     tables: { registry: 'read', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
     sends: [],
     consumes: [],
+    // Verification runs here, the one function allowed to check audit MACs.
+    keys: { audit: 'verify' },
     timeoutSeconds: 10,
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.audit,
@@ -81,6 +91,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: [],
     consumes: [],
+    keys: { audit: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.people,
@@ -93,6 +104,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: [],
     consumes: [],
+    keys: { audit: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.settings,
