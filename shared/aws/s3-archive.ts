@@ -50,10 +50,16 @@ export async function createS3Archive(env: NodeJS.ProcessEnv = process.env, clie
       }
     },
     async list(prefix) {
+      // ListObjects (v1) paged by marker: the local emulator cannot continue a v2 listing (it makes its continuation
+      // tokens with DES, which OpenSSL 3 refuses), and S3 pages both alike.
       const keys: string[] = [];
-      for await (const page of sdk.paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: root + prefix })) {
-        for (const o of page.Contents ?? []) keys.push(o.Key!.slice(root.length));
-      }
+      let marker: string | undefined;
+      do {
+        const page = await s3.send(new sdk.ListObjectsCommand({ Bucket: bucket, Prefix: root + prefix, Marker: marker }));
+        const found = (page.Contents ?? []).map((o) => o.Key!);
+        keys.push(...found.map((k) => k.slice(root.length)));
+        marker = page.IsTruncated ? found.at(-1) : undefined;
+      } while (marker);
       return keys.sort();
     },
   };
