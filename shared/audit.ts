@@ -68,7 +68,10 @@ const GENESIS = '0'.repeat(64);
 const partition = (unit: string) => `${prefixOf(unit)}#audit`;
 const entrySk = (seq: number) => `e#${String(seq).padStart(12, '0')}`;
 const headKey = (unit: string) => ({ pk: partition(unit), sk: 'head' });
-/** Which checkpoint was last written: tells appends when the next is due (the archive itself is not read on appends). */
+/**
+ * Which checkpoint was last written: tells appends when the next is due, so that appends never read the archive. A
+ * table writer could keep rewriting it to hold checkpoints back, but not undo one written, nor forge a MAC.
+ */
 const checkpointMarkKey = (unit: string) => ({ pk: partition(unit), sk: 'checkpoint' });
 export const auditTable = (unit: string): TableId => levelOf(unit);
 
