@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, startImportOp } from '../../functions/units/api';
-import { readAuditOp } from '../../functions/audit/api';
+import { readAuditOp, verifyAuditOp } from '../../functions/audit/api';
 import { changeStaffOp, createDepartmentOp, createStaffOp, listDepartmentsOp, listStaffOp } from '../../functions/people/api';
 import { getSettingsOp, putSettingsOp, workingDaysOp } from '../../functions/settings/api';
 import type { Operation } from '../../shared/http/operation';
@@ -83,6 +83,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'read the audit log', op: readAuditOp, ok: 200, call: (code) => ({ params: { code } }),
+    allowed: { ...nobody, auditor: SUBTREE },
+  },
+  {
+    name: 'verify the audit log', op: verifyAuditOp, ok: 200, call: (code) => ({ params: { code } }),
     allowed: { ...nobody, auditor: SUBTREE },
   },
   {
