@@ -6,6 +6,8 @@ import { AUDIT_RETENTION_DAYS } from '../../infra/audit-resources';
 import { CDK_CONTEXT } from '../../infra/app';
 import { FUNCTIONS, type FunctionSpec } from '../../infra/manifest';
 import { GovtiersStack } from '../../infra/stack';
+import { kmsKeyEnv } from '../../shared/aws/keys-from-env';
+import { ARCHIVE_BUCKET_ENV } from '../../shared/aws/s3-archive';
 import { KEY_PURPOSES } from '../../shared/keys';
 
 const synth = (stage: string, context: Record<string, unknown> = {}, functions?: FunctionSpec[]) => {
@@ -63,20 +65,21 @@ describe('audit resources', () => {
     expect(() => synth('dev', { auditRetentionDays: 'forever' })).toThrow(/auditRetentionDays/);
   });
 
-  it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s may sign or verify audit MACs and checkpoints only as its manifest entry says', (_, spec) => {
+  it.each(FUNCTIONS.map((f) => [f.id, f] as const))('%s may sign or verify MACs and checkpoints only as its manifest entry says', (_, spec) => {
     const { stack, template } = prod;
     const statements = statementsOf(prod, spec.id);
+    const env = template.toJSON().Resources[id(stack, stack.functions.get(spec.id)!.fn)].Properties.Environment.Variables;
+    const kmsActions = { sign: ['kms:GenerateMac'], verify: ['kms:VerifyMac'] };
+    for (const purpose of KEY_PURPOSES) {
+      const use = spec.keys?.[purpose];
+      expect(actionsOn(statements, id(stack, stack.audit.keys[purpose])), `${spec.id} ${purpose}`).toEqual(use ? kmsActions[use] : []);
+      expect(kmsKeyEnv(purpose) in env, `${spec.id} ${purpose}`).toBe(use !== undefined);
+    }
     const use = spec.keys?.audit;
-    expect(actionsOn(statements, id(stack, stack.audit.keys.audit))).toEqual(
-      use === 'sign' ? ['kms:GenerateMac'] : use === 'verify' ? ['kms:VerifyMac'] : [],
-    );
-    expect(actionsOn(statements, id(stack, stack.audit.keys.identity))).toEqual([]);
     expect(actionsOn(statements, id(stack, stack.audit.archive))).toEqual(
       use === 'sign' ? ['s3:PutObject'] : use === 'verify' ? ['s3:GetObject', 's3:ListBucket'] : [],
     );
-    const env = template.toJSON().Resources[id(stack, stack.functions.get(spec.id)!.fn)].Properties.Environment.Variables;
-    expect('KMS_KEY_AUDIT' in env && 'BUCKET_ARCHIVE' in env).toBe(use !== undefined);
-    expect('KMS_KEY_IDENTITY' in env).toBe(false);
+    expect(ARCHIVE_BUCKET_ENV in env).toBe(use !== undefined);
   });
 
   it('appending functions sign, the audit function verifies, and the identity key is granted from the same field', () => {
