@@ -79,8 +79,9 @@ export const FUNCTIONS: FunctionSpec[] = [
     consumes: [],
     // Verification runs here, the one function allowed to check audit MACs.
     keys: { audit: 'verify' },
-    timeoutSeconds: 10,
-    memoryMb: 512,
+    // A verification reads a whole chain (about 500 entries per query) and hashes every entry: as long as the API allows.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
     operations: OPERATIONS_BY_FUNCTION.audit,
   },
   {
