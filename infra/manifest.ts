@@ -1,5 +1,6 @@
 import { OPERATIONS_BY_FUNCTION } from '../functions/catalog';
 import { routeKey, type Operation } from '../shared/http/operation';
+import type { KeyPurpose } from '../shared/keys';
 import type { QueueId, TableId } from '../shared/resources';
 
 /**
@@ -43,6 +44,11 @@ export interface FunctionSpec {
   /** Queues whose messages this function consumes (as Lambda's event source mapping delivers them). */
   consumes: QueueId[];
   bucket?: BucketAccess;
+  /**
+   * MAC keys (`shared/keys.ts`) it may use: `sign` makes MACs (KMS GenerateMac), `verify` only checks them (VerifyMac).
+   * The audit key's `sign` also adds checkpoints to the write-once archive, and its `verify` reads them.
+   */
+  keys?: Partial<Record<KeyPurpose, 'sign' | 'verify'>>;
   timeoutSeconds: number;
   memoryMb: number;
   operations: Operation[];
@@ -73,6 +79,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     consumes: [],
     // Stores an import's checked plan for the worker.
     bucket: { access: 'write', prefixes: ['imports/'] },
+    keys: { audit: 'sign' },
     timeoutSeconds: 29,
     memoryMb: 1024,
     operations: OPERATIONS_BY_FUNCTION.units,
@@ -87,6 +94,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     sends: ['jobs'],
     consumes: ['jobs'],
     bucket: { access: 'read', prefixes: ['imports/'] },
+    keys: { audit: 'sign' },
     // Below the jobs queue's visibility timeout, as Lambda requires; long imports continue in a new invocation.
     timeoutSeconds: 150,
     memoryMb: 1024,
@@ -95,13 +103,16 @@ export const FUNCTIONS: FunctionSpec[] = [
   {
     id: 'audit',
     entry: 'functions/audit/handler.ts',
-    description: "Auditors' read access to the per-unit audit chains",
+    description: "Auditors' read access to the per-unit audit chains, and their verification",
     // The level tables hold the chains (and staff records, which auditors may read); citizens' records are not there.
     tables: { registry: 'read', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
     sends: [],
     consumes: [],
-    timeoutSeconds: 10,
-    memoryMb: 512,
+    // Verification runs here, the one function allowed to check audit MACs.
+    keys: { audit: 'verify' },
+    // A verification reads a whole chain (about 500 entries per query) and hashes every entry: as long as the API allows.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
     operations: OPERATIONS_BY_FUNCTION.audit,
   },
   {
@@ -113,6 +124,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', people: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: [],
     consumes: [],
+    // The identity key keeps the number index; only this function may use it.
+    keys: { audit: 'sign', identity: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.people,
@@ -125,6 +138,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: [],
     consumes: [],
+    keys: { audit: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.settings,

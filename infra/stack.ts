@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { AuditResources } from './audit-resources';
 import { DEFAULT_ROUTE_FUNCTION, DEFAULT_THROTTLE, FUNCTIONS, ROUTES, type Access, type FunctionSpec, type RouteSpec } from './manifest';
 import type { ClaimNames } from '../shared/auth/token-verifier';
 import {
@@ -150,6 +151,7 @@ export class GovtiersStack extends Stack {
   readonly userPoolClient?: cognito.UserPoolClient;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
+  readonly audit: AuditResources;
   readonly functions = new Map<string, DeployedFunction>();
   /** Routes that anyone may call (no authorizer), `$default` included. */
   readonly publicRoutes: { key: string; route: HttpRoute }[] = [];
@@ -251,6 +253,9 @@ export class GovtiersStack extends Stack {
 
     // --- One Lambda function per manifest entry, granted exactly what the manifest lists.
     for (const spec of functions) this.functions.set(spec.id, this.addFunction(spec, { jwtEnv: jwt.env, logRetention, removalPolicy }));
+    // MAC keys and the audit log's write-once archive, granted as each manifest entry's `keys` says.
+    this.audit = new AuditResources(this, 'Audit', { stage, removalPolicy, logBucket: this.logBucket });
+    for (const deployed of this.functions.values()) this.audit.grant(deployed);
 
     // --- HTTP API: the default stage, throttled, with JSON access logs.
     this.api = new HttpApi(this, 'HttpApi', { apiName: `govtiers-${stage}`, createDefaultStage: false });

@@ -13,6 +13,18 @@ export interface Files {
 }
 
 /**
+ * Write-once objects: a key, once written, keeps its first body. In AWS a bucket under S3 Object Lock (compliance
+ * mode), so not even the account's root user can change or delete an object before its retention ends.
+ */
+export interface Archive {
+  /** Writes `body` under `key` unless the key already holds an object. */
+  put(key: string, body: string): Promise<void>;
+  get(key: string): Promise<string | undefined>;
+  /** Every key under `prefix`, in key order. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/**
  * What domain code needs from the outside world, passed in so it runs the same on Lambda, on the local runtime
  * and in unit tests.
  */
@@ -20,6 +32,7 @@ export interface Deps {
   store: Store;
   queues: Queues;
   files: Files;
+  archive: Archive;
   keys: Keys;
   now: () => Date;
 }

@@ -317,7 +317,7 @@ async function claim<A extends Account>(deps: Deps, c: Claim<A>): Promise<A> {
       if (c.audit) {
         const masked = (a: A) => accountView(c.kind, a, { fullNumber: false, fullPhone: false });
         const before = existing ? masked((c.kind === 'citizen' ? citizenSchema : businessSchema).parse(existing) as A) : undefined;
-        await commitAudited(store, deps.now(), unit, { ...c.audit, subject: `${c.kind}/${sub}`, before, after: masked(account) }, writes);
+        await commitAudited(deps, deps.now(), unit, { ...c.audit, subject: `${c.kind}/${sub}`, before, after: masked(account) }, writes);
       } else {
         await store.transact(writes);
       }
@@ -585,6 +585,6 @@ export async function resolveDispute(deps: Deps, actor: Principal, unit: string,
       };
     }),
   ];
-  await commitAudited(store, deps.now(), unit, { actor, action: 'identity-dispute.resolve', subject: `dispute/${id}`, before: disputeView(before), after: disputeView(after) }, writes);
+  await commitAudited(deps, deps.now(), unit, { actor, action: 'identity-dispute.resolve', subject: `dispute/${id}`, before: disputeView(before), after: disputeView(after) }, writes);
   return disputeView(after);
 }

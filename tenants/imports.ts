@@ -80,7 +80,7 @@ export async function startImport(deps: Deps, actor: Principal, under: string, t
     errors: [], createdBy: actor.sub, actor, createdAt: at, updatedAt: at, cursor: 0, plan: planKey, leaseUntil: 0, v: 1,
   };
   // The province itself may not exist yet when its own tree is imported; its chain starts with this entry.
-  await commitAudited(deps.store, deps.now(), under, {
+  await commitAudited(deps, deps.now(), under, {
     actor, action: 'units.import.start', subject: jobId, after: { jobId, plan: planKey, total: plan.length },
   }, [{ op: 'put', table: 'registry', item: { ...jobKey(under, id), ...job }, expect: { absent: true } }]);
   await deps.queues.send('jobs', { kind: 'unit-import', jobId });
@@ -217,7 +217,7 @@ export async function runImport(deps: Deps, jobId: string, remainingMs: () => nu
   }
 
   const finished: JobItem = { ...job, state: job.failed > 0 ? 'failed' : 'succeeded', leaseUntil: 0, updatedAt: deps.now().toISOString(), v: job.v + 1 };
-  await commitAudited(deps.store, deps.now(), job.under, {
+  await commitAudited(deps, deps.now(), job.under, {
     actor: job.actor, action: 'units.import.finish', subject: jobId,
     after: { created: job.created, skipped: job.skipped, failed: job.failed },
   }, [{ op: 'put', table: 'registry', item: finished as unknown as Item, expect: { version: job.v } }]);

@@ -71,7 +71,7 @@ export async function createDepartment(deps: Deps, actor: Principal, unit: strin
   const now = deps.now();
   const at = now.toISOString();
   const dept: Department = { id: nextId(now.getTime()), unit, ...input, status: 'active', createdAt: at, updatedAt: at, v: 1 };
-  await commitAudited(deps.store, now, unit, { actor, action: 'department.create', subject: `dept/${dept.id}`, after: dept }, [
+  await commitAudited(deps, now, unit, { actor, action: 'department.create', subject: `dept/${dept.id}`, after: dept }, [
     { op: 'put', table: levelOf(unit), item: { ...deptKey(unit, dept.id), ...dept }, expect: { absent: true } },
   ]);
   return dept;
@@ -108,7 +108,7 @@ export async function changeDepartment(deps: Deps, actor: Principal, unit: strin
   };
   const action =
     change.status && change.status !== before.status ? `department.${change.status === 'inactive' ? 'deactivate' : 'reactivate'}` : 'department.update';
-  await commitAudited(deps.store, deps.now(), unit, { actor, action, subject: `dept/${id}`, before, after }, [
+  await commitAudited(deps, deps.now(), unit, { actor, action, subject: `dept/${id}`, before, after }, [
     { op: 'put', table, item: { ...deptKey(unit, id), ...after }, expect: { version: before.v } },
   ]);
   return after;
@@ -230,7 +230,7 @@ export async function addStaff(deps: Deps, scope: Scope, unit: string, input: Ne
 }
 
 /** Writes a new record with its subject index, audited; 404 without the unit, 409 when the subject holds a record. */
-async function bindAccount(deps: Pick<Deps, 'store' | 'now'>, actor: Actor, unit: string, input: NewStaff) {
+async function bindAccount(deps: Pick<Deps, 'store' | 'keys' | 'archive' | 'now'>, actor: Actor, unit: string, input: NewStaff) {
   const { store } = deps;
   const index = subjectIndexKey('staff', unit, input.sub);
   const found = await store.getMany('registry', [unitKey(unit), index]);
@@ -240,7 +240,7 @@ async function bindAccount(deps: Pick<Deps, 'store' | 'now'>, actor: Actor, unit
   const checks = input.deptId ? [await activeDepartment(store, unit, input.deptId)] : [];
   const at = deps.now().toISOString();
   const staff: Staff = { ...input, unit, status: 'active', createdAt: at, updatedAt: at, v: 1 };
-  await commitAudited(store, deps.now(), unit, { actor, action: 'staff.create', subject: `staff/${staff.sub}`, after: staffView(staff, false) }, [
+  await commitAudited(deps, deps.now(), unit, { actor, action: 'staff.create', subject: `staff/${staff.sub}`, after: staffView(staff, false) }, [
     { op: 'put', table: levelOf(unit), item: { ...staffKey(unit, staff.sub), ...staff }, expect: { absent: true } },
     { op: 'put', table: 'registry', item: { ...index, unit }, expect: { absent: true } },
     ...checks,
@@ -292,7 +292,7 @@ export async function changeStaff(deps: Deps, scope: Scope, unit: string, sub: s
   const action =
     change.status && change.status !== before.status ? `staff.${change.status === 'disabled' ? 'disable' : 'enable'}` : 'staff.update';
   await commitAudited(
-    store,
+    deps,
     deps.now(),
     unit,
     { actor: scope.principal, action, subject: `staff/${sub}`, before: staffView(before, false), after: staffView(after, false) },
@@ -309,7 +309,7 @@ const operatorActor = (operator: string, province: string): Actor => ({ sub: ope
  * operator as actor. Running it again changes nothing. Refuses a subject already bound to another unit or role.
  */
 export async function bootstrapProvince(
-  deps: Pick<Deps, 'store' | 'now'>,
+  deps: Pick<Deps, 'store' | 'keys' | 'archive' | 'now'>,
   operator: string,
   province: string,
   provinceName: string,
@@ -339,7 +339,7 @@ export async function bootstrapProvince(
  * nobody outranks a province admin. True when the record changed. 404 without such a binding.
  */
 export async function setProvinceAdminStatus(
-  deps: Pick<Deps, 'store' | 'now'>,
+  deps: Pick<Deps, 'store' | 'keys' | 'archive' | 'now'>,
   operator: string,
   province: string,
   sub: string,
@@ -360,7 +360,7 @@ export async function setProvinceAdminStatus(
   const after: Staff = { ...before, status, updatedAt: deps.now().toISOString(), v: before.v + 1 };
   const action = status === 'active' ? 'staff.enable' : 'staff.disable';
   const record = { actor: operatorActor(operator, province), action, subject: `staff/${sub}`, before: staffView(before, false), after: staffView(after, false) };
-  await commitAudited(store, deps.now(), province, record, [
+  await commitAudited(deps, deps.now(), province, record, [
     { op: 'put', table: levelOf(province), item: { ...staffKey(province, sub), ...after }, expect: { version: before.v } },
   ]);
   return true;

@@ -166,7 +166,7 @@ export async function putSettings(deps: Deps, actor: Principal, code: string, v:
   if (currentV !== v) throw new ApiError('conflict');
   const after = tidy(overrides);
   const updatedAt = deps.now().toISOString();
-  await commitAudited(store, deps.now(), code, { actor, action: 'settings.update', subject: 'settings', before: toOverrides(current), after }, [
+  await commitAudited(deps, deps.now(), code, { actor, action: 'settings.update', subject: 'settings', before: toOverrides(current), after }, [
     {
       op: 'put',
       table: 'registry',

@@ -28,7 +28,7 @@ export function newUnit(code: string, name: string, parent: string | undefined, 
   return { code, name, level: levelOf(code), parent, edition: CURRENT_EDITION, status: 'active', createdAt: at, updatedAt: at, v: 1 };
 }
 
-export async function createUnit(deps: Pick<Deps, 'store' | 'now'>, actor: Actor, code: string, name: string): Promise<Unit> {
+export async function createUnit(deps: Pick<Deps, 'store' | 'keys' | 'archive' | 'now'>, actor: Actor, code: string, name: string): Promise<Unit> {
   const { store } = deps;
   const parent = await nearestAncestor(store, code);
   if (!parent && levelOf(code) !== 'province') {
@@ -39,7 +39,7 @@ export async function createUnit(deps: Pick<Deps, 'store' | 'now'>, actor: Actor
   }
   if (await store.get('registry', unitKey(code))) throw new ApiError('already_exists');
   const unit = newUnit(code, name, parent?.code, deps.now().toISOString());
-  await commitAudited(store, deps.now(), code, { actor, action: 'unit.create', subject: code, after: unit }, [
+  await commitAudited(deps, deps.now(), code, { actor, action: 'unit.create', subject: code, after: unit }, [
     { op: 'put', table: 'registry', item: unitItem(unit), expect: { absent: true } },
   ]);
   return unit;
@@ -77,7 +77,7 @@ export async function changeUnit(deps: Deps, actor: Principal, code: string, cha
     v: before.v + 1,
   };
   const action = change.status && change.status !== before.status ? `unit.${change.status === 'suspended' ? 'suspend' : 'reactivate'}` : 'unit.update';
-  await commitAudited(deps.store, deps.now(), code, { actor, action, subject: code, before, after }, [
+  await commitAudited(deps, deps.now(), code, { actor, action, subject: code, before, after }, [
     { op: 'put', table: 'registry', item: unitItem(after), expect: { version: before.v } },
   ]);
   return after;

@@ -9,7 +9,8 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { MAC_KEY_DIR_ENV } from '../../shared/aws/keys-from-env';
+import { MAC_KEY_DIR_ENV, keysFromEnv } from '../../shared/aws/keys-from-env';
+import { createS3Archive } from '../../shared/aws/s3-archive';
 import { s3ClientConfig } from '../../shared/aws/s3-files';
 import { DEFAULT_ROUTE_FUNCTION, FUNCTIONS, ROUTES, functionById } from '../manifest';
 import type { Role } from '../../shared/roles';
@@ -103,7 +104,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const store = await createDynamoStore();
     if (opts.dataDir !== ':memory:') {
       const file = join(opts.dataDir, RUNTIME_FILE);
-      const content: RuntimeFile = { dynamodb, tables: resources.tables };
+      const content: RuntimeFile = {
+        dynamodb,
+        tables: resources.tables,
+        s3: endpoints.s3,
+        bucket: resources.bucket,
+        macKeyDir: process.env[MAC_KEY_DIR_ENV]!,
+      };
       await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
       cleanup.push(() => rm(file, { force: true }));
     }
@@ -158,7 +165,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
             url: gateway.url,
             token: async (role, unit) => (await ready.issue({ sub: `demo-${role}-${unit}`, role, unit })).token,
             bootstrap: async (province, name, sub) => {
-              await bootstrapProvince({ store, now: () => new Date() }, 'operator:local-demo', province, name, sub);
+              await bootstrapProvince({ store, keys: keysFromEnv(), archive: await createS3Archive(), now: () => new Date() }, 'operator:local-demo', province, name, sub);
             },
             log,
           })

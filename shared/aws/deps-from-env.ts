@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import { createDynamoStore } from '../store/dynamo-store';
 import { keysFromEnv } from './keys-from-env';
+import { createS3Archive } from './s3-archive';
 import { createS3Files } from './s3-files';
 import { createSqsQueues } from './sqs-queues';
 
@@ -9,8 +10,8 @@ let cached: Promise<Deps> | undefined;
 /** The real adapters, made once per Lambda instance (or local process) from the environment. */
 export function depsFromEnv(): Promise<Deps> {
   cached ??= (async () => {
-    const [store, queues, files] = await Promise.all([createDynamoStore(), createSqsQueues(), createS3Files()]);
-    return { store, queues, files, keys: keysFromEnv(), now: () => new Date() };
+    const [store, queues, files, archive] = await Promise.all([createDynamoStore(), createSqsQueues(), createS3Files(), createS3Archive()]);
+    return { store, queues, files, archive, keys: keysFromEnv(), now: () => new Date() };
   })();
   return cached;
 }

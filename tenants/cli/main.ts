@@ -5,9 +5,14 @@ import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { verifyEntries, type AuditEntry, type ChainHead } from '../../shared/audit';
+import type { ChainProblem, ChainReport } from '../../shared/audit';
 import { isUnitCode, levelOf } from '../../shared/codes';
-import { tableEnv, type TableId } from '../../shared/resources';
+import { BUCKET_ENV, tableEnv, type TableId } from '../../shared/resources';
+import { S3Client } from '@aws-sdk/client-s3';
+import { MAC_KEY_DIR_ENV, keysFromEnv } from '../../shared/aws/keys-from-env';
+import { createS3Archive } from '../../shared/aws/s3-archive';
+import { s3ClientConfig } from '../../shared/aws/s3-files';
+import type { Deps } from '../../shared/deps';
 import { createDynamoStore } from '../../shared/store/dynamo-store';
 import { RUNTIME_FILE, type RuntimeFile } from './runtime-file';
 import { loadDivisions } from '../divisions';
@@ -18,7 +23,7 @@ import { ApiClient } from './client';
 const USAGE = `govtiers — 省级管理员命令行 / command line for provincial admins
 
   govtiers import <file.json[.gz]> [--under <code>]   导入区划代码树并显示进度 / import a division tree, with progress
-  govtiers audit verify <code>                        重新计算审计哈希链 / recompute a unit's audit hash chain
+  govtiers audit verify <code>                        校验审计日志（哈希链、认证码、检查点）/ verify a unit's audit log
   govtiers bootstrap <province code> <admin sub>      运维步骤：创建省级单位及首位省级管理员（幂等）/
                                                       operator step: the province unit and its first admin (idempotent)
   govtiers revoke <province code> <admin sub>         运维步骤：停用一名省级管理员 / operator step: disable a province admin
@@ -72,23 +77,23 @@ async function importTree(api: ApiClient, file: string, under?: string): Promise
   return job.state === 'succeeded' ? 0 : 1;
 }
 
+const PROBLEMS: Record<ChainProblem, string> = {
+  altered: '被篡改 / altered',
+  missing: '被删除 / removed',
+  reordered: '被调换位置 / reordered',
+  truncated: '被截断：日志短于最近的检查点 / truncated: the log is shorter than its last checkpoint',
+  head: '链头与记录不符 / the chain head does not match the entries',
+};
+
+/** The platform verifies (it holds the audit key's VerifyMac and reads the checkpoints); this prints its finding. */
 async function verifyAudit(api: ApiClient, code: string): Promise<number> {
-  const pages = async function* () {
-    let cursor: string | undefined;
-    do {
-      const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
-      const page = await api.call<{ items: AuditEntry[]; cursor?: string; head: ChainHead }>('GET', `/v1/units/${code}/audit?${q}`);
-      yield page;
-      cursor = page.cursor;
-    } while (cursor);
-  };
-  const report = await verifyEntries(pages());
+  const report = await api.call<ChainReport>('GET', `/v1/units/${code}/audit/verify`);
   if (report.ok) {
     console.log(`审计链完整 / chain intact: ${report.entries} entries`);
     return 0;
   }
-  const what = report.firstBroken.problem === 'altered' ? '被篡改 / altered' : '被删除 / removed';
-  console.log(`审计链断裂 / chain broken: entry ${report.firstBroken.seq} ${what} (${report.entries} entries before it are intact)`);
+  const { seq, problem } = report.firstBroken;
+  console.log(`审计链断裂 / chain broken: entry ${seq} ${PROBLEMS[problem]} (${report.entries} entries before it are intact)`);
   return 2;
 }
 
@@ -101,10 +106,13 @@ interface BootstrapOptions {
 }
 
 /**
- * Where the tables are: flags, else the environment the functions use too, else the running local runtime's file
- * (which also names its DynamoDB Local endpoint, reached with its dummy credentials).
+ * What an operator's step writes with: the tables (flags, else the environment the functions use too, else the running
+ * local runtime's file, which also names its DynamoDB Local endpoint, reached with its dummy credentials), the audit
+ * key and the audit archive (the environment's `KMS_KEY_AUDIT` and `BUCKET_ARCHIVE` in AWS, the local runtime's own
+ * locally), so that its audit entries are signed and checkpointed like every other.
  */
-async function operatorStore(o: BootstrapOptions) {
+async function operatorDeps(o: BootstrapOptions): Promise<Pick<Deps, 'store' | 'keys' | 'archive' | 'now'>> {
+  const now = () => new Date();
   const names: Partial<Record<TableId, string>> = {
     registry: o['registry-table'] ?? process.env[tableEnv('registry')],
     province: o['province-table'] ?? process.env[tableEnv('province')],
@@ -114,10 +122,17 @@ async function operatorStore(o: BootstrapOptions) {
     const local = await readFile(file, 'utf8').then((t) => JSON.parse(t) as RuntimeFile, () => undefined);
     if (!local) throw new Error(`no tables named (--registry-table/--province-table or TABLE_REGISTRY/TABLE_PROVINCE) and no running local runtime (${file})`);
     Object.assign(names, { registry: local.tables.registry, province: local.tables.province });
-    const client = new DynamoDBClient({ endpoint: local.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    return createDynamoStore((id) => names[id] ?? missingTable(id), client);
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    const client = new DynamoDBClient({ endpoint: local.dynamodb, region: 'us-east-1', credentials });
+    const s3 = new S3Client({ ...s3ClientConfig(), endpoint: local.s3, region: 'us-east-1', forcePathStyle: true, credentials });
+    return {
+      store: await createDynamoStore((id) => names[id] ?? missingTable(id), client),
+      keys: keysFromEnv({ [MAC_KEY_DIR_ENV]: local.macKeyDir }),
+      archive: await createS3Archive({ [BUCKET_ENV]: local.bucket }, s3),
+      now,
+    };
   }
-  return createDynamoStore((id) => names[id] ?? missingTable(id));
+  return { store: await createDynamoStore((id) => names[id] ?? missingTable(id)), keys: keysFromEnv(), archive: await createS3Archive(), now };
 }
 
 const missingTable = (id: TableId): never => {
@@ -133,8 +148,7 @@ async function bootstrap(o: BootstrapOptions, province: string, sub: string): Pr
   requireProvince(province);
   const name = o.name ?? (await loadDivisions('chinaTownships')).find((p) => p.code === province)?.name;
   if (!name) throw new Error(`the shipped edition has no province ${province}: give its name with --name`);
-  const store = await operatorStore(o);
-  const r = await bootstrapProvince({ store, now: () => new Date() }, operatorOf(o), province, name, sub);
+  const r = await bootstrapProvince(await operatorDeps(o), operatorOf(o), province, name, sub);
   const account = { created: '已创建 / created', enabled: '已重新启用 / re-enabled', unchanged: '已存在 / already there' }[r.account];
   console.log(`${province} ${name}: ${r.unitCreated ? '单位已创建 / unit created' : '单位已存在 / unit already there'}; 省级管理员 / province admin ${sub}: ${account}`);
   return 0;
@@ -142,7 +156,7 @@ async function bootstrap(o: BootstrapOptions, province: string, sub: string): Pr
 
 async function revoke(o: BootstrapOptions, province: string, sub: string): Promise<number> {
   requireProvince(province);
-  const changed = await setProvinceAdminStatus({ store: await operatorStore(o), now: () => new Date() }, operatorOf(o), province, sub, 'disabled');
+  const changed = await setProvinceAdminStatus(await operatorDeps(o), operatorOf(o), province, sub, 'disabled');
   console.log(`${province} 省级管理员 / province admin ${sub}: ${changed ? '已停用 / disabled' : '已是停用状态 / already disabled'}`);
   return 0;
 }

@@ -9,4 +9,9 @@ export interface RuntimeFile {
   dynamodb: string;
   /** Physical table names by table id. */
   tables: Record<string, string>;
+  /** The S3 emulator's endpoint and the files bucket, which holds the audit archive locally. */
+  s3: string;
+  bucket: string;
+  /** Where the runtime keeps its MAC keys: an operator's audit entries are signed with the same audit key. */
+  macKeyDir: string;
 }

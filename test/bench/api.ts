@@ -1,7 +1,7 @@
 import type { LocalIssuer } from '../../infra/local/token-issuer';
 import type { Principal } from '../../shared/roles';
 import type { Job } from '../../tenants/imports';
-import { createDynamoStore } from '../../shared/store/dynamo-store';
+import { realDeps } from '../support/real-deps';
 import { bootstrapProvince } from '../../tenants/people';
 
 export interface CallOptions {
@@ -41,7 +41,7 @@ export function apiClient(url: string, issuer: LocalIssuer): Api {
     call,
     token: async (p) => (await issuer.issue(p)).token,
     async bootstrap(province, name, sub) {
-      await bootstrapProvince({ store: await createDynamoStore(), now: () => new Date() }, 'operator:bench', province, name, sub);
+      await bootstrapProvince(await realDeps(), 'operator:bench', province, name, sub);
     },
     async waitForJob(jobId, token, deadline = Date.now() + 300_000) {
       for (;;) {

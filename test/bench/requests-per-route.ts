@@ -145,6 +145,9 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
 
   // Audit, once the writes above have made entries in the county's chain
   await measure('GET /v1/units/{code}/audit', `${COUNTY}, as auditor`, () => api.call('GET', `/v1/units/${COUNTY}/audit`, { token: auditor, expect: 200 }));
+  await measure('GET /v1/units/{code}/audit/verify', `${COUNTY}, as auditor`, () =>
+    api.call('GET', `/v1/units/${COUNTY}/audit/verify`, { token: auditor, expect: 200 }),
+  );
 
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);

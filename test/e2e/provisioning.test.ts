@@ -2,10 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
+import { entryHash, type AuditEntry } from '../../shared/audit';
 import { main as cli } from '../../tenants/cli/main';
 import { loadDivisions } from '../../tenants/divisions';
 import type { DivisionNode } from '../../tenants/division-tree';
@@ -159,14 +160,28 @@ describe('provisioning provinces with their anomalies through the API', () => {
     const appointed = await call('POST', '/v1/units/310000000000/staff', { token: admin, body: JSON.stringify({ sub: 'auditor-310000000000', name: '审计员', role: 'auditor' }) });
     expect(appointed.status).toBe(201);
     const auditor = await token('auditor', '310000000000');
-    expect(await cli(['audit', 'verify', '310000000000', '--url', runtime.url, '--token', auditor])).toBe(0);
+    const verify = async (as: string) => {
+      const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        return { code: await cli(['audit', 'verify', '310000000000', '--url', runtime.url, '--token', as]), said: out.mock.calls.join('\n') };
+      } finally {
+        out.mockRestore();
+      }
+    };
+    // The operator's bootstrap (the unit, its admin), the import's start and end, and the auditor's appointment.
+    expect(await verify(auditor)).toEqual({ code: 0, said: expect.stringContaining('chain intact: 5 entries') });
 
-    // An entry edited behind the platform's back breaks the chain at that entry.
+    // The last entry (the auditor's appointment) edited behind the platform's back, with its hash recomputed and the
+    // head moved along: the MAC, which only the platform can make, no longer matches, and the CLI names that entry.
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-    const key = { pk: '31#audit', sk: 'e#000000000001' };
-    const entry = (await doc.send(new GetCommand({ TableName: process.env.TABLE_PROVINCE, Key: key }))).Item!;
-    await doc.send(new PutCommand({ TableName: process.env.TABLE_PROVINCE, Item: { ...entry, after: { total: 1 } } }));
-    expect(await cli(['audit', 'verify', '310000000000', '--url', runtime.url, '--token', auditor])).toBe(2);
-    expect(await cli(['audit', 'verify', '310000000000', '--url', runtime.url, '--token', admin])).toBe(1);
+    const table = process.env.TABLE_PROVINCE;
+    const key = { pk: '31#audit', sk: 'e#000000000005' };
+    const { hash: _hash, pk: _pk, sk: _sk, mac, ...body } = (await doc.send(new GetCommand({ TableName: table, Key: key }))).Item!;
+    const forged = { ...body, action: 'staff.update' } as Omit<AuditEntry, 'hash' | 'mac'>;
+    await doc.send(new PutCommand({ TableName: table, Item: { ...key, ...forged, hash: entryHash(forged), mac } }));
+    const head = (await doc.send(new GetCommand({ TableName: table, Key: { pk: '31#audit', sk: 'head' } }))).Item!;
+    await doc.send(new PutCommand({ TableName: table, Item: { ...head, hash: entryHash(forged) } }));
+    expect(await verify(auditor)).toEqual({ code: 2, said: expect.stringContaining('entry 5 被篡改 / altered (4 entries before it are intact)') });
+    expect((await verify(admin)).code).toBe(1);
   }, 120_000);
 });

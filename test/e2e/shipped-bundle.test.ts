@@ -12,9 +12,9 @@ import { createUnitOp, getJobOp, getUnitOp, startImportOp } from '../../function
 import { FUNCTIONS } from '../../infra/manifest';
 import { routeKey } from '../../shared/http/operation';
 import type { Principal } from '../../shared/roles';
-import { createDynamoStore } from '../../shared/store/dynamo-store';
 import { bootstrapProvince } from '../../tenants/people';
 import { seedAccounts } from '../support/accounts';
+import { realDeps } from '../support/real-deps';
 import { httpEvent, lambdaContext } from '../support/events';
 import { useSharedEmulators } from '../support/shared-emulators';
 import { shippedBundles } from '../support/shipped-bundles';
@@ -50,9 +50,9 @@ beforeAll(async () => {
     handlers.set(id, ((await import(copy)) as { handler: Handler }).handler);
   }
   // The operator's step first: without the province and its admin's record, a token alone gets nowhere.
-  const store = await createDynamoStore();
-  await bootstrapProvince({ store, now: () => new Date() }, 'operator:test', YUNNAN.code, '云南省', ADMIN.sub);
-  await seedAccounts(store, [AUDITOR]);
+  const deps = await realDeps();
+  await bootstrapProvince(deps, 'operator:test', YUNNAN.code, '云南省', ADMIN.sub);
+  await seedAccounts(deps.store, [AUDITOR]);
 }, 180_000);
 
 afterAll(() => new Promise<void>((r) => jwksServer?.close(() => r())));

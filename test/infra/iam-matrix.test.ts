@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import type { Access, FunctionSpec } from '../../infra/manifest';
 import { QUEUE_IDS, TABLE_IDS, type QueueId, type TableId } from '../../shared/resources';
+import { KEY_PURPOSES, type KeyPurpose } from '../../shared/keys';
 import { TemplateIam, type CfnTemplate } from '../support/template-iam';
 
 /**
@@ -15,13 +16,17 @@ import { TemplateIam, type CfnTemplate } from '../support/template-iam';
  * catch wildcards). An allow the manifest does not name fails, and so does a deny of something it names.
  */
 
+type BucketName = 'files' | 'logs' | 'archive';
+/** The audit archive's objects: checkpoints, under one prefix. */
+const ARCHIVE_PREFIX = 'audit/';
+
 type Target =
   | { kind: 'table'; arn: string; table: TableId }
   | { kind: 'index'; arn: string; table: TableId }
   | { kind: 'queue'; arn: string; queue: QueueId; dlq: boolean }
-  | { kind: 'object'; arn: string; bucket: 'files' | 'logs'; key: string }
-  | { kind: 'bucket'; arn: string; bucket: 'files' | 'logs' }
-  | { kind: 'key'; arn: string; logicalId: string }
+  | { kind: 'object'; arn: string; bucket: BucketName; key: string }
+  | { kind: 'bucket'; arn: string; bucket: BucketName }
+  | { kind: 'key'; arn: string; logicalId: string; purpose?: KeyPurpose }
   | { kind: 'foreign'; arn: string; like: 'table' | 'index' | 'queue' | 'object' | 'bucket' | 'key' };
 
 /** What each access level of the manifest means on a table and on objects: the actions it must allow, and no more. */
@@ -55,11 +60,20 @@ function expectedAllows(spec: FunctionSpec, t: Target): string[] {
       if (t.dlq) return [];
       return with_('sqs', [...(spec.sends.includes(t.queue) ? ['SendMessage'] : []), ...(spec.consumes.includes(t.queue) ? CONSUME : [])]);
     case 'object': {
+      if (t.bucket === 'archive') {
+        // The audit key's signers add checkpoints; its verifiers read them.
+        if (!t.key.startsWith(ARCHIVE_PREFIX)) return [];
+        return spec.keys?.audit === 'sign' ? ['s3:PutObject'] : spec.keys?.audit === 'verify' ? ['s3:GetObject'] : [];
+      }
       const b = spec.bucket;
       return t.bucket === 'files' && b && b.prefixes.some((p) => t.key.startsWith(p)) ? with_('s3', OBJECT_MEANING[b.access]) : [];
     }
     case 'bucket':
-    case 'key':
+      return t.bucket === 'archive' && spec.keys?.audit === 'verify' ? ['s3:ListBucket'] : [];
+    case 'key': {
+      const use = t.purpose && spec.keys?.[t.purpose];
+      return use === 'sign' ? ['kms:GenerateMac'] : use === 'verify' ? ['kms:VerifyMac'] : [];
+    }
     case 'foreign':
       return [];
   }
@@ -118,17 +132,23 @@ function synthesized(context: Record<string, unknown>) {
       [
         ['files', stack.bucket],
         ['logs', stack.logBucket],
+        ['archive', stack.audit.archive],
       ] as const
     ).flatMap(([bucket, construct]) => {
       const id = logicalId(construct);
       const arn = iam.arn(id);
       return [
         { kind: 'bucket' as const, arn, bucket, logicalId: id },
-        ...[...prefixes, 'elsewhere/'].map((prefix) => ({ kind: 'object' as const, arn: `${arn}/${prefix}x.json`, bucket, key: `${prefix}x.json`, logicalId: id })),
+        ...[...prefixes, ARCHIVE_PREFIX, 'elsewhere/'].map((prefix) => ({ kind: 'object' as const, arn: `${arn}/${prefix}x.json`, bucket, key: `${prefix}x.json`, logicalId: id })),
       ];
     }),
     // Keys the stack may hold (MAC keys for the audit chain and the identity index).
-    ...iam.idsOfType('AWS::KMS::Key').map((id) => ({ kind: 'key' as const, arn: iam.arn(id), logicalId: id })),
+    ...iam.idsOfType('AWS::KMS::Key').map((id) => ({
+      kind: 'key' as const,
+      arn: iam.arn(id),
+      logicalId: id,
+      purpose: KEY_PURPOSES.find((p) => logicalId(stack.audit.keys[p]) === id),
+    })),
     { kind: 'foreign', like: 'table', arn: `arn:${p}:dynamodb:${r}:${a}:table/NotOurs` },
     { kind: 'foreign', like: 'index', arn: `arn:${p}:dynamodb:${r}:${a}:table/NotOurs/index/gsi1` },
     { kind: 'foreign', like: 'queue', arn: `arn:${p}:sqs:${r}:${a}:NotOurs` },
@@ -163,7 +183,8 @@ async function evaluate({ stack, iam, targets, roleOf }: ReturnType<typeof synth
             action,
             resource: { resource: target.arn, accountId: iam.env.account },
             // Every call the SDK makes is over TLS; the buckets' and queues' policies deny anything else.
-            contextVariables: { 'aws:SecureTransport': 'true' },
+            // A listing names its prefix: the archive's verifiers may list checkpoints only.
+            contextVariables: { 'aws:SecureTransport': 'true', ...(target.kind === 'bucket' ? { 's3:prefix': ARCHIVE_PREFIX } : {}) },
           },
           identityPolicies,
           serviceControlPolicies: [],

@@ -67,7 +67,7 @@ describe('identity numbers on DynamoDB', () => {
     const lost = await api(myCitizenOp, { token: squatter });
     expect(lost.body.identity.status).toBe('revoked');
     expect(lost.body.idNumber).toBeUndefined();
-    expect(await verifyChain(deps.store, CITY)).toMatchObject({ ok: true });
+    expect(await verifyChain(deps, CITY)).toMatchObject({ ok: true });
   });
 
   it('two concurrent unverified claims of one number both stand, held by one dispute', async () => {

@@ -44,7 +44,7 @@ describe('imports on DynamoDB, S3 and SQS', () => {
     expect((await getUnit(deps.store, '469001000000')).parent).toBe('469000000000');
     const cities = await listChildren(deps.store, '460000000000', 50);
     expect(cities.items.map((u) => u.name)).toContain('省直辖县级行政区划');
-    expect(await verifyChain(deps.store, '460000000000')).toMatchObject({ ok: true, entries: 2 });
+    expect(await verifyChain(deps, '460000000000')).toMatchObject({ ok: true, entries: 2 });
   });
 
   it('an import completes exactly while DynamoDB rejects 30 % of its writes as conflicts', async () => {
@@ -59,7 +59,7 @@ describe('imports on DynamoDB, S3 and SQS', () => {
     const plan = planImport(gansu, '620000000000').plan;
     expect(await getJob(deps, job.jobId)).toMatchObject({ state: 'succeeded', total: plan.length, done: plan.length, created: plan.length, skipped: 0, failed: 0 });
     await expectPlanStored(deps.store, plan);
-    expect(await verifyChain(deps.store, '620000000000')).toMatchObject({ ok: true, entries: 2 });
+    expect(await verifyChain(deps, '620000000000')).toMatchObject({ ok: true, entries: 2 });
     // Conflicts did hit both kinds of write: the chunks' transactions and the job's own saves.
     const injected = (command: string) => faults.writes.filter((w) => w.command === command && w.injected).length;
     expect(injected('TransactWriteItemsCommand')).toBeGreaterThan(0);

@@ -4,16 +4,22 @@ import type { QueueId } from '../../shared/resources';
 import { hmacKey } from '../../shared/keys';
 import { MemoryStore } from '../../shared/store/memory-store';
 
-/** Deps for domain tests without emulators: the in-memory store, and queues and files that keep what they get. */
+/** Deps for domain tests without emulators: the in-memory store, and queues, files and archive that keep what they get. */
 export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
   const sent: { queue: QueueId; body: unknown; opts?: { delaySeconds?: number } }[] = [];
   const objects = new Map<string, string>();
+  const archived = new Map<string, string>();
   const deps: Deps = {
     store: new MemoryStore(),
     now,
     queues: { send: async (queue, body, opts) => void sent.push({ queue, body, ...(opts ? { opts } : {}) }) },
     files: { put: async (key, body) => void objects.set(key, body), get: async (key) => objects.get(key) },
+    archive: {
+      put: async (key, body) => void (archived.has(key) || archived.set(key, body)),
+      get: async (key) => archived.get(key),
+      list: async (prefix) => [...archived.keys()].filter((k) => k.startsWith(prefix)).sort(),
+    },
     keys: { audit: hmacKey(randomBytes(32)), identity: hmacKey(randomBytes(32)) },
   };
-  return { deps, sent, objects };
+  return { deps, sent, objects, archived };
 }

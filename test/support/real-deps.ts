@@ -1,12 +1,15 @@
 import type { Deps } from '../../shared/deps';
-import { randomBytes } from 'node:crypto';
-import { hmacKey } from '../../shared/keys';
+import { keysFromEnv } from '../../shared/aws/keys-from-env';
+import { createS3Archive } from '../../shared/aws/s3-archive';
 import { createS3Files } from '../../shared/aws/s3-files';
 import { createSqsQueues } from '../../shared/aws/sqs-queues';
 import { createDynamoStore } from '../../shared/store/dynamo-store';
 
-/** The adapters the functions use, on whatever the environment points at (the shared emulators in tests). */
+/**
+ * The adapters the functions use, on whatever the environment points at (the shared emulators in tests), with the
+ * same MAC keys, so what a test writes verifies as what a function writes.
+ */
 export async function realDeps(now: () => Date = () => new Date()): Promise<Deps> {
-  const [store, queues, files] = await Promise.all([createDynamoStore(), createSqsQueues(), createS3Files()]);
-  return { store, queues, files, keys: { audit: hmacKey(randomBytes(32)), identity: hmacKey(randomBytes(32)) }, now };
+  const [store, queues, files, archive] = await Promise.all([createDynamoStore(), createSqsQueues(), createS3Files(), createS3Archive()]);
+  return { store, queues, files, archive, keys: keysFromEnv(), now };
 }

@@ -77,7 +77,7 @@ describe('import jobs', () => {
     expect((await getUnit(deps.store, '330102001051')).parent).toBe('330102001000');
     const audit = await readAudit(deps.store, '330000000000', 10);
     expect(audit.items.map((e) => e.action)).toEqual(['units.import.start', 'units.import.finish']);
-    expect(await verifyChain(deps.store, '330000000000')).toMatchObject({ ok: true });
+    expect(await verifyChain(deps, '330000000000')).toMatchObject({ ok: true });
   });
 
   it('running the same import twice changes nothing', async () => {

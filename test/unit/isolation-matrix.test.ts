@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, resumeJobOp, startImportOp } from '../../functions/units/api';
-import { readAuditOp } from '../../functions/audit/api';
+import { readAuditOp, verifyAuditOp } from '../../functions/audit/api';
 import {
   changeDepartmentOp,
   changeStaffOp,
@@ -125,6 +125,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'read the audit log', op: readAuditOp, ok: 200, call: (code) => ({ params: { code } }),
+    allowed: { ...nobody, auditor: SUBTREE },
+  },
+  {
+    name: 'verify the audit log', op: verifyAuditOp, ok: 200, call: (code) => ({ params: { code } }),
     allowed: { ...nobody, auditor: SUBTREE },
   },
   {

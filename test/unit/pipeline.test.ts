@@ -36,6 +36,7 @@ const deps: Deps = {
   now: () => new Date('2026-01-05T00:00:00Z'),
   queues: { send: async () => {} },
   files: { put: async () => {}, get: async () => undefined },
+  archive: { put: async () => {}, get: async () => undefined, list: async () => [] },
   keys: { audit: hmacKey(randomBytes(32)), identity: hmacKey(randomBytes(32)) },
 };
 

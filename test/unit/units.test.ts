@@ -53,7 +53,7 @@ describe('units', () => {
     const audit = await readAudit(deps.store, '330000000000', 50);
     expect(audit.items.map((e) => e.action)).toEqual(['unit.create', 'unit.update']);
     expect(audit.items[1]!.after).toMatchObject({ name: unit.name });
-    expect(await verifyChain(deps.store, '330000000000')).toEqual({ ok: true, entries: 2 });
+    expect(await verifyChain(deps, '330000000000')).toEqual({ ok: true, entries: 2 });
   });
 
   it('suspends and reactivates, never deletes', async () => {
