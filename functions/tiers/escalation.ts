@@ -10,7 +10,7 @@ import { newTierMessage, type TierMessage } from '../../shared/tiers/message';
 import { outboxWrite, type TierEffect } from '../../shared/tiers/outbox';
 import { addCalendarDays, toChinaDate } from '../../shared/working-days';
 import { readSettings } from '../../tenants/settings';
-import { nearestAncestor } from '../../tenants/units';
+import { listChildren, nearestAncestor } from '../../tenants/units';
 
 /**
  * Cases that move up the tree: any record with an owner unit, a status and perhaps a deadline (an assignment here;
@@ -176,7 +176,8 @@ export async function escalate(deps: Deps, actor: Principal | undefined, before:
       subject: `${before.kind}/${before.id}`,
       // The status it had, so that the parent takes it up where it stood.
       payload: { case: before, reason, status: before.status },
-      via: [...(before.escalatedFrom ? [before.escalatedFrom] : [])],
+      // The units that escalated it before this one, bottom up.
+      via: before.history.filter((s) => s.action === 'escalate').map((s) => s.unit),
     },
     deps.now(),
   );
@@ -269,8 +270,8 @@ export function splitSubject(subject: string): [string, string] {
  */
 export async function sweepOverdue(deps: Deps, unit: string, rulesOf: (kind: string) => CaseRules) {
   const yesterday = addCalendarDays(toChinaDate(deps.now()), -1);
-  const settings = await readSettings(deps.store, unit);
-  const moveUp = settings.effective.escalation.onOverdue && levelOf(unit) !== 'province';
+  // Most units have nothing overdue: their settings are read only when something is.
+  let moveUp: boolean | undefined;
   const done = { flagged: 0, escalated: 0 };
   let cursor: string | undefined;
   do {
@@ -281,6 +282,7 @@ export async function sweepOverdue(deps: Deps, unit: string, rulesOf: (kind: str
       try {
         const flagged = await recordStep(deps, undefined, c, rules, { action: 'overdue', status: c.status, note: c.due }, { overdue: true });
         done.flagged++;
+        moveUp ??= (await readSettings(deps.store, unit)).effective.escalation.onOverdue && levelOf(unit) !== 'province';
         if (moveUp) {
           await escalate(deps, undefined, flagged, rules, '逾期自动上报 (escalated automatically when overdue)');
           done.escalated++;
@@ -293,4 +295,34 @@ export async function sweepOverdue(deps: Deps, unit: string, rulesOf: (kind: str
     cursor = page.cursor;
   } while (cursor);
   return done;
+}
+
+/**
+ * The sweep over a subtree, unit by unit through the children index (one query per unit with children, one per unit
+ * for its due partition), a few units at a time.
+ */
+export async function sweepSubtree(deps: Deps, root: string, rulesOf: (kind: string) => CaseRules, concurrency = 8) {
+  const total = { units: 0, flagged: 0, escalated: 0 };
+  let frontier = [root];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (let i = 0; i < frontier.length; i += concurrency) {
+      await Promise.all(
+        frontier.slice(i, i + concurrency).map(async (unit) => {
+          const r = await sweepOverdue(deps, unit, rulesOf);
+          total.units++;
+          total.flagged += r.flagged;
+          total.escalated += r.escalated;
+          let cursor: string | undefined;
+          do {
+            const page = await listChildren(deps.store, unit, 200, cursor);
+            next.push(...page.items.map((u) => u.code));
+            cursor = page.cursor;
+          } while (cursor);
+        }),
+      );
+    }
+    frontier = next;
+  }
+  return total;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { caseActionOp, createAssignmentOp, getAssignmentOp, getCaseOp, superviseOp } from '../../functions/tiers/api';
 import { rulesOf } from '../../functions/tiers/effects';
-import { sweepOverdue } from '../../functions/tiers/escalation';
+import { sweepOverdue, sweepSubtree } from '../../functions/tiers/escalation';
 import { putSettingsOp } from '../../functions/settings/api';
 import { readAudit } from '../../shared/audit';
 import { tierWorld, U } from '../support/tier-world';
@@ -203,6 +203,24 @@ describe('escalation up the tree', () => {
     expect(city.body.case).toMatchObject({ overdue: true, status: 'assigned' });
     expect(city.body.case.escalatedTo).toBeUndefined();
   });
+});
+
+it('sweeps a whole subtree unit by unit through the children index', async () => {
+  const w = await tierWorld();
+  const r = await w.api(createAssignmentOp, {
+    params: { code: U.city },
+    body: { ...ASSIGN, assignees: [U.village, U.otherVillage, U.county] },
+    token: w.token(`staff@${U.city}`),
+  });
+  expect(r.status).toBe(201);
+  await w.settle();
+  expect((await act(w, U.county, r.body.id, 'accept')).status).toBe(200);
+  expect((await act(w, U.county, r.body.id, 'complete')).status).toBe(200);
+  w.setClock('2026-03-12T01:00:00Z');
+  expect(await sweepSubtree(w.deps, U.province, rulesOf)).toEqual({ units: 10, flagged: 2, escalated: 0 });
+  await w.settle();
+  const seen = await w.api(getAssignmentOp, { params: { code: U.city, id: r.body.id }, token: w.token(`staff@${U.city}`) });
+  expect(seen.body.assignees.map((a: { overdue: boolean }) => a.overdue)).toEqual([true, true, false]);
 });
 
 describe('督办: supervision from above', () => {
