@@ -12,10 +12,11 @@ import { emptyTables, importNational, importZhejiang, zhejiangItems } from './im
 import { divertStdout } from './output';
 import { pipelineOverhead } from './pipeline-overhead';
 import { rawWriteRates } from './raw-write-rate';
-import { bundlesReport, importReport, pipelineReport, routesReport, verdictsReport, type Verdict } from './report';
+import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, type Verdict } from './report';
 import { requestsPerRoute } from './requests-per-route';
+import { noticeReach } from './tier-notices';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /** Well past the ~2 minutes a run takes: a hung import must not keep the process forever. */
@@ -63,17 +64,22 @@ async function main(): Promise<void> {
     figures.bundles = r;
     verdicts.push(...bundlesReport(r, out.print));
   }
-  if (sections.has('routes') || sections.has('import')) {
+  if (sections.has('routes') || sections.has('import') || sections.has('notices')) {
     const { rt, proxy } = await startRuntime(out.log);
     try {
       const api = apiClient(rt.url, rt.issuer);
       const raw = sections.has('import') ? await rawWriteRates(await zhejiangItems()) : undefined;
-      // The routes are measured on the imported tree, so Zhejiang's import runs for either section.
+      // Routes and notices are measured on the imported tree, so Zhejiang's import runs for any of these sections.
       const zhejiang = await importZhejiang(api, proxy);
       if (sections.has('routes')) {
         const r = await requestsPerRoute(api, proxy);
         figures.requestsPerRoute = r;
         verdicts.push(...routesReport(r, out.print));
+      }
+      if (sections.has('notices')) {
+        const r = await noticeReach(api, proxy);
+        figures.notices = r;
+        verdicts.push(...noticesReport(r, out.print));
       }
       if (raw) {
         // From empty tables, as Zhejiang's import started: its units would otherwise be skipped, not written.
