@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { acknowledgeOp, addInstructionOp, getSentNoticeOp, inboxNoticeOp, inboxOp, publishNoticeOp, unsignedOp } from '../../functions/tiers/api';
 import { readAudit } from '../../shared/audit';
 import type { Store, Write } from '../../shared/store/store';
-import { publishNotice } from '../../functions/tiers/notices';
+import { acknowledge, publishNotice } from '../../functions/tiers/notices';
 import { tierWorld, U } from '../support/tier-world';
 
 type World = Awaited<ReturnType<typeof tierWorld>>;
@@ -100,11 +100,16 @@ describe('notices down the tree, published once', () => {
     expect((await readAudit(w.store, U.village, 10)).items.map((e) => e.action)).toEqual(['notice.sign']);
   });
 
-  it('counts every signature when units sign at the same moment', async () => {
+  it('counts every signature when units sign at the same moment, even all on one counter shard', async () => {
     const w = await tierWorld();
     const n = await publish(w, U.township, { title: '并发签收' });
-    const rs = await Promise.all([U.village, U.village2, U.village3].map((v) => ack(w, v, n, 'sign')));
-    expect(rs.map((r) => r.status)).toEqual([200, 200, 200]);
+    // Every signature picks the same shard: all but one find it changed under them and must read again.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0);
+    // Straight to the domain, so that nothing in the pipeline spaces the three apart.
+    const rs = await Promise.all(
+      [U.village, U.village2, U.village3].map((v) => acknowledge(w.deps, w.people[`staff@${v}`]!, v, n.from, n.id, 'sign')),
+    ).finally(() => random.mockRestore());
+    expect(rs.map((r) => typeof r.signedAt)).toEqual(['string', 'string', 'string']);
     const sent = await w.api(getSentNoticeOp, { params: { code: U.township, id: n.id }, token: w.token(`admin@${U.township}`) });
     expect(sent.body.signed).toEqual({ village: 3 });
   });
@@ -152,6 +157,21 @@ describe('notices down the tree, published once', () => {
     const [a] = sent.body.notice.attachments;
     expect(a).toMatchObject({ name: '检查表.xlsx', key: `330106/notices/${n.id}/0`, bytes: Buffer.byteLength('附件内容') });
     expect(w.objects.get(a.key)).toBe(data);
+  });
+
+  it('lets a unit, those above it and auditors read its inbox, and nobody else', async () => {
+    const w = await tierWorld();
+    await publish(w, U.county, { title: '谁能看' });
+    const read = (who: string) => w.api(inboxOp, { params: { code: U.village }, token: w.token(who) });
+    const expected: [string, number][] = [
+      [`staff@${U.village}`, 200],
+      [`admin@${U.county}`, 200],
+      ['auditor', 200],
+      [`staff@${U.township}`, 403],
+      [`staff@${U.village2}`, 403],
+      [`admin@${U.otherCounty}`, 403],
+    ];
+    for (const [who, status] of expected) expect([who, (await read(who)).status]).toEqual([who, status]);
   });
 
   describe('refuses, with a clear 4xx and nothing written', () => {
