@@ -143,6 +143,21 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.settings,
   },
+  {
+    id: 'tiers',
+    entry: 'functions/tiers/handler.ts',
+    description: 'Work between tiers: assignments down, escalation and supervision of cases, notices published once',
+    // Cases, notices and outboxes in every level table; units and settings read from the registry; attachments in the bucket.
+    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [],
+    consumes: [],
+    // Notices' attachments, under notices/<sender prefix>/.
+    bucket: { access: 'write', prefixes: ['notices/'] },
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.tiers,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

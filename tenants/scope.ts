@@ -10,6 +10,8 @@ import { staffKey, unitKey } from './unit';
  * 'people:admins' grants or changes admin roles and 'people:auditors' appoints or removes auditors (see the
  * order of authority in people.ts). 'people:read' lists a unit's staff (not public, unlike the unit directory);
  * 'people:register' registers a citizen or business on someone's behalf at a service counter.
+ * 'tiers:act' is work a unit does in its own name (assign, handle, escalate, send and sign notices); 'tiers:read'
+ * looks at that work; 'tiers:supervise' flags a case below for 督办.
  */
 export type Action =
   | 'unit:read'
@@ -20,7 +22,10 @@ export type Action =
   | 'people:auditors'
   | 'people:read'
   | 'people:register'
-  | 'audit:read';
+  | 'audit:read'
+  | 'tiers:act'
+  | 'tiers:read'
+  | 'tiers:supervise';
 
 /**
  * How far each role reaches from its own unit for each action: its unit only, the unit and all below it, or only
@@ -37,10 +42,22 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'people:auditors': 'subtree',
     'people:read': 'subtree',
     'people:register': 'subtree',
+    'tiers:act': 'self',
+    'tiers:read': 'subtree',
+    'tiers:supervise': 'subtree',
   },
-  'unit-admin': { 'unit:read': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'self', 'people:read': 'subtree', 'people:register': 'self' },
-  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self' },
-  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree', 'people:auditors': 'below' },
+  'unit-admin': {
+    'unit:read': 'subtree',
+    'unit:settings': 'subtree',
+    'people:manage': 'self',
+    'people:read': 'subtree',
+    'people:register': 'self',
+    'tiers:act': 'self',
+    'tiers:read': 'subtree',
+    'tiers:supervise': 'subtree',
+  },
+  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self', 'tiers:act': 'self', 'tiers:read': 'self' },
+  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree', 'people:auditors': 'below', 'tiers:read': 'subtree' },
   // The directory of government units is public information.
   citizen: { 'unit:read': 'anywhere' },
   business: { 'unit:read': 'anywhere' },

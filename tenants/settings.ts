@@ -54,6 +54,8 @@ export const overridesShape = {
   ),
   deadlines: z.optional(z.record(deadlineName, workingDays)),
   contact: z.optional(contactSchema),
+  /** What happens to a case whose deadline passes: flagged only, or also escalated to the parent unit. */
+  escalation: z.optional(z.strictObject({ onOverdue: z.optional(z.boolean()) })),
 };
 export const overridesSchema = z.object(overridesShape);
 export type Overrides = z.infer<typeof overridesSchema>;
@@ -68,6 +70,7 @@ export const settingsSchema = z.object({
   calendar: z.object({ extraHolidays: z.array(date), extraWorkdays: z.array(date) }),
   deadlines: z.record(z.string(), z.int()),
   contact: contactSchema,
+  escalation: z.object({ onOverdue: z.boolean() }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -76,6 +79,7 @@ export const sourcesSchema = z.object({
   calendar: z.record(z.string(), z.string()),
   deadlines: z.record(z.string(), z.string()),
   contact: z.record(z.string(), z.string()),
+  escalation: z.record(z.string(), z.string()),
 });
 export type Sources = z.infer<typeof sourcesSchema>;
 
@@ -92,8 +96,15 @@ export interface UnitOverrides {
  */
 export function merge(chain: UnitOverrides[]): { effective: Settings; sources: Sources } {
   const deadlines: Record<string, number> = { ...NATIONAL_DEADLINES };
-  const sources: Sources = { calendar: {}, deadlines: Object.fromEntries(Object.keys(deadlines).map((k) => [k, NATIONAL])), contact: {} };
+  const sources: Sources = {
+    calendar: {},
+    deadlines: Object.fromEntries(Object.keys(deadlines).map((k) => [k, NATIONAL])),
+    contact: {},
+    escalation: { onOverdue: NATIONAL },
+  };
   const contact: Record<string, string> = {};
+  // Nationally an overdue case is flagged to both sides, not moved: moving it is a local choice.
+  const escalation = { onOverdue: false };
   const days = new Map<string, 'holiday' | 'workday'>();
   for (const { unit, overrides: o } of chain) {
     for (const [k, v] of Object.entries(o.deadlines ?? {})) {
@@ -105,6 +116,10 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
       contact[k] = v;
       sources.contact[k] = unit;
     }
+    if (o.escalation?.onOverdue !== undefined) {
+      escalation.onOverdue = o.escalation.onOverdue;
+      sources.escalation.onOverdue = unit;
+    }
     const mark = (d: string, kind: 'holiday' | 'workday') => {
       days.set(d, kind);
       sources.calendar[d] = unit;
@@ -113,7 +128,10 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
     for (const d of o.calendar?.extraWorkdays ?? []) mark(d, 'workday');
   }
   const pick = (kind: 'holiday' | 'workday') => [...days].filter(([, k]) => k === kind).map(([d]) => d).sort();
-  return { effective: { calendar: { extraHolidays: pick('holiday'), extraWorkdays: pick('workday') }, deadlines, contact }, sources };
+  return {
+    effective: { calendar: { extraHolidays: pick('holiday'), extraWorkdays: pick('workday') }, deadlines, contact, escalation },
+    sources,
+  };
 }
 
 const toOverrides = (item: Item | undefined): Overrides => (item ? overridesSchema.parse(item.overrides) : {});
@@ -143,6 +161,7 @@ function tidy(o: Overrides): Overrides {
       ...(calendar.extraHolidays || calendar.extraWorkdays ? { calendar } : {}),
       ...(o.deadlines && Object.keys(o.deadlines).length > 0 ? { deadlines: o.deadlines } : {}),
       ...(Object.keys(contact).length > 0 ? { contact } : {}),
+      ...(o.escalation?.onOverdue !== undefined ? { escalation: o.escalation } : {}),
     }),
   ) as Overrides;
 }

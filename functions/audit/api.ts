@@ -54,6 +54,7 @@ export const verifyAuditOp = operation({
     en: "Verify a unit's audit log (links, MACs and write-once checkpoints), naming the first entry altered, removed or reordered",
   },
   auth: 'jwt',
+  roles: rolesFor('audit:read'),
   params: z.strictObject({ code: unitCodeSchema }),
   response: {
     status: 200,

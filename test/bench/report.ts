@@ -4,6 +4,7 @@ import type { importNational, importZhejiang } from './import-rate';
 import type { pipelineOverhead } from './pipeline-overhead';
 import type { rawWriteRates } from './raw-write-rate';
 import type { requestsPerRoute } from './requests-per-route';
+import type { NoticeReach } from './tier-notices';
 import { fmt, rounds, type Rounds } from './stats';
 
 /** One target of the brief, as measured in this run. */
@@ -31,6 +32,7 @@ export const TARGETS = {
   importVsRaw: 3,
   nationalMs: 120_000,
   requestsPerRoute: 8,
+  noticeReachMs: 1_000,
 };
 
 export function pipelineReport(r: Awaited<ReturnType<typeof pipelineOverhead>>, print: Print): Verdict[] {
@@ -151,4 +153,21 @@ export function verdictsReport(verdicts: Verdict[], print: Print): void {
   const w = Math.max(...verdicts.map((v) => v.figure.length));
   const t = Math.max(...verdicts.map((v) => v.target.length));
   for (const v of verdicts) print(`  ${v.pass ? 'PASS' : 'MISS'}  ${v.figure.padEnd(w)}  ${v.target.padEnd(t)}  ${v.measured}`);
+}
+
+export function noticesReport(r: NoticeReach, print: Print): Verdict[] {
+  print(`\n5. A notice to every unit under 浙江省 (${r.villages.toLocaleString('en')} villages among them), published once`);
+  print(`  POST /v1/units/330000000000/notices    median ${r.publishMedianMs} ms   ${describeCounts(r.publishRequests)}`);
+  print(`  the same from one county (西湖区)        ${describeCounts(r.countyPublishRequests)}`);
+  print(`  from the POST until the last village's inbox shows it: median ${r.lastShownMedianMs} ms, worst ${r.lastShownMaxMs} ms (${r.rounds} rounds)`);
+  print(`  one village inbox page: ${r.inboxRequestsPerRead} requests on average (200 villages across the province, all showing it)`);
+  return [
+    { figure: 'notice to all of 浙江省: last village sees it', target: `< ${TARGETS.noticeReachMs} ms median`, measured: `${r.lastShownMedianMs} ms median`, pass: r.lastShownMedianMs < TARGETS.noticeReachMs },
+    {
+      figure: 'notice: DynamoDB requests to publish',
+      target: 'independent of the units reached',
+      measured: `${r.publishTotal} (province) vs ${r.countyPublishTotal} (one county)`,
+      pass: r.publishTotal === r.countyPublishTotal,
+    },
+  ];
 }

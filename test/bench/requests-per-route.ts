@@ -4,6 +4,7 @@ import { queueEnv } from '../../shared/resources';
 import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { ZHEJIANG } from './import-rate';
+import { tierRoutes } from './tier-notices';
 
 // Units of the imported Zhejiang tree (the routes are measured on it), and one the bench adds.
 const CITY = '330100000000'; // 杭州市
@@ -148,6 +149,8 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   await measure('GET /v1/units/{code}/audit/verify', `${COUNTY}, as auditor`, () =>
     api.call('GET', `/v1/units/${COUNTY}/audit/verify`, { token: auditor, expect: 200 }),
   );
+
+  await tierRoutes(api, measure);
 
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);

@@ -12,10 +12,11 @@ import { emptyTables, importNational, importZhejiang, zhejiangItems } from './im
 import { divertStdout } from './output';
 import { pipelineOverhead } from './pipeline-overhead';
 import { rawWriteRates } from './raw-write-rate';
-import { bundlesReport, importReport, pipelineReport, routesReport, verdictsReport, type ImportRound, type Verdict } from './report';
+import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, type ImportRound, type Verdict } from './report';
 import { requestsPerRoute } from './requests-per-route';
+import { noticeReach } from './tier-notices';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -68,20 +69,26 @@ async function main(): Promise<void> {
     figures.bundles = r;
     verdicts.push(...bundlesReport(r, out.print));
   }
-  if (sections.has('routes') || sections.has('import')) {
+  if (sections.has('routes') || sections.has('import') || sections.has('notices')) {
     const { rt, proxy } = await startRuntime(out.log);
     try {
       const api = apiClient(rt.url, rt.issuer);
-      // The routes are measured on the imported tree, right after the first 浙江省 import.
-      const routes = async () => {
-        if (!sections.has('routes')) return;
-        const r = await requestsPerRoute(api, proxy);
-        figures.requestsPerRoute = r;
-        verdicts.push(...routesReport(r, out.print));
+      // Routes and notices are measured on the imported tree, right after the first 浙江省 import.
+      const onImportedTree = async () => {
+        if (sections.has('routes')) {
+          const r = await requestsPerRoute(api, proxy);
+          figures.requestsPerRoute = r;
+          verdicts.push(...routesReport(r, out.print));
+        }
+        if (sections.has('notices')) {
+          const r = await noticeReach(api, proxy);
+          figures.notices = r;
+          verdicts.push(...noticesReport(r, out.print));
+        }
       };
       if (!sections.has('import')) {
         await importZhejiang(api, proxy);
-        await routes();
+        await onImportedTree();
       } else {
         const items = await zhejiangItems();
         // DynamoDB Local is a JVM, slower for its first tens of thousands of writes while its JIT warms up: an
@@ -95,7 +102,7 @@ async function main(): Promise<void> {
           let raw: ImportRound['raw'] | undefined;
           if (i % 2 === 0) raw = await rawWriteRates(items);
           const zhejiang = await importZhejiang(api, proxy);
-          if (i === 0) await routes();
+          if (i === 0) await onImportedTree();
           raw ??= await rawWriteRates(items);
           rounds.push({ raw, zhejiang });
         }

@@ -1,0 +1,22 @@
+import { ApiError } from '../../shared/errors';
+import type { TierMessageKind } from '../../shared/tiers/message';
+import type { TierEffect } from '../../shared/tiers/outbox';
+import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
+import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
+
+/** The subject kinds that are cases, with their rules: a kind that joins (tickets, applications…) adds one line. */
+export const CASE_RULES: Readonly<Record<string, CaseRules>> = { [ASSIGNMENT]: assignmentRules };
+
+export function rulesOf(kind: string): CaseRules {
+  const rules = Object.hasOwn(CASE_RULES, kind) ? CASE_RULES[kind] : undefined;
+  if (!rules) throw new ApiError('unprocessable', [], { zh: `没有这类事项：${kind}`, en: `No case kind ${kind}` });
+  return rules;
+}
+
+/** What each kind of tier message does at its receiver; the consumer looks a message's kind up here. */
+export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
+  assignment: assignmentEffect,
+  'assignment-update': assignmentUpdateEffect,
+  escalation: escalationEffect(rulesOf),
+  supervision: supervisionEffect(rulesOf),
+};

@@ -1,0 +1,84 @@
+import { apiFunction, route } from '../api-function';
+import { ApiError } from '../../shared/errors';
+import { getUnit } from '../../tenants/units';
+import {
+  acknowledgeOp,
+  addInstructionOp,
+  caseActionOp,
+  createAssignmentOp,
+  getAssignmentOp,
+  getCaseOp,
+  getSentNoticeOp,
+  inboxNoticeOp,
+  inboxOp,
+  publishNoticeOp,
+  superviseOp,
+  unsignedOp,
+} from './api';
+import { actOnAssignment, createAssignment, readAssignment } from './assignments';
+import { rulesOf } from './effects';
+import { escalate, heldCase, readCase, supervise } from './escalation';
+import { acknowledge, addInstruction, publishNotice, readAddressed, readInbox, readSent, unsigned } from './notices';
+
+const reasonRequired = () =>
+  new ApiError('validation_failed', [{ path: 'body.note', message: { zh: '请填写上报理由', en: 'a reason for escalating is required' } }]);
+
+export const routes = [
+  route(createAssignmentOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('tiers:act', params.code);
+    return { status: 201, body: await createAssignment(deps, principal!, params.code, body) };
+  }),
+  route(getAssignmentOp, async ({ params, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await readAssignment(deps, params.code, params.id) };
+  }),
+  route(getCaseOp, async ({ params, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await readCase(deps, params.code, params.kind, params.id) };
+  }),
+  route(caseActionOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('tiers:act', params.code);
+    if (body.action === 'escalate') {
+      if (!body.note) throw reasonRequired();
+      const c = await heldCase(deps, params.code, params.kind, params.id);
+      return { status: 200, body: await escalate(deps, principal!, c, rulesOf(params.kind), body.note) };
+    }
+    // Assignments are the only kind of case so far; other kinds will bring their own steps here.
+    return { status: 200, body: await actOnAssignment(deps, principal!, params.code, params.id, body.action, body.note) };
+  }),
+  route(superviseOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('tiers:supervise', params.code);
+    return { status: 201, body: await supervise(deps, principal!, principal!.unit, params.code, params.kind, params.id, body.comment) };
+  }),
+  route(publishNoticeOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('tiers:act', params.code);
+    return { status: 201, body: await publishNotice(deps, principal!, params.code, body) };
+  }),
+  route(getSentNoticeOp, async ({ params, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await readSent(deps.store, params.code, params.id) };
+  }),
+  route(unsignedOp, async ({ params, query, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await unsigned(deps.store, params.code, params.id, query.level, query.limit, query.cursor) };
+  }),
+  route(inboxOp, async ({ params, query, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    await getUnit(deps.store, params.code);
+    return { status: 200, body: await readInbox(deps.store, params.code, query.limit, query.cursor) };
+  }),
+  route(inboxNoticeOp, async ({ params, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await readAddressed(deps.store, params.code, params.from, params.id) };
+  }),
+  route(acknowledgeOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('tiers:act', params.code);
+    return { status: 200, body: await acknowledge(deps, principal!, params.code, params.from, params.id, body.kind) };
+  }),
+  route(addInstructionOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('tiers:act', params.code);
+    return { status: 201, body: await addInstruction(deps, principal!, params.code, params.from, params.id, body.text) };
+  }),
+];
+
+export const handler = apiFunction(routes);
