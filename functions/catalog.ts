@@ -4,6 +4,8 @@ import { UNITS_OPERATIONS } from './units/api';
 import { AUDIT_OPERATIONS } from './audit/api';
 import { PEOPLE_OPERATIONS } from './people/api';
 import { SETTINGS_OPERATIONS } from './settings/api';
+import { STATS_OPERATIONS } from './stats/api';
+import { QUEUES_OPERATIONS } from './queues/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -12,6 +14,8 @@ export const OPERATIONS_BY_FUNCTION = {
   audit: AUDIT_OPERATIONS,
   people: PEOPLE_OPERATIONS,
   settings: SETTINGS_OPERATIONS,
+  stats: STATS_OPERATIONS,
+  queues: QUEUES_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

@@ -15,7 +15,9 @@ export type Action =
   | 'people:manage'
   | 'people:read'
   | 'people:register'
-  | 'audit:read';
+  | 'audit:read'
+  | 'stats:read'
+  | 'queues:operate';
 
 /** How far each role reaches from its own unit for each action: its unit only, or the unit and all below it. */
 type Reach = 'self' | 'subtree' | 'anywhere';
@@ -27,10 +29,13 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'people:manage': 'subtree',
     'people:read': 'subtree',
     'people:register': 'subtree',
+    'stats:read': 'subtree',
+    // Dead-lettered tier messages: listed and redriven for the units of its province only.
+    'queues:operate': 'subtree',
   },
-  'unit-admin': { 'unit:read': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'self', 'people:read': 'subtree', 'people:register': 'self' },
-  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self' },
-  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree' },
+  'unit-admin': { 'unit:read': 'subtree', 'unit:settings': 'subtree', 'people:manage': 'self', 'people:read': 'subtree', 'people:register': 'self', 'stats:read': 'subtree' },
+  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self', 'stats:read': 'self' },
+  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree', 'stats:read': 'subtree' },
   // The directory of government units is public information.
   citizen: { 'unit:read': 'anywhere' },
   business: { 'unit:read': 'anywhere' },

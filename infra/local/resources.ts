@@ -24,6 +24,8 @@ import {
   QUEUE_SPEC,
   TABLE_IDS,
   TABLE_KEYS,
+  dlqEnv,
+  queueArnEnv,
   queueEnv,
   tableEnv,
   type QueueId,
@@ -87,7 +89,11 @@ export async function ensureResources(names: ResourceNames = {}, clients: Client
     bucket,
   };
   for (const [id, name] of tables) process.env[tableEnv(id)] = name;
-  for (const [id, q] of queues) process.env[queueEnv(id)] = q.url;
+  for (const [id, q] of queues) {
+    process.env[queueEnv(id)] = q.url;
+    process.env[queueArnEnv(id)] = q.arn;
+    process.env[dlqEnv(id)] = q.dlq.url;
+  }
   process.env[BUCKET_ENV] = bucket;
   return resources;
 }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CDK_CONTEXT } from '../../infra/app';
 import { GovtiersStack } from '../../infra/stack';
 import { FUNCTIONS } from '../../infra/manifest';
-import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, queueEnv, tableEnv, type TableId } from '../../shared/resources';
+import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, dlqEnv, queueArnEnv, queueEnv, tableEnv, type QueueId, type TableId } from '../../shared/resources';
 
 // The stack alone, without cdk-nag (test/infra/nag.test.ts covers that), so a finding there cannot hide a failure
 // here. Bundling is skipped: these tests read the template, not the code.
@@ -97,7 +97,8 @@ describe('GovtiersStack', () => {
 
     it('every dead-letter queue raises an alarm as soon as it holds a message', () => {
       const { stack, template } = prod;
-      template.resourceCountIs('AWS::CloudWatch::Alarm', QUEUE_IDS.length);
+      // One per dead-letter queue, and the outbox backlog's.
+      template.resourceCountIs('AWS::CloudWatch::Alarm', QUEUE_IDS.length + 1);
       for (const queueId of QUEUE_IDS) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',
@@ -212,7 +213,12 @@ describe('GovtiersStack', () => {
       for (const spec of FUNCTIONS) {
         const env = template.toJSON().Resources[id(stack, stack.functions.get(spec.id)!.fn)].Properties.Environment.Variables;
         const queueVars = Object.keys(env).filter((k) => k.startsWith('QUEUE_'));
-        expect(queueVars.sort(), spec.id).toEqual(spec.sends.map(queueEnv).sort());
+        const deadLetterVars = Object.entries(spec.deadLetters ?? {}).flatMap(([q, use]) => [
+          dlqEnv(q as QueueId),
+          queueArnEnv(q as QueueId),
+          ...(use === 'manage' ? [queueEnv(q as QueueId)] : []),
+        ]);
+        expect(queueVars.sort(), spec.id).toEqual([...new Set([...spec.sends.map(queueEnv), ...deadLetterVars])].sort());
         expect(BUCKET_ENV in env, spec.id).toBe(spec.bucket !== undefined);
         // The names of its own tables and no others (access itself is the IAM policy, tested below).
         const tableVars = Object.keys(env).filter((k) => k.startsWith('TABLE_'));
@@ -227,7 +233,8 @@ describe('GovtiersStack', () => {
     it('consumers read their queues in batches from QUEUE_SPEC and report partial failures', () => {
       const { stack, template } = prod;
       const consumers = FUNCTIONS.flatMap((spec) => spec.consumes.map((queueId) => ({ spec, queueId })));
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length);
+      const streamReaders = FUNCTIONS.flatMap((spec) => spec.streams ?? []);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length + streamReaders.length);
       for (const { spec, queueId } of consumers) {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           FunctionName: { Ref: id(stack, stack.functions.get(spec.id)!.fn) },
@@ -237,6 +244,29 @@ describe('GovtiersStack', () => {
           MaximumBatchingWindowInSeconds: Match.anyValue(),
         });
       }
+    });
+
+    it('stream readers get new outbox items of the level tables; scheduled functions run on their rate', () => {
+      const { stack, template } = prod;
+      for (const spec of FUNCTIONS) {
+        for (const tableId of spec.streams ?? []) {
+          expect(template.toJSON().Resources[id(stack, stack.tables[tableId])].Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+          template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+            FunctionName: { Ref: id(stack, stack.functions.get(spec.id)!.fn) },
+            EventSourceArn: { 'Fn::GetAtt': [id(stack, stack.tables[tableId]), 'StreamArn'] },
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+            FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { state: { S: ['pending'] } } } }) }] },
+          });
+        }
+        if (spec.everyMinutes) {
+          template.hasResourceProperties('AWS::Events::Rule', {
+            ScheduleExpression: `rate(${spec.everyMinutes} minute${spec.everyMinutes > 1 ? 's' : ''})`,
+            Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id(stack, stack.functions.get(spec.id)!.fn), 'Arn'] } })],
+          });
+        }
+      }
+      expect(FUNCTIONS.some((f) => f.streams?.length) && FUNCTIONS.some((f) => f.everyMinutes)).toBe(true);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'govtiers', MetricName: 'OutboxBacklog' });
     });
 
     it('a consumer that could outlive its queue’s visibility timeout is refused at synth', () => {
@@ -277,12 +307,19 @@ describe('GovtiersStack', () => {
       const statements = statementsOf(prod, spec.id);
       for (const s of statements) {
         expect(s.Effect).toBe('Allow');
-        expect(s.Resource).not.toBe('*');
+        // ListStreams has no resource-level permissions; a stream reader gets it alone on '*'.
+        if (s.Resource === '*') expect(spec.streams?.length && actionsOf(s)).toEqual(['dynamodb:ListStreams']);
       }
       for (const tableId of TABLE_IDS) {
         const granted = mentioning(statements, id(stack, stack.tables[tableId]));
         const actions = granted.flatMap(actionsOf);
         const access = spec.tables[tableId];
+        if (!access && spec.streams?.includes(tableId)) {
+          expect(new Set(actions), `${spec.id} only reads the stream of ${tableId}`).toEqual(
+            new Set(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']),
+          );
+          continue;
+        }
         if (!access) expect(granted, `${spec.id} must not reach ${tableId}`).toEqual([]);
         else if (access === 'read') expect(actions.filter((a) => DYNAMODB_WRITES.includes(a)), `${spec.id} only reads ${tableId}`).toEqual([]);
         else expect(actions).toEqual(expect.arrayContaining(DYNAMODB_WRITES));
@@ -293,7 +330,10 @@ describe('GovtiersStack', () => {
         const actions = mentioning(statements, id(stack, queue)).flatMap(actionsOf);
         expect(actions.includes('sqs:SendMessage'), `${spec.id} sends to ${queueId}`).toBe(spec.sends.includes(queueId));
         expect(actions.includes('sqs:ReceiveMessage'), `${spec.id} consumes ${queueId}`).toBe(spec.consumes.includes(queueId));
-        expect(mentioning(statements, id(stack, dlq))).toEqual([]);
+        const dlqActions = mentioning(statements, id(stack, dlq)).flatMap(actionsOf);
+        const use = spec.deadLetters?.[queueId];
+        expect(dlqActions.includes('sqs:SendMessage'), `${spec.id} dead-letters into ${queueId}`).toBe(use === 'send');
+        expect(dlqActions.includes('sqs:ReceiveMessage'), `${spec.id} manages the dead letters of ${queueId}`).toBe(use === 'manage');
       }
       const bucketActions = mentioning(statements, id(stack, stack.bucket)).flatMap(actionsOf);
       expect(bucketActions.length > 0, `${spec.id} bucket access`).toBe(spec.bucket !== undefined);
