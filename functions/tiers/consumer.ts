@@ -45,7 +45,6 @@ export async function deliver(deps: Deps, body: string, effects: Partial<Record<
   }
 }
 
-const processor = new BatchProcessor(EventType.SQS);
 
 export function consumerHandler(effects = EFFECTS) {
   return async (event: SQSEvent, context: Context) => {
@@ -66,7 +65,8 @@ export function consumerHandler(effects = EFFECTS) {
         await deadLetters.put(source, r.body, reason, receives);
       }
     };
-    return processPartialResponse(event, record, processor, { context });
+    // A processor per invocation: the local runtime calls one module for five queues at once.
+    return processPartialResponse(event, record, new BatchProcessor(EventType.SQS), { context });
   };
 }
 

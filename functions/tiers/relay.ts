@@ -11,7 +11,6 @@ import { queueFor, type TierMessage } from '../../shared/tiers/message';
  * the next run, and nothing polls the tables. What the relay misses (a stream record past its 24 h retention, a send
  * that failed for good) the reconciler sends later; the receiver ignores copies.
  */
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 /** The message of a new outbox item, or nothing for every other change of the table. */
 export function newOutboxMessage(r: DynamoDBRecord): TierMessage | undefined {
@@ -30,7 +29,8 @@ export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
       const message = newOutboxMessage(r);
       if (message) await deps.queues.send(queueFor(message), message);
     },
-    processor,
+    // A processor per invocation: the local runtime calls one module for five streams at once.
+    new BatchProcessor(EventType.DynamoDBStreams),
     { context },
   );
 };

@@ -11,8 +11,11 @@ import type { TierMessage } from './message';
  */
 export const outboxKey = (m: Pick<TierMessage, 'from' | 'id'>): Key => ({ pk: `${prefixOf(m.from)}#outbox`, sk: m.id });
 
-/** How long a message may go unacknowledged before the reconciler sends it again (the first time). */
-export const RESEND_AFTER_MS = 60_000;
+/**
+ * How long a message may go unacknowledged before the reconciler sends it again (the first time). A minute, unless
+ * `TIER_RESEND_AFTER_SECONDS` says otherwise (tests and benchmarks that must not wait).
+ */
+export const resendAfterMs = (): number => Number(process.env.TIER_RESEND_AFTER_SECONDS ?? 60) * 1000;
 /** Later resends back off, doubling up to this, so a message that keeps failing does not flood its dead-letter queue. */
 export const MAX_RESEND_INTERVAL_MS = 3_600_000;
 
@@ -42,7 +45,7 @@ export interface OutboxItem extends Item {
 export function outboxWrite(m: TierMessage): Write {
   const item: OutboxItem = {
     ...outboxKey(m),
-    ...pendingIndex(m, new Date(Date.parse(m.sentAt) + RESEND_AFTER_MS)),
+    ...pendingIndex(m, new Date(Date.parse(m.sentAt) + resendAfterMs())),
     message: m,
     state: 'pending',
     resends: 0,
@@ -53,7 +56,7 @@ export function outboxWrite(m: TierMessage): Write {
 /** After a resend: the same item, due again later; gone (acknowledged meanwhile) means nothing to do. */
 export function resentWrite(item: OutboxItem, now: Date): Write {
   const resends = item.resends + 1;
-  const wait = Math.min(MAX_RESEND_INTERVAL_MS, RESEND_AFTER_MS * 2 ** Math.min(resends, 16));
+  const wait = Math.min(MAX_RESEND_INTERVAL_MS, resendAfterMs() * 2 ** Math.min(resends, 16));
   return {
     op: 'put',
     table: levelOf(item.message.from),

@@ -14,7 +14,8 @@ const MAX_PER_PARTITION = 500;
 
 /** Pending items due by `until` (all of them without it), at most `max` per partition. */
 async function* pendingItems(deps: Deps, provincePrefixes: readonly string[], until: Date | undefined, max: number) {
-  const due: [string, string] = ['', until ? `${until.toISOString()}#~` : '~'];
+  // Due times are ISO instants: every one sorts after '0' (DynamoDB refuses an empty key value).
+  const due: [string, string] = ['0', until ? `${until.toISOString()}#~` : '~'];
   for (const table of LEVELS) {
     for (const province of provincePrefixes) {
       for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {

@@ -6,7 +6,9 @@ import { reconcile } from '../../functions/tiers/reconciler';
 import { levelOf } from '../../shared/codes';
 import { processedKey } from '../../shared/tiers/inbox';
 import { newTierMessage, type TierMessage } from '../../shared/tiers/message';
-import { outboxKey, RESEND_AFTER_MS } from '../../shared/tiers/outbox';
+import { outboxKey, resendAfterMs } from '../../shared/tiers/outbox';
+
+const RESEND_AFTER_MS = resendAfterMs();
 import { seedAccounts } from '../support/accounts';
 import { inProcessApi } from '../support/in-process-api';
 import { memoryDeps } from '../support/memory-deps';
