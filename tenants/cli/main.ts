@@ -10,6 +10,8 @@ const USAGE = `govtiers — 省级管理员命令行 / command line for provinci
 
   govtiers import <file.json[.gz]> [--under <code>]   导入区划代码树并显示进度 / import a division tree, with progress
   govtiers audit verify <code>                        重新计算审计哈希链 / recompute a unit's audit hash chain
+  govtiers dlq list|show|redrive <queue>              死信消息：列出原因、显示全文、送回重试 / dead-lettered tier messages:
+                                                      list with reasons, show in full, redrive (queue: inbox-city, ...)
 
 Options:
   --url <url>          API 地址 / API address (default: $GOVTIERS_URL or http://127.0.0.1:3000)
@@ -73,6 +75,35 @@ async function verifyAudit(api: ApiClient, code: string): Promise<number> {
   return 2;
 }
 
+interface DeadLetterPage {
+  queue: string;
+  depth: number;
+  items: { messageId: string; reason?: string; failedAt?: string; receives: number; body: string }[];
+}
+
+async function deadLetters(api: ApiClient, action: string, queue: string): Promise<number> {
+  const path = `/v1/queues/${encodeURIComponent(queue)}/dead-letters`;
+  if (action === 'redrive') {
+    const { redriven } = await api.call<{ redriven: number }>('POST', `${path}/redrive`);
+    console.log(`已送回 / redriven: ${redriven} → ${queue}`);
+    return 0;
+  }
+  const page = await api.call<DeadLetterPage>('GET', path);
+  console.log(`${queue}: 死信 / dead letters ${page.depth}，本省 / yours ${page.items.length}`);
+  for (const d of page.items) {
+    let summary = '';
+    try {
+      const m = JSON.parse(d.body) as { id?: string; kind?: string; from?: string; to?: string };
+      summary = `${m.kind ?? '?'} ${m.from ?? '?'} → ${m.to ?? '?'} ${m.id ?? ''}`;
+    } catch {
+      summary = '(不是 JSON / not JSON)';
+    }
+    console.log(`- ${d.messageId}  ${summary}\n  原因 / reason: ${d.reason ?? '未记录（由队列转入）/ not recorded (moved by the queue)'}  ${d.failedAt ?? ''}  (${d.receives}×)`);
+    if (action === 'show') console.log(`  ${d.body}`);
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -83,6 +114,9 @@ export async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = positionals;
     if (command === 'import' && rest[0]) return await importTree(await client(values), rest[0], values.under);
     if (command === 'audit' && rest[0] === 'verify' && rest[1]) return await verifyAudit(await client(values), rest[1]);
+    if (command === 'dlq' && ['list', 'show', 'redrive'].includes(rest[0] ?? '') && rest[1]) {
+      return await deadLetters(await client(values), rest[0]!, rest[1]);
+    }
     console.log(USAGE);
     return values.help ? 0 : 64;
   } catch (e) {

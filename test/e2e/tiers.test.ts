@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { countEvent, statsKey } from '../../functions/stats/rollup';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
+import { main } from '../../tenants/cli/main';
 import { depsFromEnv } from '../../shared/aws/deps-from-env';
 import { LEVELS } from '../../shared/levels';
 import { inboxOf } from '../../shared/resources';
@@ -128,6 +129,7 @@ describe('tier messages on the local runtime', () => {
     expect(health.components.tiers).toMatchObject({ status: 'down', deadLetters: { 'inbox-township': 2 } });
 
     const admin = { sub: 'admin', role: 'province-admin' as const, unit: CHAIN.province };
+    await seedAccounts((await depsFromEnv()).store, [admin]);
     const { token } = await rt.issuer.mint(admin);
     const auth = { authorization: `Bearer ${token}` };
     const listed = (await (await fetch(`${rt.url}/v1/queues/inbox-township/dead-letters`, { headers: auth })).json()) as any;
@@ -142,8 +144,17 @@ describe('tier messages on the local runtime', () => {
     const theirs = (await (await fetch(`${rt.url}/v1/queues/inbox-township/dead-letters`, { headers: { authorization: `Bearer ${(await rt.issuer.mint(other)).token}` } })).json()) as any;
     expect(theirs.items).toEqual([]);
 
-    const redrive = (await (await fetch(`${rt.url}/v1/queues/inbox-township/dead-letters/redrive`, { method: 'POST', headers: auth })).json()) as any;
-    expect(redrive).toEqual({ queue: 'inbox-township', redriven: 2 });
+    // The command line shows them with their reasons, and redrives them.
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    try {
+      expect(await main(['dlq', 'list', 'inbox-township', '--url', rt.url, '--token', token])).toBe(0);
+      expect(printed.join('\n')).toMatch(/inbox-township: 死信 \/ dead letters 2，本省 \/ yours 2[\s\S]*reason: unprocessable: rollup/);
+      expect(await main(['dlq', 'redrive', 'inbox-township', '--url', rt.url, '--token', token])).toBe(0);
+      expect(printed.at(-1)).toBe('已送回 / redriven: 2 → inbox-township');
+    } finally {
+      spy.mockRestore();
+    }
     // Still poison: back in the dead-letter queue, still not in the data.
     await pump();
     expect(await subtree(CHAIN.township)).toEqual(township);
