@@ -14,8 +14,9 @@ import { pipelineOverhead } from './pipeline-overhead';
 import { rawWriteRates } from './raw-write-rate';
 import { bundlesReport, importReport, pipelineReport, routesReport, verdictsReport, type Verdict } from './report';
 import { requestsPerRoute } from './requests-per-route';
+import { tierReliability, tierReport } from './tier-reliability';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'tiers'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /** Well past the ~2 minutes a run takes: a hung import must not keep the process forever. */
@@ -86,6 +87,17 @@ async function main(): Promise<void> {
       await rt.stop();
       await proxy.close();
     }
+  }
+
+  if (sections.has('tiers')) {
+    // Its own runtime, on disk: it restarts it. BENCH_TIER_MESSAGES and BENCH_TIER_ROLLUP_EVENTS scale it down.
+    const r = await tierReliability({
+      messages: Number(process.env.BENCH_TIER_MESSAGES ?? 10_000),
+      rollupEvents: Number(process.env.BENCH_TIER_ROLLUP_EVENTS ?? 100_000),
+      log: out.log,
+    });
+    figures.tiers = r;
+    verdicts.push(...tierReport(r, out.print));
   }
 
   verdictsReport(verdicts, out.print);
