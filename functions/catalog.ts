@@ -5,6 +5,8 @@ import { AUDIT_OPERATIONS } from './audit/api';
 import { PEOPLE_OPERATIONS } from './people/api';
 import { SETTINGS_OPERATIONS } from './settings/api';
 import { TIERS_OPERATIONS } from './tiers/api';
+import { STATS_OPERATIONS } from './stats/api';
+import { QUEUES_OPERATIONS } from './queues/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -14,6 +16,8 @@ export const OPERATIONS_BY_FUNCTION = {
   people: PEOPLE_OPERATIONS,
   settings: SETTINGS_OPERATIONS,
   tiers: TIERS_OPERATIONS,
+  stats: STATS_OPERATIONS,
+  queues: QUEUES_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

@@ -1,7 +1,10 @@
 import { OPERATIONS_BY_FUNCTION } from '../functions/catalog';
 import { routeKey, type Operation } from '../shared/http/operation';
 import type { KeyPurpose } from '../shared/keys';
-import type { QueueId, TableId } from '../shared/resources';
+import { LEVELS } from '../shared/levels';
+import { inboxOf, type QueueId, type TableId } from '../shared/resources';
+
+const INBOXES = LEVELS.map(inboxOf);
 
 /**
  * The manifest: every function with what it may touch, and every route with the function serving it. The CDK
@@ -49,6 +52,12 @@ export interface FunctionSpec {
    * The audit key's `sign` also adds checkpoints to the write-once archive, and its `verify` reads them.
    */
   keys?: Partial<Record<KeyPurpose, 'sign' | 'verify'>>;
+  /** Dead-letter queues this function puts failed messages into ('send') or lists and redrives from ('manage'). */
+  deadLetters?: Partial<Record<QueueId, 'send' | 'manage'>>;
+  /** Tables whose change stream this function reads (new and changed items), as a stream event source. */
+  streams?: TableId[];
+  /** Runs on a schedule, every this many minutes. */
+  everyMinutes?: number;
   timeoutSeconds: number;
   memoryMb: number;
   operations: Operation[];
@@ -157,6 +166,74 @@ export const FUNCTIONS: FunctionSpec[] = [
     timeoutSeconds: 29,
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.tiers,
+  },
+  {
+    id: 'stats',
+    entry: 'functions/stats/handler.ts',
+    description: "Units' work figures by day: their own, their subtree's and each child's",
+    tables: { registry: 'read', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.stats,
+  },
+  {
+    id: 'tiersConsumer',
+    entry: 'functions/tiers/consumer.ts',
+    description: "Applies tier messages at their receiver once, acknowledges them to the sender's outbox",
+    // The receiver's level for the effect and its record, the sender's for the acknowledgement (which deletes the
+    // outbox item): any level.
+    tables: {
+      registry: 'read',
+      province: 'write+delete',
+      city: 'write+delete',
+      county: 'write+delete',
+      township: 'write+delete',
+      village: 'write+delete',
+    },
+    sends: [],
+    consumes: [...INBOXES],
+    deadLetters: Object.fromEntries(INBOXES.map((q) => [q, 'send'])),
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    operations: [],
+  },
+  {
+    id: 'tiersRelay',
+    entry: 'functions/tiers/relay.ts',
+    description: "Sends new outbox items to the inbox queue of the receiver's level",
+    tables: {},
+    sends: [...INBOXES],
+    consumes: [],
+    streams: [...LEVELS],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    operations: [],
+  },
+  {
+    id: 'tiersReconciler',
+    entry: 'functions/tiers/reconciler.ts',
+    description: 'Sends again the outbox messages not acknowledged in time; publishes the outbox backlog',
+    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [...INBOXES],
+    consumes: [],
+    everyMinutes: 1,
+    timeoutSeconds: 50,
+    memoryMb: 256,
+    operations: [],
+  },
+  {
+    id: 'queues',
+    entry: 'functions/queues/handler.ts',
+    description: 'Dead-lettered tier messages: list with their reasons, redrive',
+    tables: { registry: 'read', ...Object.fromEntries(LEVELS.map((l) => [l, 'read'])) },
+    sends: [...INBOXES],
+    consumes: [],
+    deadLetters: Object.fromEntries(INBOXES.map((q) => [q, 'manage'])),
+    timeoutSeconds: 29,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.queues,
   },
 ];
 

@@ -50,6 +50,14 @@ export function addNagChecks(app: App, stack: GovtiersStack) {
           `query that table's own index (gsi1), with dynamodb:Query only. No other table is reachable.`,
       );
     }
+    if (spec.streams?.length) {
+      ack(
+        role,
+        'AwsSolutions-IAM5[Resource::*]',
+        `${spec.id} reads the streams of the ${spec.streams.join(', ')} tables in the manifest; CDK's stream grant adds ` +
+          'dynamodb:ListStreams, which IAM only grants on "*" (it has no resource-level permissions); reading a stream is granted per stream.',
+      );
+    }
     for (const prefix of spec.bucket?.prefixes ?? []) {
       ack(
         role,

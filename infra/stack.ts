@@ -10,7 +10,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -22,6 +24,8 @@ import type { ClaimNames } from '../shared/auth/token-verifier';
 import {
   BUCKET_ENV,
   QUEUE_IDS,
+  dlqEnv,
+  queueArnEnv,
   QUEUE_SPEC,
   TABLE_IDS,
   TABLE_KEYS,
@@ -181,6 +185,8 @@ export class GovtiersStack extends Stack {
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
           encryption: dynamodb.TableEncryption.AWS_MANAGED,
           timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+          // Level tables hold the tier outboxes, which the relay reads from the stream.
+          ...(tableId === 'registry' ? {} : { stream: dynamodb.StreamViewType.NEW_IMAGE }),
           deletionProtection: !dev,
           removalPolicy,
         });
@@ -256,6 +262,22 @@ export class GovtiersStack extends Stack {
     // MAC keys and the audit log's write-once archive, granted as each manifest entry's `keys` says.
     this.audit = new AuditResources(this, 'Audit', { stage, removalPolicy, logBucket: this.logBucket });
     for (const deployed of this.functions.values()) this.audit.grant(deployed);
+
+    // The reconciler publishes how many tier messages wait for an acknowledgement; many for long means receivers fail.
+    new cloudwatch.Alarm(this, 'OutboxBacklogAlarm', {
+      alarmDescription: 'Tier messages not acknowledged for 5 minutes: look at the inbox consumers and the dead-letter queues',
+      metric: new cloudwatch.Metric({
+        namespace: 'govtiers',
+        metricName: 'OutboxBacklog',
+        dimensionsMap: { service: 'govtiers' },
+        period: Duration.minutes(1),
+        statistic: 'Minimum',
+      }),
+      threshold: 1000,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
 
     // --- HTTP API: the default stage, throttled, with JSON access logs.
     this.api = new HttpApi(this, 'HttpApi', { apiName: `govtiers-${stage}`, createDefaultStage: false });
@@ -456,6 +478,37 @@ export class GovtiersStack extends Stack {
           resources: spec.bucket.prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
         }),
       );
+    }
+    for (const [queueId, use] of Object.entries(spec.deadLetters ?? {}) as [QueueId, 'send' | 'manage'][]) {
+      const { queue, dlq } = this.queues[queueId];
+      fn.addEnvironment(dlqEnv(queueId), dlq.queueUrl);
+      fn.addEnvironment(queueArnEnv(queueId), queue.queueArn);
+      if (use === 'send') dlq.grant(role, 'sqs:SendMessage');
+      else {
+        // What listing and redriving take: receive, delete, make visible again, count.
+        dlq.grantConsumeMessages(role);
+        fn.addEnvironment(queueEnv(queueId), queue.queueUrl);
+      }
+    }
+    for (const tableId of spec.streams ?? []) {
+      fn.addEventSource(
+        new DynamoEventSource(this.tables[tableId], {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          reportBatchItemFailures: true,
+          retryAttempts: 10,
+          bisectBatchOnError: true,
+          // Only new outbox items (the relay checks the key as well).
+          filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { state: { S: lambda.FilterRule.isEqual('pending') } } } })],
+        }),
+      );
+    }
+    if (spec.everyMinutes) {
+      new events.Rule(this, `${name}Schedule`, {
+        description: `Runs ${spec.id} every ${spec.everyMinutes} minute(s)`,
+        schedule: events.Schedule.rate(Duration.minutes(spec.everyMinutes)),
+        targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
+      });
     }
 
     for (const queueId of spec.consumes) {

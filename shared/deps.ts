@@ -24,6 +24,26 @@ export interface Archive {
   list(prefix: string): Promise<string[]>;
 }
 
+/** A message in a dead-letter queue, with why it got there when the consumer could say. */
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  /** The consumer's reason; absent for messages the queue's redrive policy moved (a consumer that crashed or timed out). */
+  reason?: string;
+  failedAt?: string;
+  receives: number;
+}
+
+/** The dead-letter queues of the platform's queues: what a consumer gave up on, to look at and send back. */
+export interface DeadLetterQueues {
+  put(source: QueueId, body: string, reason: string, receives: number): Promise<void>;
+  /** Messages held, visible or not. */
+  depth(source: QueueId): Promise<number>;
+  list(source: QueueId, max?: number): Promise<DeadLetter[]>;
+  /** Sends the messages `chosen` accepts back to their queue and removes them here; the others stay. */
+  redrive(source: QueueId, chosen: (d: DeadLetter) => boolean, max?: number): Promise<number>;
+}
+
 /**
  * What domain code needs from the outside world, passed in so it runs the same on Lambda, on the local runtime
  * and in unit tests.
@@ -32,6 +52,7 @@ export interface Deps {
   store: Store;
   queues: Queues;
   files: Files;
+  deadLetters: DeadLetterQueues;
   archive: Archive;
   keys: Keys;
   now: () => Date;

@@ -46,5 +46,8 @@ export const QUEUE_SPEC: Record<QueueId, QueueSpec> = Object.fromEntries(
 ) as Record<QueueId, QueueSpec>;
 
 export const queueEnv = (id: QueueId): string => `QUEUE_${id.toUpperCase().replace(/-/g, '_')}`;
+/** The ARN of a consumed queue (to tell which queue a record came from) and the URL of its dead-letter queue. */
+export const queueArnEnv = (id: QueueId): string => `${queueEnv(id)}_ARN`;
+export const dlqEnv = (id: QueueId): string => `${queueEnv(id)}_DLQ`;
 
 export const BUCKET_ENV = 'BUCKET_FILES';

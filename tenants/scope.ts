@@ -25,7 +25,9 @@ export type Action =
   | 'audit:read'
   | 'tiers:act'
   | 'tiers:read'
-  | 'tiers:supervise';
+  | 'tiers:supervise'
+  | 'stats:read'
+  | 'queues:operate';
 
 /**
  * How far each role reaches from its own unit for each action: its unit only, the unit and all below it, or only
@@ -45,6 +47,9 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'tiers:act': 'self',
     'tiers:read': 'subtree',
     'tiers:supervise': 'subtree',
+    'stats:read': 'subtree',
+    // Dead-lettered tier messages: listed and redriven for the units of its province only.
+    'queues:operate': 'subtree',
   },
   'unit-admin': {
     'unit:read': 'subtree',
@@ -55,9 +60,17 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'tiers:act': 'self',
     'tiers:read': 'subtree',
     'tiers:supervise': 'subtree',
+    'stats:read': 'subtree',
   },
-  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self', 'tiers:act': 'self', 'tiers:read': 'self' },
-  auditor: { 'unit:read': 'subtree', 'audit:read': 'subtree', 'people:read': 'subtree', 'people:auditors': 'below', 'tiers:read': 'subtree' },
+  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self', 'tiers:act': 'self', 'tiers:read': 'self', 'stats:read': 'self' },
+  auditor: {
+    'unit:read': 'subtree',
+    'audit:read': 'subtree',
+    'people:read': 'subtree',
+    'people:auditors': 'below',
+    'tiers:read': 'subtree',
+    'stats:read': 'subtree',
+  },
   // The directory of government units is public information.
   citizen: { 'unit:read': 'anywhere' },
   business: { 'unit:read': 'anywhere' },

@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/errors';
 import type { TierMessageKind } from '../../shared/tiers/message';
 import type { TierEffect } from '../../shared/tiers/outbox';
+import { rollupEffect } from '../stats/rollup';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
 
@@ -13,8 +14,13 @@ export function rulesOf(kind: string): CaseRules {
   return rules;
 }
 
-/** What each kind of tier message does at its receiver; the consumer looks a message's kind up here. */
+/**
+ * What each kind of tier message does at its receiver; the consumer looks a message's kind up here. A kind without
+ * an entry is never applied: its messages go to the dead-letter queue saying so, and can be redriven once the effect
+ * exists.
+ */
 export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
+  rollup: rollupEffect,
   assignment: assignmentEffect,
   'assignment-update': assignmentUpdateEffect,
   escalation: escalationEffect(rulesOf),

@@ -6,6 +6,7 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -18,12 +19,15 @@ import {
 } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '../../shared/aws/s3-files';
+import { LEVELS } from '../../shared/levels';
 import {
   BUCKET_ENV,
   QUEUE_IDS,
   QUEUE_SPEC,
   TABLE_IDS,
   TABLE_KEYS,
+  dlqEnv,
+  queueArnEnv,
   queueEnv,
   tableEnv,
   type QueueId,
@@ -75,7 +79,9 @@ export async function ensureResources(names: ResourceNames = {}, clients: Client
   const tableIds = names.tables ?? TABLE_IDS;
   const queueIds = names.queues ?? QUEUE_IDS;
   const [tables, queues, bucket] = await Promise.all([
-    Promise.all(tableIds.map(async (id) => [id, await ensureTable(clients.dynamodb, localName(id))] as const)),
+    Promise.all(
+      tableIds.map(async (id) => [id, await ensureTable(clients.dynamodb, localName(id), { stream: STREAMED_TABLES.has(id) })] as const),
+    ),
     Promise.all(
       queueIds.map(async (id) => [id, await ensureQueue(clients.sqs, localName(id), names.queueSpec?.[id] ?? QUEUE_SPEC[id])] as const),
     ),
@@ -87,16 +93,28 @@ export async function ensureResources(names: ResourceNames = {}, clients: Client
     bucket,
   };
   for (const [id, name] of tables) process.env[tableEnv(id)] = name;
-  for (const [id, q] of queues) process.env[queueEnv(id)] = q.url;
+  for (const [id, q] of queues) {
+    process.env[queueEnv(id)] = q.url;
+    process.env[queueArnEnv(id)] = q.arn;
+    process.env[dlqEnv(id)] = q.dlq.url;
+  }
   process.env[BUCKET_ENV] = bucket;
   return resources;
 }
 
+/** As the stack's: the level tables stream new images, which the relay reads for new outbox items. */
+const STREAMED_TABLES: ReadonlySet<TableId> = new Set(LEVELS);
+const STREAM = { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } as const;
+
 /** A table with the platform's key schema, index and TTL, created if missing (a benchmark's scratch tables too). */
-export async function ensureTable(ddb: DynamoDBClient, name: string): Promise<string> {
+export async function ensureTable(ddb: DynamoDBClient, name: string, opts: { stream?: boolean } = {}): Promise<string> {
   const { partitionKey, sortKey, index, ttlAttribute } = TABLE_KEYS;
   try {
-    await ddb.send(new DescribeTableCommand({ TableName: name }));
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: name }));
+    // Tables kept from before streams were used get one.
+    if (opts.stream && !Table?.StreamSpecification?.StreamEnabled) {
+      await ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: STREAM }));
+    }
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
     await ddb
@@ -104,6 +122,7 @@ export async function ensureTable(ddb: DynamoDBClient, name: string): Promise<st
         new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
+          ...(opts.stream ? { StreamSpecification: STREAM } : {}),
           AttributeDefinitions: [partitionKey, sortKey, index.partitionKey, index.sortKey].map((a) => ({
             AttributeName: a,
             AttributeType: 'S',

@@ -1,6 +1,7 @@
 // The whole platform on one machine: emulators for DynamoDB, SQS and S3, the manifest's resources on them, the
 // local token issuer, the HTTP gateway in front of the same handlers Lambda runs, and pollers feeding the queue
 // consumers. `npm start` (main.ts) and the end-to-end tests both start it from here.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -23,6 +24,8 @@ import { applyEndpointEnv, startEmulators, type Emulators } from './emulators';
 import { isLoopback, startGateway, type Gateway } from './gateway';
 import { handlerLoader, invoke } from './lambda-host';
 import { pollersFor, type Pollers } from './pollers';
+import { streamPollersFor } from './streams';
+import { tierHealth } from './tier-health';
 import { ensureResources, type LocalResources } from './resources';
 import { loadIssuerKey, LocalIssuer } from './token-issuer';
 
@@ -45,8 +48,13 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** Runs once everything is up (main.ts provisions the demo province with it). Its failure is logged, not fatal. */
   demo?: (ctx: DemoContext) => Promise<void>;
-  /** `auto` polls the queues as Lambda does; `manual` leaves it to `pollers.pollOnce` (deterministic tests). */
+  /**
+   * `auto` polls the queues and streams and runs the scheduled functions as AWS does; `manual` leaves it to
+   * `pollers.pollOnce`, `streams.pollOnce` and `schedules.runOnce` (deterministic tests).
+   */
   polling?: 'auto' | 'manual';
+  /** How often scheduled functions run locally (default: their manifest rate). */
+  scheduleEveryMs?: number;
   /** Emulator ports (0 or absent: free ones). */
   emulatorPorts?: { dynamodb?: number; sqs?: number; s3?: number };
   /**
@@ -61,6 +69,10 @@ export interface LocalRuntime {
   url: string;
   issuer: LocalIssuer;
   pollers: Pollers;
+  /** The stream readers (the tier relay): one read of every shard, handled; returns the records handled. */
+  streams: { pollOnce(): Promise<number> };
+  /** Scheduled functions (the tier reconciler), run once now; returns the function's answer. */
+  schedules: { runOnce(functionId: string): Promise<unknown> };
   resources: LocalResources;
   /** The endpoints the environment names: the emulators', or for DynamoDB what `dynamodbEndpointOverride` put in front. */
   endpoints: Emulators['endpoints'];
@@ -71,7 +83,7 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-type ComponentState = { status: 'ok' | 'down'; detail?: string };
+export type ComponentState = { status: 'ok' | 'down'; detail?: string } & Record<string, unknown>;
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const t0 = performance.now();
@@ -128,6 +140,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     };
     const probes = healthProbes(resources);
     let pollers: Pollers | undefined;
+    const streamPollers = streamPollersFor({ functions: FUNCTIONS, tables: resources.tables, load, endpoint: endpoints.dynamodb, log });
 
     const gateway: Gateway = await startGateway({
       host,
@@ -141,7 +154,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
         'POST /local/token': (event) => needIssuer().tokenRoute(event),
         'GET /local/.well-known/jwks.json': () => needIssuer().jwksRoute(),
         'GET /health': async (event) =>
-          health(event, () => invokeFunction('platform', event), probes, () => pollersState(pollers, opts.polling ?? 'auto')),
+          health(event, () => invokeFunction('platform', event), probes, () => pollersState(pollers, opts.polling ?? 'auto'), tierHealth),
       },
       log,
     });
@@ -153,9 +166,24 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     await Promise.all(FUNCTIONS.map((f) => load(f)));
 
     pollers = pollersFor({ functions: FUNCTIONS, queues: resources.queues, load, log });
-    if ((opts.polling ?? 'auto') === 'auto') pollers.start();
+    // Streams are followed from now: the relay sends what is written from here on.
+    await Promise.all(streamPollers.map((p) => p.init()));
+    const scheduled = FUNCTIONS.filter((f) => f.everyMinutes);
+    const runScheduled = (id: string) => invokeFunction(id, scheduledEvent(id));
+    const timers: NodeJS.Timeout[] = [];
+    if ((opts.polling ?? 'auto') === 'auto') {
+      pollers.start();
+      for (const p of streamPollers) p.start();
+      for (const f of scheduled) {
+        const every = opts.scheduleEveryMs ?? f.everyMinutes! * 60_000;
+        timers.push(setInterval(() => void runScheduled(f.id).catch((e: unknown) => log(`schedule ${f.id}: ${(e as Error).stack ?? String(e)}`)), every).unref());
+      }
+    }
     const started = pollers;
-    cleanup.push(() => started.stop());
+    cleanup.push(async () => {
+      for (const t of timers) clearInterval(t);
+      await Promise.all([started.stop(), ...streamPollers.map((p) => p.stop())]);
+    });
 
     const ready = issuer;
     // The demo runs beside the serving runtime: the API answers while the demo province is being provisioned.
@@ -177,6 +205,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       url: gateway.url,
       issuer,
       pollers,
+      streams: {
+        pollOnce: async () => (await Promise.all(streamPollers.map((p) => p.pollOnce()))).reduce((a, b) => a + b, 0),
+      },
+      schedules: { runOnce: runScheduled },
       resources,
       endpoints,
       startupMs: Math.round(performance.now() - t0),
@@ -243,14 +275,30 @@ function pollersState(pollers: Pollers | undefined, polling: 'auto' | 'manual'):
   return { status: states.every((s) => s.running) ? 'ok' : 'down', detail: detail || 'no consumers' };
 }
 
-/** The platform function's health, with the local components added: the emulators and the pollers. */
+/** What EventBridge hands a function its schedule runs. */
+function scheduledEvent(functionId: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    resources: [`arn:aws:events:local:000000000000:rule/${functionId}`],
+    detail: {},
+  };
+}
+
+/** The platform function's health, with the local components added: the emulators, the pollers and the tier transport. */
 async function health(
   event: APIGatewayProxyEventV2,
   platform: () => Promise<unknown>,
   probes: () => Promise<Record<string, ComponentState>>,
   pollers: () => ComponentState,
+  tiers: () => Promise<ComponentState>,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const [answer, local] = await Promise.all([platform().catch((e: unknown) => e as Error), probes()]);
+  const [answer, local, tierState] = await Promise.all([platform().catch((e: unknown) => e as Error), probes(), tiers()]);
   const result = answer as APIGatewayProxyStructuredResultV2 | Error;
   let body: { status?: string; version?: string; components?: Record<string, ComponentState> } | undefined;
   if (!(result instanceof Error) && typeof result?.body === 'string') {
@@ -264,6 +312,7 @@ async function health(
     ...(body?.components ?? { platform: { status: 'down', detail: result instanceof Error ? result.name : 'no health answer' } }),
     ...local,
     pollers: pollers(),
+    tiers: tierState,
   };
   const ok = Object.values(components).every((c) => c.status === 'ok');
   const ownStatus = !(result instanceof Error) && body ? (result.statusCode ?? 200) : 503;

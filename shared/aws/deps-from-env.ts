@@ -1,3 +1,4 @@
+import { DeadLetters } from './dead-letters';
 import type { Deps } from '../deps';
 import { createDynamoStore } from '../store/dynamo-store';
 import { keysFromEnv } from './keys-from-env';
@@ -10,8 +11,14 @@ let cached: Promise<Deps> | undefined;
 /** The real adapters, made once per Lambda instance (or local process) from the environment. */
 export function depsFromEnv(): Promise<Deps> {
   cached ??= (async () => {
-    const [store, queues, files, archive] = await Promise.all([createDynamoStore(), createSqsQueues(), createS3Files(), createS3Archive()]);
-    return { store, queues, files, archive, keys: keysFromEnv(), now: () => new Date() };
+    const [store, queues, files, archive, deadLetters] = await Promise.all([
+      createDynamoStore(),
+      createSqsQueues(),
+      createS3Files(),
+      createS3Archive(),
+      DeadLetters.fromEnv(),
+    ]);
+    return { store, queues, files, archive, deadLetters, keys: keysFromEnv(), now: () => new Date() };
   })();
   return cached;
 }

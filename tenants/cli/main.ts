@@ -27,6 +27,8 @@ const USAGE = `govtiers — 省级管理员命令行 / command line for provinci
   govtiers bootstrap <province code> <admin sub>      运维步骤：创建省级单位及首位省级管理员（幂等）/
                                                       operator step: the province unit and its first admin (idempotent)
   govtiers revoke <province code> <admin sub>         运维步骤：停用一名省级管理员 / operator step: disable a province admin
+  govtiers dlq list|show|redrive <queue>              死信消息：列出原因、显示全文、送回重试 / dead-lettered tier messages:
+                                                      list with reasons, show in full, redrive (queue: inbox-city, ...)
 
 Options:
   --url <url>          API 地址 / API address (default: $GOVTIERS_URL or http://127.0.0.1:3000)
@@ -161,6 +163,35 @@ async function revoke(o: BootstrapOptions, province: string, sub: string): Promi
   return 0;
 }
 
+interface DeadLetterPage {
+  queue: string;
+  depth: number;
+  items: { messageId: string; reason?: string; failedAt?: string; receives: number; body: string }[];
+}
+
+async function deadLetters(api: ApiClient, action: string, queue: string): Promise<number> {
+  const path = `/v1/queues/${encodeURIComponent(queue)}/dead-letters`;
+  if (action === 'redrive') {
+    const { redriven } = await api.call<{ redriven: number }>('POST', `${path}/redrive`);
+    console.log(`已送回 / redriven: ${redriven} → ${queue}`);
+    return 0;
+  }
+  const page = await api.call<DeadLetterPage>('GET', path);
+  console.log(`${queue}: 死信 / dead letters ${page.depth}，本省 / yours ${page.items.length}`);
+  for (const d of page.items) {
+    let summary = '';
+    try {
+      const m = JSON.parse(d.body) as { id?: string; kind?: string; from?: string; to?: string };
+      summary = `${m.kind ?? '?'} ${m.from ?? '?'} → ${m.to ?? '?'} ${m.id ?? ''}`;
+    } catch {
+      summary = '(不是 JSON / not JSON)';
+    }
+    console.log(`- ${d.messageId}  ${summary}\n  原因 / reason: ${d.reason ?? '未记录（由队列转入）/ not recorded (moved by the queue)'}  ${d.failedAt ?? ''}  (${d.receives}×)`);
+    if (action === 'show') console.log(`  ${d.body}`);
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -184,6 +215,9 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'audit' && rest[0] === 'verify' && rest[1]) return await verifyAudit(await client(values), rest[1]);
     if (command === 'bootstrap' && rest[0] && rest[1]) return await bootstrap(values, rest[0], rest[1]);
     if (command === 'revoke' && rest[0] && rest[1]) return await revoke(values, rest[0], rest[1]);
+    if (command === 'dlq' && ['list', 'show', 'redrive'].includes(rest[0] ?? '') && rest[1]) {
+      return await deadLetters(await client(values), rest[0]!, rest[1]);
+    }
     console.log(USAGE);
     return values.help ? 0 : 64;
   } catch (e) {

@@ -15,8 +15,9 @@ import { rawWriteRates } from './raw-write-rate';
 import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, type ImportRound, type Verdict } from './report';
 import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
+import { tierReliability, tierReport } from './tier-reliability';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -115,6 +116,17 @@ async function main(): Promise<void> {
       await rt.stop();
       await proxy.close();
     }
+  }
+
+  if (sections.has('tiers')) {
+    // Its own runtime, on disk: it restarts it. BENCH_TIER_MESSAGES and BENCH_TIER_ROLLUP_EVENTS scale it down.
+    const r = await tierReliability({
+      messages: Number(process.env.BENCH_TIER_MESSAGES ?? 10_000),
+      rollupEvents: Number(process.env.BENCH_TIER_ROLLUP_EVENTS ?? 100_000),
+      log: out.log,
+    });
+    figures.tiers = r;
+    verdicts.push(...tierReport(r, out.print));
   }
 
   verdictsReport(verdicts, out.print);

@@ -126,7 +126,7 @@ describe('local runtime (in memory)', () => {
     const res = await json(await fetch(`${url}/health`));
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
-    expect(Object.keys(res.body.components).sort()).toEqual(['dynamodb', 'pollers', 's3', 'sqs', 'store']);
+    expect(Object.keys(res.body.components).sort()).toEqual(['dynamodb', 'pollers', 's3', 'sqs', 'store', 'tiers']);
     for (const [name, c] of Object.entries(res.body.components)) expect((c as { status: string }).status, name).toBe('ok');
     expect(res.body.components.pollers.detail).toMatch(/jobs→importWorker: running/);
   });

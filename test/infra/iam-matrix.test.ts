@@ -8,7 +8,7 @@ import { buildApp } from '../../infra/app';
 import type { Access, FunctionSpec } from '../../infra/manifest';
 import { QUEUE_IDS, TABLE_IDS, type QueueId, type TableId } from '../../shared/resources';
 import { KEY_PURPOSES, type KeyPurpose } from '../../shared/keys';
-import { TemplateIam, type CfnTemplate } from '../support/template-iam';
+import { STREAM_LABEL, TemplateIam, type CfnTemplate } from '../support/template-iam';
 
 /**
  * Least privilege, proven on what deploys: every function's role, as the synthesized template grants it, goes through
@@ -23,6 +23,7 @@ const ARCHIVE_PREFIX = 'audit/';
 type Target =
   | { kind: 'table'; arn: string; table: TableId }
   | { kind: 'index'; arn: string; table: TableId }
+  | { kind: 'stream'; arn: string; table: TableId }
   | { kind: 'queue'; arn: string; queue: QueueId; dlq: boolean }
   | { kind: 'object'; arn: string; bucket: BucketName; key: string }
   | { kind: 'bucket'; arn: string; bucket: BucketName }
@@ -56,8 +57,15 @@ function expectedAllows(spec: FunctionSpec, t: Target): string[] {
     }
     case 'index':
       return spec.tables[t.table] ? ['dynamodb:Query'] : [];
+    case 'stream':
+      // What a stream event source reads: the relay follows the level tables' streams.
+      return spec.streams?.includes(t.table) ? with_('dynamodb', ['DescribeStream', 'GetRecords', 'GetShardIterator']) : [];
     case 'queue':
-      if (t.dlq) return [];
+      if (t.dlq) {
+        // A consumer that gives up puts the message there itself, with its reason; operators list and redrive.
+        const use = spec.deadLetters?.[t.queue];
+        return with_('sqs', use === 'send' ? ['SendMessage'] : use === 'manage' ? CONSUME : []);
+      }
       return with_('sqs', [...(spec.sends.includes(t.queue) ? ['SendMessage'] : []), ...(spec.consumes.includes(t.queue) ? CONSUME : [])]);
     case 'object': {
       if (t.bucket === 'archive') {
@@ -98,6 +106,7 @@ function actionsOn(service: string, resourceType: string): Promise<string[]> {
 const SERVICE_OF: Record<Exclude<Target['kind'], 'foreign'>, [string, string]> = {
   table: ['dynamodb', 'table'],
   index: ['dynamodb', 'index'],
+  stream: ['dynamodb', 'stream'],
   queue: ['sqs', 'queue'],
   object: ['s3', 'object'],
   bucket: ['s3', 'bucket'],
@@ -120,6 +129,7 @@ function synthesized(context: Record<string, unknown>) {
       return [
         { kind: 'table' as const, arn, table, logicalId: logicalId(stack.tables[table]) },
         { kind: 'index' as const, arn: `${arn}/index/gsi1`, table },
+        { kind: 'stream' as const, arn: `${arn}/stream/${STREAM_LABEL}`, table },
       ];
     }),
     ...QUEUE_IDS.flatMap((queue) =>

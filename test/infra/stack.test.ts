@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CDK_CONTEXT } from '../../infra/app';
 import { GovtiersStack } from '../../infra/stack';
 import { DEFAULT_THROTTLE, EXPENSIVE_THROTTLE, FUNCTIONS, ROUTES, routesOf } from '../../infra/manifest';
-import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, queueEnv, tableEnv, type TableId } from '../../shared/resources';
+import { BUCKET_ENV, QUEUE_IDS, QUEUE_SPEC, TABLE_IDS, TABLE_KEYS, dlqEnv, queueArnEnv, queueEnv, tableEnv, type QueueId, type TableId } from '../../shared/resources';
 
 // The stack alone, without cdk-nag (test/infra/nag.test.ts covers that), so a finding there cannot hide a failure
 // here. Bundling is skipped: these tests read the template, not the code.
@@ -94,7 +94,8 @@ describe('GovtiersStack', () => {
 
     it('every dead-letter queue raises an alarm as soon as it holds a message', () => {
       const { stack, template } = prod;
-      template.resourceCountIs('AWS::CloudWatch::Alarm', QUEUE_IDS.length);
+      // One per dead-letter queue, and the outbox backlog's.
+      template.resourceCountIs('AWS::CloudWatch::Alarm', QUEUE_IDS.length + 1);
       for (const queueId of QUEUE_IDS) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',
@@ -240,7 +241,12 @@ describe('GovtiersStack', () => {
       for (const spec of FUNCTIONS) {
         const env = template.toJSON().Resources[id(stack, stack.functions.get(spec.id)!.fn)].Properties.Environment.Variables;
         const queueVars = Object.keys(env).filter((k) => k.startsWith('QUEUE_'));
-        expect(queueVars.sort(), spec.id).toEqual(spec.sends.map(queueEnv).sort());
+        const deadLetterVars = Object.entries(spec.deadLetters ?? {}).flatMap(([q, use]) => [
+          dlqEnv(q as QueueId),
+          queueArnEnv(q as QueueId),
+          ...(use === 'manage' ? [queueEnv(q as QueueId)] : []),
+        ]);
+        expect(queueVars.sort(), spec.id).toEqual([...new Set([...spec.sends.map(queueEnv), ...deadLetterVars])].sort());
         expect(BUCKET_ENV in env, spec.id).toBe(spec.bucket !== undefined);
         // The names of its own tables and no others (access itself is the IAM policy, tested below).
         const tableVars = Object.keys(env).filter((k) => k.startsWith('TABLE_'));
@@ -255,7 +261,8 @@ describe('GovtiersStack', () => {
     it('consumers read their queues in batches from QUEUE_SPEC and report partial failures', () => {
       const { stack, template } = prod;
       const consumers = FUNCTIONS.flatMap((spec) => spec.consumes.map((queueId) => ({ spec, queueId })));
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length);
+      const streamReaders = FUNCTIONS.flatMap((spec) => spec.streams ?? []);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', consumers.length + streamReaders.length);
       for (const { spec, queueId } of consumers) {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           FunctionName: { Ref: id(stack, stack.functions.get(spec.id)!.fn) },
@@ -265,6 +272,29 @@ describe('GovtiersStack', () => {
           MaximumBatchingWindowInSeconds: Match.anyValue(),
         });
       }
+    });
+
+    it('stream readers get new outbox items of the level tables; scheduled functions run on their rate', () => {
+      const { stack, template } = prod;
+      for (const spec of FUNCTIONS) {
+        for (const tableId of spec.streams ?? []) {
+          expect(template.toJSON().Resources[id(stack, stack.tables[tableId])].Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+          template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+            FunctionName: { Ref: id(stack, stack.functions.get(spec.id)!.fn) },
+            EventSourceArn: { 'Fn::GetAtt': [id(stack, stack.tables[tableId]), 'StreamArn'] },
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+            FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { state: { S: ['pending'] } } } }) }] },
+          });
+        }
+        if (spec.everyMinutes) {
+          template.hasResourceProperties('AWS::Events::Rule', {
+            ScheduleExpression: `rate(${spec.everyMinutes} minute${spec.everyMinutes > 1 ? 's' : ''})`,
+            Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id(stack, stack.functions.get(spec.id)!.fn), 'Arn'] } })],
+          });
+        }
+      }
+      expect(FUNCTIONS.some((f) => f.streams?.length) && FUNCTIONS.some((f) => f.everyMinutes)).toBe(true);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'govtiers', MetricName: 'OutboxBacklog' });
     });
 
     it('a consumer that could outlive its queue’s visibility timeout is refused at synth', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Deps } from '../../shared/deps';
+import type { DeadLetter, Deps } from '../../shared/deps';
 import type { QueueId } from '../../shared/resources';
 import { hmacKey } from '../../shared/keys';
 import { MemoryStore } from '../../shared/store/memory-store';
@@ -9,6 +9,8 @@ export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
   const sent: { queue: QueueId; body: unknown; opts?: { delaySeconds?: number } }[] = [];
   const objects = new Map<string, string>();
   const archived = new Map<string, string>();
+  const dead = new Map<QueueId, DeadLetter[]>();
+  const held = (q: QueueId) => dead.get(q) ?? dead.set(q, []).get(q)!;
   const deps: Deps = {
     store: new MemoryStore(),
     now,
@@ -19,7 +21,19 @@ export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
       get: async (key) => archived.get(key),
       list: async (prefix) => [...archived.keys()].filter((k) => k.startsWith(prefix)).sort(),
     },
+    deadLetters: {
+      put: async (queue, body, reason, receives) =>
+        void held(queue).push({ messageId: `dead-${held(queue).length + 1}`, body, reason, failedAt: now().toISOString(), receives }),
+      depth: async (queue) => held(queue).length,
+      list: async (queue, max = 100) => held(queue).slice(0, max),
+      redrive: async (queue, chosen) => {
+        const [back, stay] = [held(queue).filter(chosen), held(queue).filter((d) => !chosen(d))];
+        dead.set(queue, stay);
+        for (const d of back) sent.push({ queue, body: d.body });
+        return back.length;
+      },
+    },
     keys: { audit: hmacKey(randomBytes(32)), identity: hmacKey(randomBytes(32)) },
   };
-  return { deps, sent, objects, archived };
+  return { deps, sent, objects, archived, dead };
 }

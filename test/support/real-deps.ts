@@ -1,3 +1,4 @@
+import { DeadLetters } from '../../shared/aws/dead-letters';
 import type { Deps } from '../../shared/deps';
 import { keysFromEnv } from '../../shared/aws/keys-from-env';
 import { createS3Archive } from '../../shared/aws/s3-archive';
@@ -10,6 +11,12 @@ import { createDynamoStore } from '../../shared/store/dynamo-store';
  * same MAC keys, so what a test writes verifies as what a function writes.
  */
 export async function realDeps(now: () => Date = () => new Date()): Promise<Deps> {
-  const [store, queues, files, archive] = await Promise.all([createDynamoStore(), createSqsQueues(), createS3Files(), createS3Archive()]);
-  return { store, queues, files, archive, keys: keysFromEnv(), now };
+  const [store, queues, files, archive, deadLetters] = await Promise.all([
+      createDynamoStore(),
+      createSqsQueues(),
+      createS3Files(),
+      createS3Archive(),
+      DeadLetters.fromEnv(),
+    ]);
+  return { store, queues, files, archive, deadLetters, keys: keysFromEnv(), now };
 }

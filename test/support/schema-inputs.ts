@@ -85,15 +85,21 @@ const creditCode = fc.stringMatching(/^\d{8}$/).map((org) => {
   const body = `91330102${org}${orgCodeCheckChar(org)}`;
   return body + creditCodeCheckChar(body);
 });
+const isoDays = fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 /** Strings our own refinements accept, by the message key they carry. */
-const BY_KEY: Record<string, fc.Arbitrary<string>> = { unit_code: unitCodes, invalid_resident_id: residentId, invalid_credit_code: creditCode };
+const BY_KEY: Record<string, fc.Arbitrary<string>> = {
+  unit_code: unitCodes,
+  invalid_resident_id: residentId,
+  invalid_credit_code: creditCode,
+  iso_day: isoDays,
+};
 
 const chars = fc.constantFrom(...'杭州西湖区街道办事处社区村民委员会abcXYZ019-');
 
 function stringArb(b: Bounds): fc.Arbitrary<string> {
   const byKey = b.keys.map((k) => BY_KEY[k]).find(Boolean);
   if (byKey) return byKey;
-  if (b.formats.includes('date')) return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  if (b.formats.includes('date')) return isoDays;
   if (b.formats.includes('email')) return fc.constantFrom('office@hz.gov.cn', 'zhang.san@example.com');
   if (b.formats.length > 0) throw new Error(`no generator for the string format ${b.formats.join(', ')}`);
   const [pattern] = b.patterns;

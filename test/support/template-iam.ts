@@ -17,6 +17,9 @@ export interface Env {
 
 type Policy = { Version?: string; Statement: Record<string, unknown>[] };
 
+/** The label standing for a table stream's, which DynamoDB chooses when it creates the stream. */
+export const STREAM_LABEL = '2026-01-01T00:00:00.000';
+
 export class TemplateIam {
   constructor(
     readonly template: CfnTemplate,
@@ -76,8 +79,10 @@ export class TemplateIam {
       }
       if ('Fn::GetAtt' in o) {
         const [id, attr] = o['Fn::GetAtt'] as [string, string];
-        if (attr !== 'Arn') throw new Error(`cannot resolve Fn::GetAtt ${id}.${attr}`);
-        return this.arn(id);
+        if (attr === 'Arn') return this.arn(id);
+        // A table's stream: its label is only known once deployed, any fixed one stands for it.
+        if (attr === 'StreamArn') return `${this.arn(id)}/stream/${STREAM_LABEL}`;
+        throw new Error(`cannot resolve Fn::GetAtt ${id}.${attr}`);
       }
       if ('Fn::Join' in o) {
         const [sep, parts] = o['Fn::Join'] as [string, unknown[]];

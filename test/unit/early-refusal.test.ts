@@ -81,8 +81,8 @@ describe('input that could exhaust the validator', async () => {
     expect(limited.map((op) => op.id).sort()).toEqual(
       [
         'changeDepartment', 'changeStaff', 'changeUnit', 'createDepartment', 'createStaff', 'createUnit', 'getJob', 'listIdentityDisputes', 'listStaff', 'putUnitSettings', 'readAudit', 'registerBusiness', 'registerCitizen', 'resolveIdentityDispute', 'resumeJob', 'startUnitImport', 'verifyAudit',
-        // Work between tiers: citizens and businesses have no part in it.
-        'createAssignment', 'getAssignment', 'getCase', 'actOnCase', 'superviseCase', 'publishNotice', 'getSentNotice', 'listUnsigned', 'readInbox', 'readAddressedNotice', 'acknowledgeNotice', 'addNoticeInstruction',
+        // Work between tiers, its figures and its dead letters: citizens and businesses have no part in them.
+        'createAssignment', 'getAssignment', 'getCase', 'actOnCase', 'superviseCase', 'publishNotice', 'getSentNotice', 'listUnsigned', 'readInbox', 'readAddressedNotice', 'acknowledgeNotice', 'addNoticeInstruction', 'readUnitStats', 'listDeadLetters', 'redriveDeadLetters',
       ].sort(),
     );
   });

@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from '../../shared/zod';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiFunction, route } from '../../functions/api-function';
 import { operation } from '../../shared/http/operation';
-import { hmacKey } from '../../shared/keys';
 import { MemoryStore } from '../../shared/store/memory-store';
 import { unitCodeSchema } from '../../shared/roles';
 import { unitItem } from '../../tenants/unit';
-import type { Deps } from '../../shared/deps';
 import { seedAccounts } from '../support/accounts';
 import { httpEvent, lambdaContext } from '../support/events';
+import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 
 const echoOp = operation({
@@ -30,15 +28,8 @@ const echoOp = operation({
 let sign: (p: { sub: string; role: 'staff'; unit: string }) => Promise<string>;
 let handler: ReturnType<typeof apiFunction>;
 let token: string;
-const store = new MemoryStore();
-const deps: Deps = {
-  store,
-  now: () => new Date('2026-01-05T00:00:00Z'),
-  queues: { send: async () => {} },
-  files: { put: async () => {}, get: async () => undefined },
-  archive: { put: async () => {}, get: async () => undefined, list: async () => [] },
-  keys: { audit: hmacKey(randomBytes(32)), identity: hmacKey(randomBytes(32)) },
-};
+const { deps } = memoryDeps(() => new Date('2026-01-05T00:00:00Z'));
+const store = deps.store as MemoryStore;
 
 beforeAll(async () => {
   const t = await testTokens();

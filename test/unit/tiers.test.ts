@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { deliver } from '../../functions/tiers/consumer';
+import { countEvent, readStats, statsKey, zeroCounts } from '../../functions/stats/rollup';
+import { readStatsOp } from '../../functions/stats/api';
+import { reconcile } from '../../functions/tiers/reconciler';
+import { levelOf } from '../../shared/codes';
+import { processedKey } from '../../shared/tiers/inbox';
+import { newTierMessage, type TierMessage } from '../../shared/tiers/message';
+import { outboxKey, resendAfterMs } from '../../shared/tiers/outbox';
+
+const RESEND_AFTER_MS = resendAfterMs();
+import { seedAccounts } from '../support/accounts';
+import { inProcessApi } from '../support/in-process-api';
+import { memoryDeps } from '../support/memory-deps';
+import { CHAIN, pendingMessages, seedChain } from '../support/tier-network';
+import { testTokens } from '../support/tokens';
+
+const DAY = '2026-03-02';
+
+/** A seeded shuffle, so a failing order can be replayed. */
+function shuffle<T>(xs: T[], seed: number): T[] {
+  let s = seed;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+async function setup() {
+  const env = memoryDeps();
+  await seedChain(env.deps);
+  return env;
+}
+
+describe('tier messages at the receiver', () => {
+  it('a redelivered message has no second effect and is acknowledged again', async () => {
+    const { deps } = await setup();
+    await deps.store.transact([countEvent({ unit: CHAIN.village, kind: 'opened', day: DAY, eventId: 'ticket/1/opened' }, deps.now())]);
+    const [m] = await pendingMessages(deps.store);
+    expect(m).toMatchObject({ kind: 'rollup', from: CHAIN.village, to: CHAIN.village });
+
+    expect((await deliver(deps, JSON.stringify(m))).outcome).toBe('applied');
+    // The sender's outbox item is gone with the effect: acknowledged in the same transaction.
+    expect(await deps.store.get('village', outboxKey(m!))).toBeUndefined();
+    // The queue delivers it again, and the reconciler's copy too.
+    expect((await deliver(deps, JSON.stringify(m))).outcome).toBe('duplicate');
+    expect((await deliver(deps, JSON.stringify(m))).outcome).toBe('duplicate');
+    const row = await deps.store.get('village', statsKey(CHAIN.village, DAY));
+    expect(row).toMatchObject({ own: { opened: 1 }, subtree: { opened: 1 }, v: 1 });
+  });
+
+  it('a message that fails its schema is refused with the reason and writes nothing', async () => {
+    const { deps } = await setup();
+    const before = JSON.stringify(await pendingMessages(deps.store));
+    const good = newTierMessage({ kind: 'rollup', from: CHAIN.village, to: CHAIN.township, subject: 'x', payload: { day: DAY, counts: { opened: 1 } } }, deps.now());
+    await expect(deliver(deps, JSON.stringify({ ...good, to: '33' }))).rejects.toThrow(/fails the tier message schema: to:/);
+    await expect(deliver(deps, '{not json')).rejects.toThrow(/not JSON/);
+    await expect(deliver(deps, JSON.stringify({ ...good, payload: { day: '2026-02-30', counts: { opened: -1 } } }))).rejects.toThrow(
+      /validation_failed.*payload\.day.*payload\.counts\.opened/,
+    );
+    // A rollup from a unit that is not the receiver's child.
+    await expect(deliver(deps, JSON.stringify({ ...good, from: CHAIN.city }))).rejects.toThrow(/not a child/);
+    await expect(deliver(deps, JSON.stringify({ ...good, kind: 'data-request' }))).rejects.toThrow(/no effect for kind data-request/);
+    expect(await deps.store.get('township', statsKey(CHAIN.township, DAY))).toBeUndefined();
+    expect(await deps.store.get('township', processedKey(good))).toBeUndefined();
+    expect(JSON.stringify(await pendingMessages(deps.store))).toBe(before);
+  });
+
+  it('an effect that throws leaves nothing behind, and the message applies once it can', async () => {
+    const { deps } = await setup();
+    const m = newTierMessage({ kind: 'rollup', from: CHAIN.village, to: CHAIN.village, subject: 'e', payload: { day: DAY, counts: { closed: 1 } } }, deps.now());
+    let fail = true;
+    const flaky = async (d: typeof deps, msg: TierMessage) => {
+      if (fail) throw new Error('the store is having a bad day');
+      const { rollupEffect } = await import('../../functions/stats/rollup');
+      return rollupEffect(d, msg);
+    };
+    await expect(deliver(deps, JSON.stringify(m), { rollup: flaky })).rejects.toThrow(/bad day/);
+    expect(await deps.store.get('village', processedKey(m))).toBeUndefined();
+    fail = false;
+    expect((await deliver(deps, JSON.stringify(m), { rollup: flaky })).outcome).toBe('applied');
+  });
+});
+
+describe('roll-ups', () => {
+  it('every event counts exactly once at every ancestor, whatever the order, with every message delivered up to three times', async () => {
+    const { deps } = await setup();
+    const kinds = ['opened', 'closed', 'overdue', 'escalated', 'returned'] as const;
+    const expected = { v1: zeroCounts(), v2: zeroCounts() };
+    for (let i = 0; i < 60; i++) {
+      const unit = i % 3 === 0 ? CHAIN.village2 : CHAIN.village;
+      const kind = kinds[i % kinds.length]!;
+      expected[unit === CHAIN.village ? 'v1' : 'v2'][kind]++;
+      await deps.store.transact([countEvent({ unit, kind, day: DAY, eventId: `ticket/${i}/${kind}` }, deps.now())]);
+    }
+    // The network: every pending message, shuffled, each delivered 1-3 times, until nothing is pending.
+    let round = 0;
+    for (let pending = await pendingMessages(deps.store); pending.length > 0; pending = await pendingMessages(deps.store)) {
+      const copies = pending.flatMap((m, i) => Array.from({ length: 1 + ((i + round) % 3) }, () => m));
+      for (const m of shuffle(copies, ++round)) await deliver(deps, JSON.stringify(m));
+    }
+    expect(round).toBe(5); // village itself, then township, county, city, province
+
+    const total = zeroCounts();
+    for (const k of kinds) total[k] = expected.v1[k] + expected.v2[k];
+    const stats = await readStats(deps, CHAIN.township, DAY, DAY);
+    expect(stats.own).toEqual(zeroCounts());
+    expect(stats.subtree).toEqual(total);
+    expect(stats.children).toEqual([
+      { code: CHAIN.village, name: '清波门社区', subtree: expected.v1 },
+      { code: CHAIN.village2, name: '劳动路社区', subtree: expected.v2 },
+    ]);
+    for (const code of [CHAIN.county, CHAIN.city, CHAIN.province]) {
+      expect((await readStats(deps, code, DAY, DAY)).subtree, code).toEqual(total);
+    }
+    expect((await readStats(deps, CHAIN.village, DAY, DAY)).own).toEqual(expected.v1);
+  });
+
+  it('GET /v1/units/{code}/stats: figures for readers of the subtree, 400 with field errors for a bad range, 403 outside', async () => {
+    const { deps } = await setup();
+    await deps.store.transact([countEvent({ unit: CHAIN.village, kind: 'opened', day: DAY, eventId: 'a' }, deps.now())]);
+    for (let p = await pendingMessages(deps.store); p.length; p = await pendingMessages(deps.store)) for (const m of p) await deliver(deps, JSON.stringify(m));
+    const tokens = await testTokens();
+    const api = await inProcessApi(deps, tokens.verifier);
+    const auditor = { sub: 'aud', role: 'auditor' as const, unit: CHAIN.county };
+    const staff = { sub: 'clerk', role: 'staff' as const, unit: CHAIN.village2 };
+    await seedAccounts(deps.store, [auditor, staff]);
+
+    const ok = await api(readStatsOp, { params: { code: CHAIN.township }, query: { from: '2026-03-01', to: '2026-03-31' }, token: await tokens.sign(auditor) });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ unit: CHAIN.township, subtree: { opened: 1 }, children: [{ code: CHAIN.village, subtree: { opened: 1 } }, { code: CHAIN.village2 }] });
+
+    const bad = await api(readStatsOp, {
+      params: { code: CHAIN.township },
+      query: { from: '2026-03-31', to: '2026-02-30' },
+      token: await tokens.sign(auditor),
+      headers: { 'accept-language': 'en' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual([{ path: 'query.to', message: 'must be a real date written YYYY-MM-DD' }]);
+    const reversed = await api(readStatsOp, { params: { code: CHAIN.township }, query: { from: '2026-03-31', to: '2026-03-01' }, token: await tokens.sign(auditor) });
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.fields).toEqual([{ path: 'query.to', message: '结束日期不能早于开始日期' }]);
+    const tooLong = await api(readStatsOp, { params: { code: CHAIN.township }, query: { from: '2025-01-01', to: '2026-03-01' }, token: await tokens.sign(auditor) });
+    expect(tooLong.status).toBe(400);
+
+    const outside = await api(readStatsOp, { params: { code: CHAIN.village }, query: { from: DAY, to: DAY }, token: await tokens.sign(staff) });
+    expect(outside.status).toBe(403);
+    const own = await api(readStatsOp, { params: { code: CHAIN.village2 }, query: { from: DAY, to: DAY }, token: await tokens.sign(staff) });
+    expect(own.status).toBe(200);
+  });
+});
+
+describe('the reconciler', () => {
+  it('sends again only what is overdue, backs off, and forgets what was acknowledged', async () => {
+    let now = new Date('2026-03-02T01:00:00Z');
+    const { deps, sent } = memoryDeps(() => now);
+    await seedChain(deps);
+    await deps.store.transact([countEvent({ unit: CHAIN.village, kind: 'opened', day: DAY, eventId: 'a' }, now)]);
+    await deps.store.transact([countEvent({ unit: CHAIN.village2, kind: 'opened', day: DAY, eventId: 'b' }, now)]);
+    const [a, b] = (await pendingMessages(deps.store)).sort((x, y) => x.from.localeCompare(y.from));
+
+    expect(await reconcile(deps)).toMatchObject({ resent: 0, backlog: 2 });
+    now = new Date(now.getTime() + RESEND_AFTER_MS + 1000);
+    // One was lost by the queue; the other arrives and is acknowledged before the reconciler looks.
+    await deliver(deps, JSON.stringify(b));
+    // Pending: a, and what b's effect passes on to the township.
+    expect(await reconcile(deps)).toMatchObject({ resent: 1, repeated: 0, backlog: 2 });
+    expect(sent).toEqual([{ queue: 'inbox-village', body: a }]);
+    // Not again until its next, later due time (twice the first wait).
+    const copiesOfA = () => sent.filter((x) => (x.body as TierMessage).id === a!.id).length;
+    now = new Date(now.getTime() + RESEND_AFTER_MS + 1000);
+    await reconcile(deps);
+    expect(copiesOfA()).toBe(1);
+    now = new Date(now.getTime() + RESEND_AFTER_MS);
+    expect((await reconcile(deps)).repeated).toBe(1);
+    expect(copiesOfA()).toBe(2);
+    const item = await deps.store.get(levelOf(a!.from), outboxKey(a!));
+    expect(item).toMatchObject({ resends: 2, state: 'pending' });
+    expect((await deliver(deps, JSON.stringify(sent[0]!.body))).outcome).toBe('applied');
+    expect(await deps.store.get(levelOf(a!.from), outboxKey(a!))).toBeUndefined();
+    expect((await pendingMessages(deps.store)).map((m) => [m.from, m.to]).sort()).toEqual([
+      [CHAIN.village, CHAIN.township],
+      [CHAIN.village2, CHAIN.township],
+    ]);
+  });
+});
