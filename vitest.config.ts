@@ -8,6 +8,9 @@ export default defineConfig({
   test: {
     env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' },
     setupFiles: ['test/support/cdk-outdir.ts'],
+    // Tests run in a new order each time, so that none can lean on what an earlier one left behind; a failing order
+    // is replayed with the seed printed at the start ("Running tests with seed N"): `--sequence.seed=N`.
+    sequence: { shuffle: { tests: true } },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [

@@ -177,12 +177,12 @@ describe('local runtime (in memory)', () => {
 
   it('bootstraps idempotently, and refuses a subject already bound to another role', async () => {
     expect(await cli(['bootstrap', '330000000000', 'e2e-admin', '--operator', 'e2e'])).toBe(0);
-    expect(await cli(['bootstrap', '330000000000', 'zhang'])).toBe(1);
-    expect(await cli(['bootstrap', '330100000000', 'e2e-admin'])).toBe(1);
     const admin = (await json(await post({ sub: 'e2e-admin', role: 'province-admin', unit: '330000000000' }))).body.token as string;
     const auditor = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
     const appointed = await fetch(`${url}/v1/units/330000000000/staff`, { method: 'POST', headers: auditor, body: JSON.stringify({ sub: 'e2e-auditor', name: '审计', role: 'auditor' }) });
     expect(appointed.status).toBe(201);
+    expect(await cli(['bootstrap', '330000000000', 'e2e-auditor'])).toBe(1);
+    expect(await cli(['bootstrap', '330100000000', 'e2e-admin'])).toBe(1);
     const token = (await json(await post({ sub: 'e2e-auditor', role: 'auditor', unit: '330000000000' }))).body.token as string;
     const log = await json(await fetch(`${url}/v1/units/330000000000/audit`, { headers: { authorization: `Bearer ${token}` } }));
     const entries = log.body.items.map((e: { action: string; actor: { sub: string; role: string } }) => [e.action, e.actor.sub, e.actor.role]);

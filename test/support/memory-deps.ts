@@ -37,3 +37,10 @@ export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
   };
   return { deps, sent, objects, archived, dead };
 }
+
+/**
+ * What a MemoryStore holds, for before/after comparisons. A read leaves an empty map behind for a table nobody wrote
+ * yet; that is no write, so empty tables are left out.
+ */
+export const storeSnapshot = (store: MemoryStore) =>
+  JSON.stringify([...store['tables']].filter(([, m]) => m.size > 0).map(([t, m]) => [t, [...m.entries()]]));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readAudit } from '../../shared/audit';
 import { apiFunction } from '../../functions/api-function';
@@ -13,7 +13,7 @@ import { scopeOf } from '../../tenants/scope';
 import { unitItem } from '../../tenants/unit';
 import { seedAccounts } from '../support/accounts';
 import { httpEvent, lambdaContext } from '../support/events';
-import { memoryDeps } from '../support/memory-deps';
+import { memoryDeps, storeSnapshot } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 
 const PROVINCE = '330000000000';
@@ -35,8 +35,9 @@ const CODE_A = '91330100MA27XYW117';
 const CODE_B = '91330106MA2B00000U';
 const CODE_FAILS_CHECK = '91330100MA27XYW118';
 
-const { deps } = memoryDeps();
-const store = deps.store as MemoryStore;
+// Every test starts from the same units and staff accounts, so none depends on what another one registered.
+let deps: ReturnType<typeof memoryDeps>['deps'];
+let store: MemoryStore;
 let handler: ReturnType<typeof apiFunction>;
 const tokens: Record<string, string> = {};
 
@@ -68,8 +69,6 @@ const people = {
   shell: { sub: 'shell', role: 'business', unit: PROVINCE },
 } satisfies Record<string, Principal>;
 
-/** Everything in the store, for before/after comparisons. */
-const snapshot = (s: MemoryStore) => JSON.stringify([...s['tables']].map(([t, m]) => [t, [...m.entries()]]));
 const itemsOf = (s: MemoryStore, table: TableId) => [...(s['tables'].get(table)?.values() ?? [])];
 
 async function call(
@@ -110,6 +109,12 @@ const licence = { type: 'business-licence' };
 beforeAll(async () => {
   const t = await testTokens();
   handler = apiFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
+  for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
+});
+
+beforeEach(async () => {
+  deps = memoryDeps().deps;
+  store = deps.store as MemoryStore;
   await store.putMany('registry', [
     unit(PROVINCE, '浙江省', 'province'),
     unit(CITY, '杭州市', 'city', PROVINCE),
@@ -117,12 +122,52 @@ beforeAll(async () => {
     unit(OTHER_CITY, '宁波市', 'city', PROVINCE),
   ]);
   await seedAccounts(store, Object.values(people));
-  for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
 });
+
+// The registrations other tests start from, each made as the test about it makes it.
+const citizen = (who: keyof typeof people, body: object) => call(who, registerCitizenRoute, { body });
+const business = (who: keyof typeof people, body: object) => call(who, registerBusinessRoute, { body });
+const carolClaimsIdB = () => citizen('carol', { idNumber: ID_B, name: '卡萝', phone: '13900002222', unit: COUNTY });
+const malloryClaimsIdA = () => citizen('mallory', { idNumber: ID_A, name: '马洛里', unit: CITY });
+const aliceRegistersIdA = () => citizen('alice', { idNumber: ID_A, name: '爱丽丝', phone: '13900001111', unit: COUNTY });
+const daveBoundAtCounter = () =>
+  citizen('cityStaff', { idNumber: ID_C, name: '戴夫', phone: '13900003333', unit: CITY, sub: 'dave', checkedDocument: idCard });
+const shellClaimsCodeB = () => business('shell', { creditCode: CODE_B, name: '某某空壳公司', unit: CITY });
+const aliceOwnsIdA = '本人持身份证原件到窗口核验，号码属爱丽丝本人';
+const override = { reason: '营业执照原件核验无误，代码为早期赋码' };
+
+/** mallory claims alice's number, alice registers it verified, and staff resolve the dispute for alice; its id. */
+async function malloryLosesIdA(): Promise<string> {
+  expect((await malloryClaimsIdA()).status).toBe(201);
+  const dispute = (await aliceRegistersIdA()).body.identity.dispute as string;
+  const done = await call('countyStaff', resolve, { params: { code: COUNTY, disputeId: dispute }, body: { v: 1, owner: 'alice', reason: aliceOwnsIdA } });
+  expect(done.status).toBe(200);
+  return dispute;
+}
+
+/** Accounts for every number above, claimed each way there is: verified, unverified, at a counter, overridden, disputed, resolved. */
+async function registerEveryNumber() {
+  await malloryLosesIdA();
+  const registrations = [
+    carolClaimsIdB,
+    () => citizen('bob', { idNumber: ID_B, name: '鲍勃', unit: CITY }),
+    daveBoundAtCounter,
+    () => citizen('erin', { idNumber: ID_C, name: '艾琳', unit: PROVINCE }),
+    () => citizen('frankVerified', { idNumber: ID_F, name: '弗兰克', unit: CITY }),
+    () => citizen('grace', { idNumber: ID_G, name: '格蕾丝', unit: CITY }),
+    () => citizen('judy', { idNumber: ID_J, name: '朱迪', unit: CITY }),
+    () => citizen('malloryVerified', { idNumber: ID_M, name: '马洛里', unit: CITY }),
+    () => business('acme', { creditCode: CODE_A, name: '杭州某某科技有限公司', unit: CITY }),
+    shellClaimsCodeB,
+    () => business('cityStaff', { creditCode: CODE_B, name: '某某实业', unit: CITY, sub: 'gamma', checkedDocument: licence }),
+    () => business('cityStaff', { creditCode: CODE_FAILS_CHECK, name: '某某公司', unit: CITY, sub: 'beta', override, checkedDocument: licence }),
+  ];
+  for (const register of registrations) expect((await register()).status).toBe(201);
+}
 
 describe('citizen accounts', () => {
   it('a self-registration without a verified claim leaves the number unverified, unbound and masked', async () => {
-    const r = await call('carol', registerCitizenRoute, { body: { idNumber: ID_B, name: '卡萝', phone: '13900002222', unit: COUNTY } });
+    const r = await carolClaimsIdB();
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ sub: 'carol', unit: COUNTY, identity: { status: 'unverified' }, phone: '13900002222' });
     expect(r.body.idNumber).toBe('110***********002X');
@@ -148,7 +193,7 @@ describe('citizen accounts', () => {
   });
 
   it('refuses a number other than the one the identity provider verified, and a document recorded by a citizen, writing nothing', async () => {
-    const before = snapshot(store);
+    const before = storeSnapshot(store);
     const other = await call('alice', registerCitizenRoute, { body: { idNumber: ID_C, name: '爱丽丝', unit: COUNTY }, lang: 'en' });
     expect(other.status).toBe(400);
     expect(fieldPaths(other)).toEqual(['body.idNumber']);
@@ -157,21 +202,19 @@ describe('citizen accounts', () => {
     expect(selfChecked.status).toBe(403);
     expect((await call('bob', registerCitizenRoute, { body: { idNumber: ID_C, name: '鲍勃', unit: '330199000000' } })).status).toBe(400);
     expect((await call('cityStaff', registerCitizenRoute, { body: { idNumber: ID_C, name: '鲍勃', unit: OTHER_CITY, sub: 'bob', checkedDocument: idCard } })).status).toBe(403);
-    expect(snapshot(store)).toBe(before);
+    expect(storeSnapshot(store)).toBe(before);
   });
 
-  let squat: string;
-
   it('a claim of someone else’s number never blocks its verified owner: the owner is bound, a dispute opens', async () => {
-    const squatted = await call('mallory', registerCitizenRoute, { body: { idNumber: ID_A, name: '马洛里', unit: CITY } });
+    const squatted = await malloryClaimsIdA();
     expect(squatted.status).toBe(201);
     expect(squatted.body.identity).toEqual({ status: 'unverified' });
     expect(squatted.body.idNumber).not.toBe(ID_A);
 
-    const owner = await call('alice', registerCitizenRoute, { body: { idNumber: ID_A, name: '爱丽丝', phone: '13900001111', unit: COUNTY } });
+    const owner = await aliceRegistersIdA();
     expect(owner.status).toBe(201);
     expect(owner.body).toMatchObject({ sub: 'alice', idNumber: ID_A, identity: { status: 'verified', via: 'idp' } });
-    squat = owner.body.identity.dispute;
+    const squat = owner.body.identity.dispute;
     expect(squat).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect((await call('alice', citizenMe)).body).toMatchObject({ idNumber: ID_A, identity: { status: 'verified', dispute: squat } });
     const claimant = await call('mallory', citizenMe);
@@ -201,8 +244,10 @@ describe('citizen accounts', () => {
   });
 
   it('staff resolve it: a number bound to a verified owner stays with that owner, and the claimant loses it, audited', async () => {
+    await malloryClaimsIdA();
+    const squat = (await aliceRegistersIdA()).body.identity.dispute as string;
     const params = { code: COUNTY, disputeId: squat };
-    const reason = '本人持身份证原件到窗口核验，号码属爱丽丝本人';
+    const reason = aliceOwnsIdA;
     const wrongOwner = await call('countyStaff', resolve, { params, body: { v: 1, owner: 'mallory', reason, checkedDocument: idCard } });
     expect(wrongOwner.status).toBe(400);
     expect(fieldPaths(wrongOwner)).toEqual(['body.owner']);
@@ -241,9 +286,7 @@ describe('citizen accounts', () => {
     });
     expect(wrongDocument.status).toBe(400);
     expect(fieldPaths(wrongDocument)).toEqual(['body.checkedDocument.type']);
-    const r = await call('cityStaff', registerCitizenRoute, {
-      body: { idNumber: ID_C, name: '戴夫', phone: '13900003333', unit: CITY, sub: 'dave', checkedDocument: idCard },
-    });
+    const r = await daveBoundAtCounter();
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ sub: 'dave', idNumber: ID_C, registeredBy: 'cs', identity: { status: 'verified', via: 'counter', by: 'cs', document: idCard } });
     expect(r.body.phone).not.toBe('13900003333');
@@ -255,6 +298,7 @@ describe('citizen accounts', () => {
 
   it('a second verified owner of a bound number is bound too, and the earlier holder waits on the dispute', async () => {
     // erin's identity provider verified ID_C, which a counter bound to dave: one of the two verifications is wrong.
+    expect((await daveBoundAtCounter()).status).toBe(201);
     const r = await call('erin', registerCitizenRoute, { body: { idNumber: ID_C, name: '艾琳', unit: PROVINCE } });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ idNumber: ID_C, identity: { status: 'verified', via: 'idp' } });
@@ -269,9 +313,10 @@ describe('citizen accounts', () => {
   });
 
   it('two unverified claims of one number open a dispute; staff bind it only on a checked document', async () => {
+    expect((await carolClaimsIdB()).status).toBe(201);
     const first = await call('bob', registerCitizenRoute, { body: { idNumber: ID_B.toUpperCase(), name: '鲍勃', unit: CITY } });
     expect(first.status).toBe(201);
-    // carol claimed ID_B first (above): bob's claim makes two.
+    // carol claimed ID_B first: bob's claim makes two.
     const id = first.body.identity.dispute as string;
     expect(first.body.identity.status).toBe('disputed');
     expect((await call('carol', citizenMe)).body.identity).toEqual({ status: 'disputed', dispute: id });
@@ -304,11 +349,12 @@ describe('citizen accounts', () => {
   });
 
   it('keeps one citizen account per subject (409), writing nothing', async () => {
-    const before = snapshot(store);
+    expect((await aliceRegistersIdA()).status).toBe(201);
+    const before = storeSnapshot(store);
     const second = await call('alice', registerCitizenRoute, { body: { idNumber: ID_A, name: '爱丽丝', unit: COUNTY } });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('already_exists');
-    expect(snapshot(store)).toBe(before);
+    expect(storeSnapshot(store)).toBe(before);
   });
 
   it('answers 404 to anyone without an account, citizens and staff alike', async () => {
@@ -393,6 +439,7 @@ describe('an account verified after it registered', () => {
   });
 
   it('an account that lost a number in a dispute may bind its own once verified', async () => {
+    await malloryLosesIdA();
     expect((await call('mallory', citizenMe)).body.identity.status).toBe('revoked');
     const r = await call('malloryVerified', registerCitizenRoute, { body: { idNumber: ID_M, name: '马洛里', unit: CITY } });
     expect(r.status).toBe(201);
@@ -401,14 +448,12 @@ describe('an account verified after it registered', () => {
 });
 
 describe('business accounts', () => {
-  const override = { reason: '营业执照原件核验无误，代码为早期赋码' };
-
   it('a business whose code the identity provider verified is bound; one without is kept unverified', async () => {
     const r = await call('acme', registerBusinessRoute, { body: { creditCode: CODE_A, name: '杭州某某科技有限公司', unit: CITY } });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ sub: 'acme', creditCode: CODE_A, unit: CITY, identity: { status: 'verified', via: 'idp' } });
     expect((await call('acme', businessMe)).body.creditCode).toBe(CODE_A);
-    const claim = await call('shell', registerBusinessRoute, { body: { creditCode: CODE_B, name: '某某空壳公司', unit: CITY } });
+    const claim = await shellClaimsCodeB();
     expect(claim.status).toBe(201);
     expect(claim.body.identity).toEqual({ status: 'unverified' });
     expect(claim.body.creditCode).toBe('91330106********0U');
@@ -443,6 +488,7 @@ describe('business accounts', () => {
   });
 
   it('a code claimed without proof goes to its owner registered at a counter, with a dispute for the claimant', async () => {
+    expect((await shellClaimsCodeB()).status).toBe(201);
     const r = await call('cityStaff', registerBusinessRoute, { body: { creditCode: CODE_B.toLowerCase(), name: '某某实业', unit: CITY, sub: 'gamma', checkedDocument: licence } });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ creditCode: CODE_B, identity: { status: 'verified', via: 'counter' } });
@@ -451,6 +497,8 @@ describe('business accounts', () => {
 });
 
 describe('personal data at rest', () => {
+  beforeEach(registerEveryNumber);
+
   it('keys the number index with the identity key, and keeps nothing identifying in it', async () => {
     const key = await numberIndexKey(deps.keys.identity, 'resident', COUNTY, ID_A);
     expect(key.sk).toBe(await deps.keys.identity.mac(`resident:${ID_A}`));

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readAudit } from '../../shared/audit';
 import { apiFunction } from '../../functions/api-function';
@@ -10,7 +10,7 @@ import { resolveScope } from '../../tenants/scope';
 import { unitItem } from '../../tenants/unit';
 import { seedAccounts } from '../support/accounts';
 import { httpEvent, lambdaContext } from '../support/events';
-import { memoryDeps } from '../support/memory-deps';
+import { memoryDeps, storeSnapshot } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 
 const PROVINCE = '330000000000';
@@ -18,8 +18,9 @@ const CITY = '330100000000';
 const COUNTY = '330106000000';
 const OTHER_CITY = '330200000000';
 
-const { deps } = memoryDeps();
-const store = deps.store as MemoryStore;
+// Every test starts from the same units and accounts, so none depends on what another one changed.
+let deps: ReturnType<typeof memoryDeps>['deps'];
+let store: MemoryStore;
 let handler: ReturnType<typeof apiFunction>;
 const tokens: Record<string, string> = {};
 
@@ -40,8 +41,6 @@ const people = {
   beta: { sub: 'beta', role: 'business', unit: PROVINCE },
 } satisfies Record<string, Principal>;
 
-/** Everything in the store, for before/after comparisons. */
-const snapshot = (s: MemoryStore) => JSON.stringify([...s['tables']].map(([t, m]) => [t, [...m.entries()]]));
 
 async function call(
   who: keyof typeof people,
@@ -72,25 +71,34 @@ const fieldPaths = (r: { body: { error: { fields: { path: string }[] } } }) => r
 beforeAll(async () => {
   const t = await testTokens();
   handler = apiFunction(routes, { deps: async () => deps, verifier: () => t.verifier });
+  for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
+});
+
+beforeEach(async () => {
+  deps = memoryDeps().deps;
+  store = deps.store as MemoryStore;
   await store.putMany('registry', [
     unit(PROVINCE, '浙江省', 'province'),
     unit(CITY, '杭州市', 'city', PROVINCE),
     unit(COUNTY, '西湖区', 'county', CITY),
     unit(OTHER_CITY, '宁波市', 'city', PROVINCE),
   ]);
-  for (const [k, p] of Object.entries(people)) tokens[k] = await t.sign(p);
   await seedAccounts(store, Object.values(people));
 });
 
-describe('departments', () => {
-  let deptId: string;
+/** A department of the city, created by its admin as a test needs it; its id. */
+async function cityDepartment(name: string, nameEn?: string): Promise<string> {
+  const r = await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name, nameEn } });
+  expect(r.status).toBe(201);
+  return r.body.id;
+}
 
+describe('departments', () => {
   it('a unit admin creates a department with a ULID and anyone lists them a page at a time', async () => {
     const r = await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name: '办公室', nameEn: 'General Office' } });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ unit: CITY, name: '办公室', nameEn: 'General Office', status: 'active', v: 1 });
     expect(r.body.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    deptId = r.body.id;
     for (const name of ['信访科', '政务公开科']) {
       expect((await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name } })).status).toBe(201);
     }
@@ -103,6 +111,7 @@ describe('departments', () => {
   });
 
   it('renames and deactivates with the version read; a stale version is a 409', async () => {
+    const deptId = await cityDepartment('办公室', 'General Office');
     const path = 'PATCH /v1/units/{code}/departments/{deptId}';
     const params = { code: CITY, deptId };
     const renamed = await call('cityAdmin', path, { params, body: { v: 1, name: '市政府办公室', nameEn: null } });
@@ -128,7 +137,7 @@ describe('departments', () => {
     const patch = 'PATCH /v1/units/{code}/departments/{deptId}';
     const missing = await call('cityAdmin', patch, { params: { code: CITY, deptId: '01J00000000000000000000000' }, body: { v: 1, name: 'x' } });
     expect(missing.status).toBe(404);
-    const empty = await call('cityAdmin', patch, { params: { code: CITY, deptId }, body: { v: 4 } });
+    const empty = await call('cityAdmin', patch, { params: { code: CITY, deptId: await cityDepartment('办公室') }, body: { v: 1 } });
     expect(empty.status).toBe(400);
     const cursor = await call('alice', 'GET /v1/units/{code}/departments', { params: { code: CITY }, query: { cursor: 'bm9wZQ' } });
     expect(cursor.status).toBe(400);
@@ -144,14 +153,21 @@ describe('staff', () => {
   const create = 'POST /v1/units/{code}/staff';
   const patch = 'PATCH /v1/units/{code}/staff/{sub}';
 
-  beforeAll(async () => {
-    deptId = (await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name: '12345 热线科' } })).body.id;
+  beforeEach(async () => {
+    deptId = await cityDepartment('12345 热线科');
   });
 
-  it('binds an account to a unit, department and role, once', async () => {
-    const body = { sub: 'zhang', name: '张三', role: 'staff', deptId, phone: '13812345678' };
-    const r = await call('cityAdmin', create, { params: { code: CITY }, body });
+  /** 张三, bound by the city admin as a clerk of the hotline department. */
+  const zhang = () => ({ sub: 'zhang', name: '张三', role: 'staff', deptId, phone: '13812345678' });
+  async function bindZhang() {
+    const r = await call('cityAdmin', create, { params: { code: CITY }, body: zhang() });
     expect(r.status).toBe(201);
+    return r;
+  }
+
+  it('binds an account to a unit, department and role, once', async () => {
+    const body = zhang();
+    const r = await bindZhang();
     expect(r.body).toMatchObject({ ...body, unit: CITY, status: 'active', v: 1 });
     expect((await call('cityAdmin', create, { params: { code: CITY }, body })).status).toBe(409);
     // One subject, one unit: the same person cannot also be bound elsewhere.
@@ -184,6 +200,7 @@ describe('staff', () => {
   });
 
   it('shows phones in full only to those who manage the unit people', async () => {
+    await bindZhang();
     const list = 'GET /v1/units/{code}/staff';
     const full = await call('cityAdmin', list, { params: { code: CITY } });
     expect(full.status).toBe(200);
@@ -200,6 +217,7 @@ describe('staff', () => {
   });
 
   it('changes role and department, disables, and refuses a stale version', async () => {
+    await bindZhang();
     const params = { code: CITY, sub: 'zhang' };
     // Only the province admin (or an auditor above) appoints and removes auditors.
     const toAuditor = await call('provinceAdmin', patch, { params, body: { v: 1, role: 'auditor', deptId: null } });
@@ -228,31 +246,31 @@ describe('separation of duties', () => {
   const list = 'GET /v1/units/{code}/staff';
   let deptId: string;
 
-  beforeAll(async () => {
-    deptId = (await call('cityAdmin', 'POST /v1/units/{code}/departments', { params: { code: CITY }, body: { name: '督查科' } })).body.id;
+  beforeEach(async () => {
+    deptId = await cityDepartment('督查科');
   });
 
   it('a unit admin neither appoints an auditor nor promotes anyone to one, and writes nothing', async () => {
-    const before = snapshot(store);
+    const before = storeSnapshot(store);
     const appoint = await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'sod-1', name: '审计员', role: 'auditor' }, lang: 'en' });
     expect(appoint.status).toBe(403);
     expect(appoint.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('auditor') });
-    expect(snapshot(store)).toBe(before);
+    expect(storeSnapshot(store)).toBe(before);
     expect((await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'sod-2', name: '科员', role: 'staff', deptId } })).status).toBe(201);
-    const afterClerk = snapshot(store);
+    const afterClerk = storeSnapshot(store);
     const promote = await call('cityAdmin', patch, { params: { code: CITY, sub: 'sod-2' }, body: { v: 1, role: 'auditor', deptId: null } });
     expect(promote.status).toBe(403);
-    expect(snapshot(store)).toBe(afterClerk);
+    expect(storeSnapshot(store)).toBe(afterClerk);
   });
 
   it('a unit admin can neither disable, demote nor edit the auditor of its own unit', async () => {
-    const before = snapshot(store);
+    const before = storeSnapshot(store);
     for (const body of [{ v: 1, status: 'disabled' }, { v: 1, role: 'staff', deptId }, { v: 1, name: '改名' }]) {
       const r = await call('cityAdmin', patch, { params: { code: CITY, sub: 'cau' }, body });
       expect(r.status, JSON.stringify(body)).toBe(403);
       expect(r.body.error.code).toBe('forbidden');
     }
-    expect(snapshot(store)).toBe(before);
+    expect(storeSnapshot(store)).toBe(before);
     expect((await call('cityAuditor', list, { params: { code: CITY } })).status).toBe(200);
   });
 
@@ -260,7 +278,7 @@ describe('separation of duties', () => {
     const appoint = await call('auditor', create, { params: { code: COUNTY }, body: { sub: 'sod-3', name: '区审计员', role: 'auditor' } });
     expect(appoint.status).toBe(201);
     expect((await call('cityAuditor', patch, { params: { code: COUNTY, sub: 'sod-3' }, body: { v: 1, status: 'disabled' } })).status).toBe(200);
-    const before = snapshot(store);
+    const before = storeSnapshot(store);
     const refused = [
       await call('cityAuditor', create, { params: { code: CITY }, body: { sub: 'sod-4', name: '同级审计员', role: 'auditor' } }),
       await call('cityAuditor', create, { params: { code: COUNTY }, body: { sub: 'sod-4', name: '管理员', role: 'unit-admin' } }),
@@ -270,27 +288,27 @@ describe('separation of duties', () => {
       await call('cityAuditor', patch, { params: { code: CITY, sub: 'ca' }, body: { v: 1, status: 'disabled' } }),
     ];
     expect(refused.map((r) => [r.status, r.body.error.code])).toEqual(Array(6).fill([403, 'forbidden']));
-    expect(snapshot(store)).toBe(before);
+    expect(storeSnapshot(store)).toBe(before);
   });
 
   it('nobody changes a peer or themself: not a province admin, not a unit admin', async () => {
-    const before = snapshot(store);
+    const before = storeSnapshot(store);
     const peer = await call('provinceAdmin', patch, { params: { code: PROVINCE, sub: 'pa2' }, body: { v: 1, status: 'disabled' }, lang: 'en' });
     expect(peer.status).toBe(403);
     expect(peer.body.error.message).toContain('below your own authority');
     expect((await call('provinceAdmin', patch, { params: { code: PROVINCE, sub: 'pa' }, body: { v: 1, name: '自己' } })).status).toBe(403);
     expect((await call('cityAdmin', patch, { params: { code: CITY, sub: 'ca2' }, body: { v: 1, status: 'disabled' } })).status).toBe(403);
     expect((await call('cityAdmin', patch, { params: { code: CITY, sub: 'ca' }, body: { v: 1, role: 'staff', deptId } })).status).toBe(403);
-    expect(snapshot(store)).toBe(before);
+    expect(storeSnapshot(store)).toBe(before);
     // From above it works: the province admin changes a city admin.
     expect((await call('provinceAdmin', patch, { params: { code: CITY, sub: 'ca2' }, body: { v: 1, name: '李管理' } })).status).toBe(200);
   });
 
   it("a unit admin cannot lock a peer admin out by binding the peer's account", async () => {
-    const before = snapshot(store);
+    const before = storeSnapshot(store);
     const r = await call('cityAdmin', create, { params: { code: CITY }, body: { sub: 'ca2', name: '同事', role: 'staff', deptId } });
     expect(r.status).toBe(409);
-    expect(snapshot(store)).toBe(before);
+    expect(storeSnapshot(store)).toBe(before);
     expect((await call('peerCityAdmin', list, { params: { code: CITY } })).status).toBe(200);
   });
 });
