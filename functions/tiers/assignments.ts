@@ -1,3 +1,4 @@
+import { countEvent } from '../stats/rollup';
 import { monotonicFactory } from 'ulid';
 import * as z from '../../shared/zod';
 import { commitAudited } from '../../shared/audit';
@@ -131,7 +132,10 @@ export const assignmentEffect: TierEffect = async (deps, m) => {
     updatedAt: m.sentAt,
     v: 1,
   };
-  return [{ op: 'put', table: levelOf(m.to), item: caseItem(c, assignmentRules), expect: { absent: true } }];
+  return [
+    { op: 'put', table: levelOf(m.to), item: caseItem(c, assignmentRules), expect: { absent: true } },
+    countEvent({ unit: m.to, kind: 'opened', day: toChinaDate(new Date(m.sentAt)), eventId: `${m.subject}/opened` }, deps.now()),
+  ];
 };
 
 /** An assignee's (or, once escalated, its new owner's) step on the task. */

@@ -1,3 +1,4 @@
+import { countEvent, type EventKind } from '../stats/rollup';
 import * as z from '../../shared/zod';
 import { commitAudited } from '../../shared/audit';
 import { isWithin, levelOf, prefixOf } from '../../shared/codes';
@@ -125,6 +126,14 @@ export async function heldCase(deps: Deps, unit: string, kind: string, id: strin
 
 const bad = (path: string, message: Text) => new ApiError('unprocessable', [{ path, message }]);
 
+/** Steps that count in the holder's statistics (a case is counted opened where it first arrives). */
+const COUNTED_STEPS: Readonly<Record<string, EventKind | undefined>> = {
+  complete: 'closed',
+  return: 'returned',
+  escalate: 'escalated',
+  overdue: 'overdue',
+};
+
 /**
  * Records a step on a case `unit` holds: the new state, the messages it causes (the kind's notice to a third party
  * and any given), and, for a staff action, its audit entry, all in one transaction.
@@ -143,9 +152,12 @@ export async function recordStep(
   const full: CaseStep = { at, unit: before.unit, ...(actor ? { by: actor.sub } : {}), ...step };
   const after: Case = { ...before, ...change, status: step.status, history: [...before.history, full], updatedAt: at, v: before.v + 1 };
   const notice = rules.notify?.(after, full, now);
+  const counted = COUNTED_STEPS[step.action];
   const writes: Write[] = [
     { op: 'put', table: levelOf(before.unit), item: caseItem(after, rules), expect: { version: before.v } },
     ...[...messages, ...(notice ? [notice] : [])].map(outboxWrite),
+    // The unit's figures, rolled up its ancestors' subtree totals by the tier messages.
+    ...(counted ? [countEvent({ unit: before.unit, kind: counted, day: toChinaDate(now), eventId: `${before.kind}/${before.id}/${full.action}/${at}` }, now)] : []),
   ];
   if (actor) {
     const subject = `${before.kind}/${before.id}`;

@@ -4,6 +4,8 @@ import { rulesOf } from '../../functions/tiers/effects';
 import { sweepOverdue, sweepSubtree } from '../../functions/tiers/escalation';
 import { putSettingsOp } from '../../functions/settings/api';
 import { readAudit } from '../../shared/audit';
+import { readStats } from '../../functions/stats/rollup';
+import { toChinaDate } from '../../shared/working-days';
 import { tierWorld, U } from '../support/tier-world';
 
 const ASSIGN = { title: '开展防汛隐患排查', body: '请于期限内完成辖区防汛隐患排查并报告结果。', workingDays: 5 };
@@ -18,6 +20,23 @@ const act = (w: Awaited<ReturnType<typeof tierWorld>>, unit: string, id: string,
   w.api(caseActionOp, { params: { code: unit, kind: 'assignment', id }, body: { action, ...(note ? { note } : {}) }, token: w.token(who) });
 
 describe('assignments down the tree', () => {
+  it('counts a task in the assignee’s figures and in the subtree totals of every unit above it, once', async () => {
+    const w = await tierWorld();
+    const r = await w.api(createAssignmentOp, { params: { code: U.county }, body: { ...ASSIGN, assignees: [U.township] }, token: w.token(`staff@${U.county}`) });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await w.settle();
+    expect((await act(w, U.township, r.body.id, 'accept')).status).toBe(200);
+    expect((await act(w, U.township, r.body.id, 'complete', '已完成排查并报告')).status).toBe(200);
+    await w.settle();
+    const day = toChinaDate(w.deps.now());
+    expect((await readStats(w.deps, U.township, day, day)).own).toMatchObject({ opened: 1, closed: 1, returned: 0, escalated: 0, overdue: 0 });
+    for (const code of [U.township, U.county, U.city, U.province]) {
+      const s = await readStats(w.deps, code, day, day);
+      expect(s.subtree, code).toMatchObject({ opened: 1, closed: 1, returned: 0, escalated: 0, overdue: 0 });
+    }
+    expect((await readStats(w.deps, U.county, day, day)).own).toMatchObject({ opened: 0, closed: 0 });
+  });
+
   it('reaches each assignee as a case it holds, with the deadline in working days on the assigner calendar', async () => {
     const w = await tierWorld();
     const id = await assigned(w);
@@ -42,7 +61,13 @@ describe('assignments down the tree', () => {
     expect((await act(w, U.village, id, 'complete', '全部整改')).status).toBe(200);
     expect((await act(w, U.village2, id, 'return', '不属于本村辖区')).status).toBe(200);
 
-    const steps = await w.pending();
+    const waiting = await w.pending();
+    // The completion and the return also count in the assignees' figures (one roll-up message each).
+    expect(waiting.filter((m) => m.kind === 'rollup').map((m) => m.subject).sort()).toEqual([
+      expect.stringMatching(/\/complete\//),
+      expect.stringMatching(/\/return\//),
+    ]);
+    const steps = waiting.filter((m) => m.kind !== 'rollup');
     expect(steps.map((m) => m.kind)).toEqual(Array(4).fill('assignment-update'));
     // Newest first, then every one a second time.
     for (const m of [...steps].reverse()) await w.apply(m);
@@ -125,7 +150,7 @@ describe('escalation up the tree', () => {
     expect(up.body).toMatchObject({ status: 'escalated', escalatedTo: U.township });
     // Out of order: the escalation reaches the township before the steps reach the assigner.
     const waiting = await w.pending();
-    expect(waiting.map((m) => m.kind).sort()).toEqual(['assignment-update', 'assignment-update', 'escalation']);
+    expect(waiting.map((m) => m.kind).sort()).toEqual(['assignment-update', 'assignment-update', 'escalation', 'rollup']);
     const escalation = waiting.find((m) => m.kind === 'escalation');
     await w.apply(escalation!);
     await w.apply(escalation!);
