@@ -224,6 +224,21 @@ export const FUNCTIONS: FunctionSpec[] = [
     operations: [],
   },
   {
+    id: 'tiersSweep',
+    entry: 'functions/tiers/sweep.ts',
+    description: 'Flags overdue cases and escalates them where the unit settings say so',
+    // Cases and their outgoing messages in every level table; units, the children index and settings in the registry.
+    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [],
+    consumes: [],
+    // A quarter of an hour is fine-grained enough for deadlines counted in working days.
+    everyMinutes: 15,
+    // One query per unit of the tree (about 27,000 for a province), a few units at a time.
+    timeoutSeconds: 600,
+    memoryMb: 512,
+    operations: [],
+  },
+  {
     id: 'queues',
     entry: 'functions/queues/handler.ts',
     description: 'Dead-lettered tier messages: list with their reasons, redrive',

@@ -3,7 +3,7 @@ import { depsFromEnv } from '../../shared/aws/deps-from-env';
 import { LEVELS } from '../../shared/levels';
 import { inboxOf } from '../../shared/resources';
 import { outboxBacklog } from '../../shared/tiers/reconcile';
-import { provincePrefixes } from '../../functions/tiers/reconciler';
+import { provincePrefixes } from '../../functions/tiers/provinces';
 import type { ComponentState } from './runtime';
 
 /** As the stack's alarms: anything in a dead-letter queue, or a thousand messages waiting for acknowledgement. */

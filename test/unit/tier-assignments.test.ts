@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseActionOp, createAssignmentOp, getAssignmentOp, getCaseOp, superviseOp } from '../../functions/tiers/api';
 import { rulesOf } from '../../functions/tiers/effects';
 import { sweepOverdue, sweepSubtree } from '../../functions/tiers/escalation';
+import { sweep } from '../../functions/tiers/sweep';
 import { putSettingsOp } from '../../functions/settings/api';
 import { readAudit } from '../../shared/audit';
 import { readStats } from '../../functions/stats/rollup';
@@ -246,6 +247,21 @@ it('sweeps a whole subtree unit by unit through the children index', async () =>
   await w.settle();
   const seen = await w.api(getAssignmentOp, { params: { code: U.city, id: r.body.id }, token: w.token(`staff@${U.city}`) });
   expect(seen.body.assignees.map((a: { overdue: boolean }) => a.overdue)).toEqual([true, true, false]);
+});
+
+it('the scheduled sweep finds the provinces served and escalates an overdue village task to its township', async () => {
+  const w = await tierWorld();
+  const put = await w.api(putSettingsOp, { params: { code: U.township }, body: { v: 0, escalation: { onOverdue: true } }, token: w.token(`admin@${U.township}`) });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+  const id = await assigned(w, [U.village]);
+  await w.settle();
+  w.setClock('2026-03-10T01:00:00Z');
+  // The same tree as above: the province and the nine units below it, found from the registry alone.
+  expect(await sweep(w.deps)).toEqual({ units: 10, flagged: 1, escalated: 1 });
+  await w.settle();
+  const c = await w.api(getCaseOp, { params: { code: U.village, kind: 'assignment', id }, token: w.token(`staff@${U.village}`) });
+  expect(c.body.case).toMatchObject({ overdue: true, status: 'escalated', escalatedTo: U.township });
+  expect(c.body.current).toMatchObject({ unit: U.township });
 });
 
 describe('督办: supervision from above', () => {
