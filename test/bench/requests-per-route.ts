@@ -128,6 +128,20 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
     api.call('POST', '/v1/citizens', { token: citizen, body: { idNumber: '330106199003071236', name: '爱丽丝', unit: COUNTY }, expect: 201 }),
   );
   await measure('GET /v1/citizens/me', 'citizen', () => api.call('GET', '/v1/citizens/me', { token: citizen, expect: 200 }));
+  // A second unverified claim of the same number opens a dispute at the county, which its staff resolve.
+  const claimant = await api.token({ sub: 'bench-citizen-2', role: 'citizen', unit: ZHEJIANG });
+  await api.call('POST', '/v1/citizens', { token: claimant, body: { idNumber: '330106199003071236', name: '鲍勃', unit: COUNTY }, expect: 201 });
+  const disputes = await measure('GET /v1/units/{code}/identity-disputes', `${COUNTY}, one open`, () =>
+    api.call<{ items: { id: string; v: number }[] }>('GET', `/v1/units/${COUNTY}/identity-disputes`, { token: admin, expect: 200 }),
+  );
+  const dispute = disputes.items[0]!;
+  await measure('POST /v1/units/{code}/identity-disputes/{disputeId}/resolution', 'bound to no one', () =>
+    api.call('POST', `/v1/units/${COUNTY}/identity-disputes/${dispute.id}/resolution`, {
+      token: admin,
+      body: { v: dispute.v, owner: null, reason: '两人均未出示证件，暂不绑定' },
+      expect: 200,
+    }),
+  );
   await measure('POST /v1/businesses', 'self-registration', () =>
     api.call('POST', '/v1/businesses', { token: business, body: { creditCode: '91330100MA27XYW117', name: '杭州某某科技有限公司', unit: CITY }, expect: 201 }),
   );
@@ -151,6 +165,15 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   );
 
   await tierRoutes(api, measure);
+
+  // Figures and dead letters (the latter on SQS: only the scope's reads touch DynamoDB)
+  await measure('GET /v1/units/{code}/stats', `${ZHEJIANG}, one day`, () =>
+    api.call('GET', `/v1/units/${ZHEJIANG}/stats?from=2026-03-02&to=2026-03-02`, { token: admin, expect: 200 }),
+  );
+  await measure('GET /v1/queues/{queue}/dead-letters', 'inbox-village', () => api.call('GET', '/v1/queues/inbox-village/dead-letters', { token: admin, expect: 200 }));
+  await measure('POST /v1/queues/{queue}/dead-letters/redrive', 'inbox-village', () =>
+    api.call('POST', '/v1/queues/inbox-village/dead-letters/redrive', { token: admin, expect: 200 }),
+  );
 
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);
