@@ -1,5 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { depsFromEnv } from '../../shared/aws/deps-from-env';
@@ -12,8 +11,10 @@ import { queueFor, type TierMessage } from '../../shared/tiers/message';
  * that failed for good) the reconciler sends later; the receiver ignores copies.
  */
 
+type Unmarshall = (typeof import('@aws-sdk/util-dynamodb'))['unmarshall'];
+
 /** The message of a new outbox item, or nothing for every other change of the table. */
-export function newOutboxMessage(r: DynamoDBRecord): TierMessage | undefined {
+function newOutboxMessage(r: DynamoDBRecord, unmarshall: Unmarshall): TierMessage | undefined {
   const image = r.dynamodb?.NewImage;
   if (r.eventName !== 'INSERT' || !image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>);
@@ -22,11 +23,12 @@ export function newOutboxMessage(r: DynamoDBRecord): TierMessage | undefined {
 }
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
-  const deps = await depsFromEnv();
+  // The runtime ships the SDK; imported on first use, as every handler does, so a cold start loads only what it runs.
+  const [deps, { unmarshall }] = await Promise.all([depsFromEnv(), import('@aws-sdk/util-dynamodb')]);
   return processPartialResponse(
     event,
     async (r: DynamoDBRecord) => {
-      const message = newOutboxMessage(r);
+      const message = newOutboxMessage(r, unmarshall);
       if (message) await deps.queues.send(queueFor(message), message);
     },
     // A processor per invocation: the local runtime calls one module for five streams at once.

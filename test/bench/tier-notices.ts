@@ -3,6 +3,8 @@ import type { Deps } from '../../shared/deps';
 import { createDynamoStore } from '../../shared/store/dynamo-store';
 import { tierMessageSchema } from '../../shared/tiers/message';
 import { EFFECTS } from '../../functions/tiers/effects';
+import type { Principal } from '../../shared/roles';
+import { seedAccounts } from '../support/accounts';
 import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { summary } from './stats';
@@ -23,8 +25,15 @@ export async function noticeReach(api: Api, proxy: CountingProxy) {
   const villages = (await zhejiangItems()).map((u) => u.code as string).filter((c) => levelOf(c) === 'village').sort();
   const last = villages.at(-1)!;
   const sample = Array.from({ length: SAMPLE }, (_, i) => villages[Math.floor((i * villages.length) / SAMPLE)]!);
-  const province = await api.token({ sub: 'bench-notices', role: 'province-admin', unit: ZHEJIANG });
-  const county = await api.token({ sub: 'bench-notices-county', role: 'unit-admin', unit: COUNTY });
+  // Every caller stands on its account record, as the platform requires.
+  const callers: Principal[] = [
+    { sub: 'bench-notices', role: 'province-admin', unit: ZHEJIANG },
+    { sub: 'bench-notices-county', role: 'unit-admin', unit: COUNTY },
+    ...[last, ...sample].map((v): Principal => ({ sub: `bench-${v}`, role: 'staff', unit: v })),
+  ];
+  await seedAccounts(await createDynamoStore(), callers);
+  const province = await api.token(callers[0]!);
+  const county = await api.token(callers[1]!);
 
   const tokenOf = (village: string) => api.token({ sub: `bench-${village}`, role: 'staff', unit: village });
   const lastToken = await tokenOf(last);
@@ -91,8 +100,10 @@ export async function tierRoutes(api: Api, measure: Measure) {
   const store = await createDynamoStore();
   const deps = { store, now: () => new Date() };
   const TOWNSHIP = '330106002000'; // 北山街道
-  const as = (role: 'staff' | 'unit-admin', unit: string) => api.token({ sub: `bench-tiers-${role}-${unit}`, role, unit });
-  const [city, county, township] = await Promise.all([as('unit-admin', CITY), as('staff', COUNTY), as('staff', TOWNSHIP)]);
+  const who = (role: 'staff' | 'unit-admin', unit: string): Principal => ({ sub: `bench-tiers-${role}-${unit}`, role, unit });
+  const callers = [who('unit-admin', CITY), who('staff', COUNTY), who('staff', TOWNSHIP)];
+  await seedAccounts(store, callers);
+  const [city, county, township] = await Promise.all(callers.map((p) => api.token(p)));
 
   const n = await measure('POST /v1/units/{code}/notices', 'from 杭州市 to its whole subtree', () =>
     api.call<{ id: string }>('POST', `/v1/units/${CITY}/notices`, { token: city, body: { title: '市通知', body: '正文' }, expect: 201 }),
