@@ -38,3 +38,32 @@ export function httpEvent(e: {
 
 export const lambdaContext = (): Context =>
   ({ functionName: 'test', awsRequestId: 'test', getRemainingTimeInMillis: () => 30_000 }) as unknown as Context;
+
+export interface RouteCall {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  lang?: string;
+}
+
+/** Calls a handler as API Gateway would for `routeKey`, with a bearer token and a JSON body: the status and parsed body. */
+export async function callRoute(
+  handler: (event: APIGatewayProxyEventV2, context: never) => Promise<unknown>,
+  token: string,
+  routeKey: string,
+  opts: RouteCall = {},
+) {
+  const event = httpEvent({
+    routeKey,
+    pathParameters: opts.params,
+    query: opts.query,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      ...(opts.lang ? { 'accept-language': opts.lang } : {}),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const res = (await handler(event, lambdaContext() as never)) as { statusCode?: number; body?: string };
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+}

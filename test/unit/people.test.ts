@@ -1,5 +1,4 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readAudit } from '../../shared/audit';
 import { apiFunction } from '../../functions/api-function';
 import type { Principal } from '../../shared/roles';
@@ -9,7 +8,7 @@ import { bootstrapProvince, setProvinceAdminStatus } from '../../tenants/people'
 import { resolveScope } from '../../tenants/scope';
 import { unitItem } from '../../tenants/unit';
 import { seedAccounts } from '../support/accounts';
-import { httpEvent, lambdaContext } from '../support/events';
+import { callRoute, type RouteCall } from '../support/events';
 import { memoryDeps, storeSnapshot } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 
@@ -42,25 +41,7 @@ const people = {
 } satisfies Record<string, Principal>;
 
 
-async function call(
-  who: keyof typeof people,
-  routeKey: string,
-  opts: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; lang?: string } = {},
-) {
-  const event = httpEvent({
-    routeKey,
-    pathParameters: opts.params,
-    query: opts.query,
-    headers: {
-      authorization: `Bearer ${tokens[who]}`,
-      'content-type': 'application/json',
-      ...(opts.lang ? { 'accept-language': opts.lang } : {}),
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-}
+const call = (who: keyof typeof people, routeKey: string, opts?: RouteCall) => callRoute(handler, tokens[who]!, routeKey, opts);
 
 const at = '2026-01-01T00:00:00.000Z';
 const unit = (code: string, name: string, level: 'province' | 'city' | 'county', parent?: string) =>

@@ -1,5 +1,4 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readAudit } from '../../shared/audit';
 import { apiFunction } from '../../functions/api-function';
 import type { Principal } from '../../shared/roles';
@@ -9,7 +8,7 @@ import { NATIONAL_DEADLINES, readSettings } from '../../tenants/settings';
 import { unitItem } from '../../tenants/unit';
 import type { Level } from '../../shared/levels';
 import { seedAccounts } from '../support/accounts';
-import { httpEvent, lambdaContext } from '../support/events';
+import { callRoute, type RouteCall } from '../support/events';
 import { memoryDeps } from '../support/memory-deps';
 import { testTokens } from '../support/tokens';
 
@@ -35,25 +34,7 @@ const people = {
 
 const snapshot = () => JSON.stringify([...store['tables']].map(([t, m]) => [t, [...m.entries()]]));
 
-async function call(
-  who: keyof typeof people,
-  routeKey: string,
-  opts: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; lang?: string } = {},
-) {
-  const event = httpEvent({
-    routeKey,
-    pathParameters: opts.params,
-    query: opts.query,
-    headers: {
-      authorization: `Bearer ${tokens[who]}`,
-      'content-type': 'application/json',
-      ...(opts.lang ? { 'accept-language': opts.lang } : {}),
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-}
+const call = (who: keyof typeof people, routeKey: string, opts?: RouteCall) => callRoute(handler, tokens[who]!, routeKey, opts);
 
 const GET = 'GET /v1/units/{code}/settings';
 const PUT = 'PUT /v1/units/{code}/settings';
