@@ -250,6 +250,20 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 256,
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
+  {
+    id: 'uploads',
+    entry: 'functions/uploads/handler.ts',
+    description: "Presigned form uploads of people's files, each under its owner's folder at a unit",
+    // The unit must exist; nothing else is read or written.
+    tables: { registry: 'read' },
+    sends: [],
+    consumes: [],
+    // A presigned POST is only as good as its signer's own right to PutObject at the key.
+    bucket: { access: 'write', prefixes: ['uploads/'] },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.uploads,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

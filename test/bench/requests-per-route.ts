@@ -175,6 +175,15 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
     api.call('POST', '/v1/queues/inbox-village/dead-letters/redrive', { token: admin, expect: 200 }),
   );
 
+  // Uploads: the unit's read; signing the POST policy touches no table.
+  await measure('POST /v1/units/{code}/uploads', 'business, a PDF for an application', () =>
+    api.call('POST', `/v1/units/${COUNTY}/uploads`, {
+      token: business,
+      body: { purpose: 'application', name: '营业执照.pdf', type: 'application/pdf', size: 200_000 },
+      expect: 201,
+    }),
+  );
+
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);
   if (missing.length > 0 || unknown.length > 0) throw new Error(`routes not measured: ${missing.join(', ') || '-'}; not in the manifest: ${unknown.join(', ') || '-'}`);
