@@ -2,6 +2,7 @@ import { ApiError } from '../../shared/errors';
 import type { TierMessageKind } from '../../shared/tiers/message';
 import type { TierEffect } from '../../shared/tiers/outbox';
 import { rollupEffect } from '../stats/rollup';
+import { notificationEffectFromEnv } from '../notify/notifications';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
 
@@ -25,4 +26,5 @@ export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
   'assignment-update': assignmentUpdateEffect,
   escalation: escalationEffect(rulesOf),
   supervision: supervisionEffect(rulesOf),
+  notification: notificationEffectFromEnv,
 };

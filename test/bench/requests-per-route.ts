@@ -5,6 +5,7 @@ import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { ZHEJIANG } from './import-rate';
 import { tierRoutes } from './tier-notices';
+import { notifyRoutes } from './notify';
 
 // Units of the imported Zhejiang tree (the routes are measured on it), and one the bench adds.
 const CITY = '330100000000'; // 杭州市
@@ -183,6 +184,7 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
       expect: 201,
     }),
   );
+  await notifyRoutes(api, measure, COUNTY);
 
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);
