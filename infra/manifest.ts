@@ -250,6 +250,20 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 256,
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
+  {
+    id: 'services',
+    entry: 'functions/services/handler.ts',
+    description: 'One-stop services: the catalogue of items and adoptions, applications and their progress, ratings, bundles',
+    // Items, adoptions, applications (as cases), their indexes, outboxes and audit chains in every level table; units
+    // and settings (calendars, deadlines) read from the registry.
+    tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
+    sends: [],
+    consumes: [],
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.services,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

@@ -1,0 +1,50 @@
+import { apiFunction, route } from '../api-function';
+import { ApiError, notFound } from '../../shared/errors';
+import { adoptItem, browse, changeItem, defineItem, getItem, guide, markSeen, readAdoption, search } from './catalog';
+import { adoptItemOp, browseOp, changeItemOp, defineItemOp, getAdoptionOp, getItemOp, guideOp, markSeenOp } from './api';
+
+const oneFilter = () =>
+  new ApiError('validation_failed', [{ path: 'query.q', message: { zh: 'life、biz、q 至多填写一个', en: 'give at most one of life, biz and q' } }]);
+
+export const routes = [
+  route(defineItemOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('services:define', params.code);
+    return { status: 201, body: await defineItem(deps, principal!, params.code, body) };
+  }),
+  route(changeItemOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('services:define', params.code);
+    const { v, ...input } = body;
+    return { status: 200, body: await changeItem(deps, principal!, params.code, params.item, v, input) };
+  }),
+  route(getItemOp, async ({ params, scope, deps }) => {
+    scope!.require('services:read', params.code);
+    const item = await getItem(deps.store, params.code, params.item);
+    if (!item) throw notFound();
+    return { status: 200, body: item };
+  }),
+  route(adoptItemOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('services:define', params.code);
+    const { v, ...input } = body;
+    return { status: 200, body: await adoptItem(deps, principal!, params.code, params.definer, params.item, v, input) };
+  }),
+  route(getAdoptionOp, async ({ params, scope, deps }) => {
+    scope!.require('services:read', params.code);
+    return { status: 200, body: await readAdoption(deps.store, params.code, params.definer, params.item) };
+  }),
+  route(markSeenOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('services:define', params.code);
+    return { status: 200, body: await markSeen(deps, principal!, params.code, params.definer, params.item, body.rev) };
+  }),
+  route(browseOp, async ({ params, query, deps }) => {
+    const { life, biz, q, limit, cursor } = query;
+    if ([life, biz, q].filter((x) => x !== undefined).length > 1) throw oneFilter();
+    if (q !== undefined) return { status: 200, body: await search(deps.store, params.code, q, limit) };
+    const topic = life ? { life } : biz ? { biz } : undefined;
+    return { status: 200, body: await browse(deps.store, params.code, topic, limit, cursor) };
+  }),
+  route(guideOp, async ({ params, deps }) => {
+    return { status: 200, body: await guide(deps.store, params.code, params.definer, params.item) };
+  }),
+];
+
+export const handler = apiFunction(routes);
