@@ -16,6 +16,19 @@ import {
   serviceItemSchema,
   summarySchema,
 } from './catalog';
+import {
+  applicantSchema,
+  applicationViewSchema,
+  listItemSchema,
+  progressSchema,
+  RATINGS,
+  REF_PATTERN,
+  STAFF_ACTIONS,
+  verificationSchema,
+  worklistItemSchema,
+} from './applications';
+import { formValuesSchema } from './forms';
+import { RECTIFICATION_STEPS, rectificationSchema } from './ratings';
 
 const TAG = 'services';
 const codeParams = z.strictObject({ code: unitCodeSchema });
@@ -168,4 +181,195 @@ export const guideOp = operation({
   },
 });
 
-export const SERVICES_OPERATIONS = [defineItemOp, changeItemOp, getItemOp, adoptItemOp, getAdoptionOp, markSeenOp, browseOp, guideOp];
+// ---------------------------------------------------------------- applications
+
+const ulid = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/));
+const appParams = z.strictObject({ code: unitCodeSchema, id: ulid });
+const reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(2_000));
+const refSchema = z.string().check(z.regex(REF_PATTERN));
+
+export const submitOp = operation({
+  id: 'submitApplication',
+  method: 'POST',
+  path: '/v1/units/{code}/applications',
+  tag: TAG,
+  summary: {
+    zh: '申请办理事项：按事项表单填写，附申请人信息（身份证号或统一社会信用代码）；返回办件编号和按工作日计算的办结期限',
+    en: "Apply for an item with its form and the applicant's details (resident ID or credit code); returns the reference number and the due date in working days",
+  },
+  auth: 'jwt',
+  roles: ['citizen', 'business'],
+  errors: ['not_found', 'conflict', 'unprocessable'],
+  params: codeParams,
+  body: z.strictObject({ definer: unitCodeSchema, item: itemCodeSchema, form: formValuesSchema, applicant: applicantSchema }),
+  maxBodyBytes: 256 * 1024,
+  response: { status: 201, schema: applicationViewSchema },
+});
+
+export const getApplicationOp = operation({
+  id: 'getApplication',
+  method: 'GET',
+  path: '/v1/units/{code}/applications/{id}',
+  tag: TAG,
+  summary: { zh: '办件详情与全部办理经过（本单位工作人员或申请人本人）', en: 'An application with its whole timeline (staff of the unit, or the applicant)' },
+  auth: 'jwt',
+  roles: rolesFor('services:read', 'citizen', 'business'),
+  errors: ['not_found'],
+  params: appParams,
+  response: { status: 200, schema: applicationViewSchema },
+});
+
+export const actOnApplicationOp = operation({
+  id: 'actOnApplication',
+  method: 'POST',
+  path: '/v1/units/{code}/applications/{id}/steps',
+  tag: TAG,
+  summary: {
+    zh: '实施部门工作人员办理：受理（accept）、不予受理（reject）、一次性告知补正（request-supplement，列明所缺材料，暂停计时）、审查（review）、准予（approve）、不予许可（deny）、办结（complete，出具带核验码的结果）；均须说明理由',
+    en: 'Staff of the handling department: accept, reject, request a supplement (listing what is missing; the clock stops), review, approve, deny, complete (issues the result with its verification code); each with a reason',
+  },
+  auth: 'jwt',
+  roles: rolesFor('services:handle'),
+  errors: ['not_found', 'conflict', 'unprocessable'],
+  params: appParams,
+  body: z.strictObject({
+    action: z.enum(STAFF_ACTIONS),
+    reason,
+    missing: z.optional(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(30))),
+    v: z.optional(z.int().check(z.gte(1))),
+  }),
+  response: { status: 200, schema: applicationViewSchema },
+});
+
+export const supplementOp = operation({
+  id: 'supplementApplication',
+  method: 'POST',
+  path: '/v1/units/{code}/applications/{id}/supplement',
+  tag: TAG,
+  summary: {
+    zh: '申请人补正：补充或更正表单内容，计时从剩余工作日继续',
+    en: 'The applicant supplies what was missing (form values to add or correct); the clock runs on with the working days that were left',
+  },
+  auth: 'jwt',
+  roles: ['citizen', 'business'],
+  errors: ['not_found', 'conflict', 'unprocessable'],
+  params: appParams,
+  body: z.strictObject({ form: formValuesSchema, note: reason }),
+  maxBodyBytes: 256 * 1024,
+  response: { status: 200, schema: applicationViewSchema },
+});
+
+export const progressOp = operation({
+  id: 'getApplicationProgress',
+  method: 'GET',
+  path: '/v1/progress',
+  tag: TAG,
+  summary: {
+    zh: '凭办件编号和申请人姓名查询办理进度和期限（个人信息脱敏）',
+    en: "An application's state and due date by reference number and the applicant's name, personal data masked",
+  },
+  auth: 'public',
+  errors: ['not_found'],
+  query: z.strictObject({ ref: refSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) }),
+  response: { status: 200, schema: progressSchema },
+});
+
+export const verifyResultOp = operation({
+  id: 'verifyApplicationResult',
+  method: 'GET',
+  path: '/v1/results/{ref}',
+  tag: TAG,
+  summary: { zh: '凭办件编号和核验码核验办理结果的真实性', en: "Check a result's verification code against the platform's record" },
+  auth: 'public',
+  errors: ['not_found'],
+  params: z.strictObject({ ref: refSchema }),
+  query: z.strictObject({ code: z.string().check(z.regex(/^[0-9A-Za-z]{12}$/)) }),
+  response: { status: 200, schema: verificationSchema },
+});
+
+export const myApplicationsOp = operation({
+  id: 'listMyApplications',
+  method: 'GET',
+  path: '/v1/my/applications',
+  tag: TAG,
+  summary: { zh: '我的办件：本人在全省各级各单位的全部办件，新的在前', en: 'My cases: every application the caller made at any unit of the province, newest first' },
+  auth: 'jwt',
+  roles: ['citizen', 'business'],
+  errors: [],
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(listItemSchema) },
+});
+
+export const worklistOp = operation({
+  id: 'getDepartmentWorklist',
+  method: 'GET',
+  path: '/v1/units/{code}/departments/{dept}/worklist',
+  tag: TAG,
+  summary: {
+    zh: '部门待办：按办结期限先后排列，临近期限黄色预警（天数为单位设置 services.warnBefore），超期红色',
+    en: "A department's applications by due date, earliest first: yellow within the unit's warning period (services.warnBefore), red when overdue",
+  },
+  auth: 'jwt',
+  roles: rolesFor('services:read'),
+  errors: ['not_found'],
+  params: z.strictObject({ code: unitCodeSchema, dept: ulid }),
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(worklistItemSchema) },
+});
+
+// ---------------------------------------------------------------- 好差评
+
+export const rateOp = operation({
+  id: 'rateApplication',
+  method: 'POST',
+  path: '/v1/units/{code}/applications/{id}/rating',
+  tag: TAG,
+  summary: {
+    zh: '好差评：办结后申请人评价一次（very-satisfied 非常满意 … very-dissatisfied 非常不满意）；不满意及以下启动整改',
+    en: 'Rate a completed application once (very-satisfied … very-dissatisfied); dissatisfied or worse opens a rectification',
+  },
+  auth: 'jwt',
+  roles: ['citizen', 'business'],
+  errors: ['not_found', 'conflict', 'already_exists', 'unprocessable'],
+  params: appParams,
+  body: z.strictObject({ level: z.enum(RATINGS), comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))) }),
+  response: { status: 200, schema: applicationViewSchema },
+});
+
+export const rectifyOp = operation({
+  id: 'rectifyApplication',
+  method: 'POST',
+  path: '/v1/units/{code}/rectifications/{id}',
+  tag: TAG,
+  summary: {
+    zh: '差评整改：实施部门回访申请人（callback），再记录整改结果（outcome）',
+    en: 'Rectification after a bad rating: the department calls the applicant back (callback), then records the outcome',
+  },
+  auth: 'jwt',
+  roles: rolesFor('services:handle'),
+  errors: ['not_found', 'conflict', 'unprocessable'],
+  params: appParams,
+  body: z.strictObject({ step: z.enum(RECTIFICATION_STEPS), note: reason }),
+  response: { status: 200, schema: rectificationSchema },
+});
+
+export const SERVICES_OPERATIONS = [
+  defineItemOp,
+  changeItemOp,
+  getItemOp,
+  adoptItemOp,
+  getAdoptionOp,
+  markSeenOp,
+  browseOp,
+  guideOp,
+  submitOp,
+  getApplicationOp,
+  actOnApplicationOp,
+  supplementOp,
+  progressOp,
+  verifyResultOp,
+  myApplicationsOp,
+  worklistOp,
+  rateOp,
+  rectifyOp,
+];

@@ -30,12 +30,12 @@ export const fieldSchema = z.strictObject({
 export type Field = z.infer<typeof fieldSchema>;
 export const formSchema = z.array(fieldSchema).check(z.maxLength(60));
 
-/** What the submitted form's values may be before their item's schema checks them. */
-export const formValuesSchema = z.record(
-  z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/)),
-  z.union([z.string().check(z.maxLength(5_000)), z.number(), z.boolean(), z.array(z.string().check(z.maxLength(100))).check(z.maxLength(50))]),
-);
-export type FormValues = z.infer<typeof formValuesSchema>;
+/**
+ * What a submitted form may be before its item's schema checks it: named values of any JSON kind, since which kind
+ * each must be is the item's to say (and it says so field by field, in both languages).
+ */
+export const formValuesSchema = z.record(z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/)), z.unknown());
+export type FormValues = Record<string, unknown>;
 
 const bad = (path: string, message: Text): FieldError => ({ path, message });
 

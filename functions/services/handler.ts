@@ -1,7 +1,28 @@
 import { apiFunction, route } from '../api-function';
 import { ApiError, notFound } from '../../shared/errors';
 import { adoptItem, browse, changeItem, defineItem, getItem, guide, markSeen, readAdoption, search } from './catalog';
-import { adoptItemOp, browseOp, changeItemOp, defineItemOp, getAdoptionOp, getItemOp, guideOp, markSeenOp } from './api';
+import {
+  actOnApplicationOp,
+  adoptItemOp,
+  browseOp,
+  changeItemOp,
+  defineItemOp,
+  getAdoptionOp,
+  getApplicationOp,
+  getItemOp,
+  guideOp,
+  markSeenOp,
+  myApplicationsOp,
+  progressOp,
+  rateOp,
+  rectifyOp,
+  submitOp,
+  supplementOp,
+  verifyResultOp,
+  worklistOp,
+} from './api';
+import { act, myApplications, progress, readApplication, submit, supplement, verifyResult, worklist } from './applications';
+import { rate, rectify } from './ratings';
 
 const oneFilter = () =>
   new ApiError('validation_failed', [{ path: 'query.q', message: { zh: 'life、biz、q 至多填写一个', en: 'give at most one of life, biz and q' } }]);
@@ -44,6 +65,41 @@ export const routes = [
   }),
   route(guideOp, async ({ params, deps }) => {
     return { status: 200, body: await guide(deps.store, params.code, params.definer, params.item) };
+  }),
+  route(submitOp, async ({ params, body, principal, deps }) => {
+    return { status: 201, body: await submit(deps, principal!, params.code, body) };
+  }),
+  route(getApplicationOp, async ({ params, scope, principal, deps }) => {
+    const staff = scope!.can('services:read', params.code);
+    if (!staff && principal!.role !== 'citizen' && principal!.role !== 'business') throw new ApiError('forbidden');
+    return { status: 200, body: await readApplication(deps, principal!, params.code, params.id, staff) };
+  }),
+  route(actOnApplicationOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('services:handle', params.code);
+    return { status: 200, body: await act(deps, principal!, params.code, params.id, body) };
+  }),
+  route(supplementOp, async ({ params, body, principal, deps }) => {
+    return { status: 200, body: await supplement(deps, principal!, params.code, params.id, body) };
+  }),
+  route(progressOp, async ({ query, deps }) => {
+    return { status: 200, body: await progress(deps.store, query.ref, query.name) };
+  }),
+  route(verifyResultOp, async ({ params, query, deps }) => {
+    return { status: 200, body: await verifyResult(deps.store, params.ref, query.code) };
+  }),
+  route(myApplicationsOp, async ({ query, principal, deps }) => {
+    return { status: 200, body: await myApplications(deps.store, principal!, query.limit, query.cursor) };
+  }),
+  route(worklistOp, async ({ params, query, scope, deps }) => {
+    scope!.require('services:read', params.code);
+    return { status: 200, body: await worklist(deps.store, params.code, params.dept, query.limit, deps.now(), query.cursor) };
+  }),
+  route(rateOp, async ({ params, body, principal, deps }) => {
+    return { status: 200, body: await rate(deps, principal!, params.code, params.id, body) };
+  }),
+  route(rectifyOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('services:handle', params.code);
+    return { status: 200, body: await rectify(deps, principal!, params.code, params.id, body.step, body.note) };
   }),
 ];
 

@@ -3,6 +3,9 @@ import type { Principal } from '../../shared/roles';
 import { deptKey } from '../../tenants/people';
 import type { ItemInput } from '../../functions/services/catalog';
 import { tierWorld, U } from './tier-world';
+import { adoptItemOp, actOnApplicationOp, defineItemOp, submitOp } from '../../functions/services/api';
+import { residentIdCheckChar } from '../../shared/identity-codes';
+import { expect } from 'vitest';
 
 /** Two departments at every unit of the tree: 'a' handles most items, 'b' the second item of a bundle. */
 export const dept = (unit: string, which: 'a' | 'b' = 'a') => `01HZZZZZZZ${which === 'a' ? 'A' : 'B'}${unit.slice(0, 12)}000`.slice(0, 26);
@@ -64,4 +67,33 @@ export function itemInput(code: string, over: Partial<ItemInput> = {}): ItemInpu
 }
 
 export { U };
+
+export const ITEM = '330000-CS-100';
+const idBody = '33010619900307002';
+export const RESIDENT_ID = idBody + residentIdCheckChar(idBody);
+export const applicant = { name: '王小明', idNumber: RESIDENT_ID, phone: '13800138000' };
+export const form = { applicantName: '王小明', babyName: '王一一', birthDate: '2026-02-20', hospital: '市一医院' };
+
+/** The province's item, adopted by the county (promise 3 working days) and the township. */
+export async function withItem(start?: string) {
+  const w = await servicesWorld(start);
+  const r = await w.api(defineItemOp, { params: { code: U.province }, body: itemInput(ITEM), token: w.token(`admin@${U.province}`) });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  for (const [unit, promisedDays] of [[U.county, 3], [U.township, 4]] as const) {
+    const a = await w.api(adoptItemOp, {
+      params: { code: unit, definer: U.province, item: ITEM },
+      body: { v: 0, deptId: dept(unit), address: '便民服务中心', hours: '工作日 9:00-17:00', promisedDays },
+      token: w.token(`admin@${unit}`),
+    });
+    expect(a.status, JSON.stringify(a.body)).toBe(200);
+  }
+  return w;
+}
+
+export const apply = (w: ServicesWorld, unit: string = U.county, who = 'citizen', body: Record<string, unknown> = {}) =>
+  w.api(submitOp, { params: { code: unit }, body: { definer: U.province, item: ITEM, form, applicant, ...body }, token: w.token(who) });
+export const step = (w: ServicesWorld, id: string, action: string, extra: Record<string, unknown> = {}, unit: string = U.county, who = `clerk@${unit}`) =>
+  w.api(actOnApplicationOp, { params: { code: unit, id }, body: { action, reason: `${action} 的理由`, ...extra }, token: w.token(who) });
+
+
 export type ServicesWorld = Awaited<ReturnType<typeof servicesWorld>>;

@@ -85,6 +85,8 @@ describe('input that could exhaust the validator', async () => {
         'createAssignment', 'getAssignment', 'getCase', 'actOnCase', 'superviseCase', 'publishNotice', 'getSentNotice', 'listUnsigned', 'readInbox', 'readAddressedNotice', 'acknowledgeNotice', 'addNoticeInstruction', 'readUnitStats', 'listDeadLetters', 'redriveDeadLetters',
         // Services: the catalogue's definers and adopters, and staff reading and working applications.
         'defineServiceItem', 'changeServiceItem', 'getServiceItem', 'adoptServiceItem', 'getAdoption', 'markAdoptionSeen',
+        'submitApplication', 'getApplication', 'actOnApplication', 'supplementApplication', 'listMyApplications', 'getDepartmentWorklist',
+        'rateApplication', 'rectifyApplication',
       ].sort(),
     );
   });
