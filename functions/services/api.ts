@@ -29,6 +29,7 @@ import {
 } from './applications';
 import { formValuesSchema } from './forms';
 import { RECTIFICATION_STEPS, rectificationSchema } from './ratings';
+import { bundleIdSchema, bundleInputSchema, bundleSchema, bundleViewSchema, submissionSchema } from './bundles';
 
 const TAG = 'services';
 const codeParams = z.strictObject({ code: unitCodeSchema });
@@ -353,7 +354,75 @@ export const rectifyOp = operation({
   response: { status: 200, schema: rectificationSchema },
 });
 
+// ---------------------------------------------------------------- 一件事一次办
+
+const bundleParams = z.strictObject({ code: unitCodeSchema, bundle: bundleIdSchema });
+
+export const defineBundleOp = operation({
+  id: 'defineServiceBundle',
+  method: 'POST',
+  path: '/v1/units/{code}/bundles',
+  tag: TAG,
+  summary: {
+    zh: '定义“一件事”：本单位可办的若干事项（跨部门）合并为一张表单、一次提交',
+    en: "Define a bundle (一件事一次办): items the unit offers, across departments, asked with one form and submitted once",
+  },
+  auth: 'jwt',
+  roles: rolesFor('services:define'),
+  errors: ['not_found', 'conflict', 'already_exists'],
+  params: codeParams,
+  body: bundleInputSchema,
+  response: { status: 201, schema: bundleSchema },
+});
+
+export const getBundleOp = operation({
+  id: 'getServiceBundle',
+  method: 'GET',
+  path: '/v1/units/{code}/bundles/{bundle}',
+  tag: TAG,
+  summary: { zh: '“一件事”的事项、各自的办理部门和合并后的表单（相同字段只填一次）', en: "A bundle's items, each one's department, and the combined form (shared fields asked once)" },
+  auth: 'public',
+  errors: ['not_found'],
+  params: bundleParams,
+  response: { status: 200, schema: bundleViewSchema },
+});
+
+export const submitBundleOp = operation({
+  id: 'submitServiceBundle',
+  method: 'POST',
+  path: '/v1/units/{code}/bundles/{bundle}/applications',
+  tag: TAG,
+  summary: {
+    zh: '一次提交“一件事”：每个事项生成一件办件，全部写入或全部不写',
+    en: 'Submit a bundle once: one application per item, all written or none',
+  },
+  auth: 'jwt',
+  roles: ['citizen', 'business'],
+  errors: ['not_found', 'conflict', 'unprocessable'],
+  params: bundleParams,
+  body: z.strictObject({ form: formValuesSchema, applicant: applicantSchema }),
+  maxBodyBytes: 256 * 1024,
+  response: { status: 201, schema: submissionSchema },
+});
+
+export const getSubmissionOp = operation({
+  id: 'getBundleSubmission',
+  method: 'GET',
+  path: '/v1/units/{code}/bundle-applications/{id}',
+  tag: TAG,
+  summary: { zh: '“一件事”的各件办理情况，全部办结后 done 为 true', en: "A bundle submission's cases tracked together; done once all are closed" },
+  auth: 'jwt',
+  roles: rolesFor('services:read', 'citizen', 'business'),
+  errors: ['not_found'],
+  params: appParams,
+  response: { status: 200, schema: submissionSchema },
+});
+
 export const SERVICES_OPERATIONS = [
+  defineBundleOp,
+  getBundleOp,
+  submitBundleOp,
+  getSubmissionOp,
   defineItemOp,
   changeItemOp,
   getItemOp,

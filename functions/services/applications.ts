@@ -109,7 +109,7 @@ export interface NewApplication {
 const fieldError = (path: string, message: Text) => new ApiError('validation_failed', [{ path, message }]);
 const unprocessable = (zh: string, en: string) => new ApiError('unprocessable', [], { zh, en });
 
-function checkApplicant(principal: Principal, a: Applicant, at: string): Applicant {
+export function checkApplicant(principal: Principal, a: Applicant, at: string): Applicant {
   const id = a.idNumber.toUpperCase();
   if (principal.role === 'business') {
     if (!checkCreditCode(id).ok) throw fieldError(`${at}.idNumber`, { zh: '统一社会信用代码无效（GB 32100 校验未通过）', en: 'not a valid unified social credit code (GB 32100 check failed)' });

@@ -2,7 +2,7 @@ import * as z from '../../shared/zod';
 import { ApiError, type FieldError } from '../../shared/errors';
 import type { Text } from '../../shared/i18n';
 import { creditCodeSchema, residentIdSchema } from '../../shared/identity-codes';
-import { describeIssue, worded } from '../../shared/validation-messages';
+import { describeIssue, FIELD_MESSAGES, worded } from '../../shared/validation-messages';
 
 /**
  * Application forms as data: an item's form is a list of fields (name, label, type, whether required, options,
@@ -99,7 +99,11 @@ export function checkForm(fields: Field[], values: FormValues, at: string): Form
   if (zh.success) return zh.data as FormValues;
   const en = schema.safeParse(values, { error: (i) => describeIssue(i, 'en') });
   const enIssues = en.success ? [] : en.error.issues;
+  // A missing answer is "required" whatever kind of question it is (zod calls a missing choice an invalid option).
+  const missing = new Set(fields.filter((f) => f.required && values[f.name] === undefined).map((f) => f.name));
   const errors: FieldError[] = zh.error.issues.flatMap((issue, n) => {
+    const first = issue.path[0];
+    if (typeof first === 'string' && missing.has(first)) return [{ path: `${at}.${first}`, message: FIELD_MESSAGES.required }];
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
     return keys.map((k) => ({
       path: [at, ...issue.path.map(String), ...(k ? [k] : [])].join('.'),

@@ -2,6 +2,10 @@ import { apiFunction, route } from '../api-function';
 import { ApiError, notFound } from '../../shared/errors';
 import { adoptItem, browse, changeItem, defineItem, getItem, guide, markSeen, readAdoption, search } from './catalog';
 import {
+  defineBundleOp,
+  getBundleOp,
+  getSubmissionOp,
+  submitBundleOp,
   actOnApplicationOp,
   adoptItemOp,
   browseOp,
@@ -23,6 +27,7 @@ import {
 } from './api';
 import { act, myApplications, progress, readApplication, submit, supplement, verifyResult, worklist } from './applications';
 import { rate, rectify } from './ratings';
+import { defineBundle, readBundle, readSubmission, submitBundle } from './bundles';
 
 const oneFilter = () =>
   new ApiError('validation_failed', [{ path: 'query.q', message: { zh: 'life、biz、q 至多填写一个', en: 'give at most one of life, biz and q' } }]);
@@ -100,6 +105,21 @@ export const routes = [
   route(rectifyOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('services:handle', params.code);
     return { status: 200, body: await rectify(deps, principal!, params.code, params.id, body.step, body.note) };
+  }),
+  route(defineBundleOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('services:define', params.code);
+    return { status: 201, body: await defineBundle(deps, principal!, params.code, body) };
+  }),
+  route(getBundleOp, async ({ params, deps }) => {
+    return { status: 200, body: await readBundle(deps.store, params.code, params.bundle) };
+  }),
+  route(submitBundleOp, async ({ params, body, principal, deps }) => {
+    return { status: 201, body: await submitBundle(deps, principal!, params.code, params.bundle, body) };
+  }),
+  route(getSubmissionOp, async ({ params, scope, principal, deps }) => {
+    const staff = scope!.can('services:read', params.code);
+    if (!staff && principal!.role !== 'citizen' && principal!.role !== 'business') throw new ApiError('forbidden');
+    return { status: 200, body: await readSubmission(deps, principal!, params.code, params.id, staff) };
   }),
 ];
 

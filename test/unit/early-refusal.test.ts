@@ -86,7 +86,7 @@ describe('input that could exhaust the validator', async () => {
         // Services: the catalogue's definers and adopters, and staff reading and working applications.
         'defineServiceItem', 'changeServiceItem', 'getServiceItem', 'adoptServiceItem', 'getAdoption', 'markAdoptionSeen',
         'submitApplication', 'getApplication', 'actOnApplication', 'supplementApplication', 'listMyApplications', 'getDepartmentWorklist',
-        'rateApplication', 'rectifyApplication',
+        'rateApplication', 'rectifyApplication', 'defineServiceBundle', 'submitServiceBundle', 'getBundleSubmission',
       ].sort(),
     );
   });
