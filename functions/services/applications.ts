@@ -131,18 +131,18 @@ export interface Prepared {
  * Checks an application against the item as offered at `unit` and makes its writes. `form` must already be the
  * values for this item (a bundle hands each item its part of the combined form).
  */
-export async function prepare(
+export function prepare(
   deps: Deps,
   principal: Principal,
   unit: string,
   input: NewApplication,
-  checked: { item: ServiceItem; deptId: string; promisedDays: number },
+  checked: { item: ServiceItem; deptId: string; promisedDays: number; due: string },
   extraData: Record<string, string> = {},
-): Promise<Prepared> {
+): Prepared {
   const now = deps.now();
   const at = now.toISOString();
   const today = toChinaDate(now);
-  const { due } = await dueDate(deps.store, unit, today, { days: checked.promisedDays });
+  const { due } = checked;
   const id = nextId(now.getTime());
   const ref = refOf(unit, today, id);
   const { item } = checked;
@@ -191,7 +191,8 @@ export async function submit(deps: Deps, principal: Principal, unit: string, inp
   const applicant = checkApplicant(principal, input.applicant, 'body.applicant');
   const { item, offer } = await offerAt(deps.store, unit, input.definer, input.item);
   const form = checkForm(item.form, input.form, 'body.form');
-  const p = await prepare(deps, principal, unit, { ...input, applicant, form }, { item, deptId: offer.deptId, promisedDays: offer.promisedDays });
+  const { due } = await dueDate(deps.store, unit, toChinaDate(deps.now()), { days: offer.promisedDays });
+  const p = prepare(deps, principal, unit, { ...input, applicant, form }, { item, deptId: offer.deptId, promisedDays: offer.promisedDays, due });
   await commitAudited(deps, deps.now(), unit, { actor: principal, action: 'application.submit', subject: `${KIND}/${p.case.id}`, after: p.case }, p.writes);
   return view(p.case);
 }

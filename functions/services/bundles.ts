@@ -6,9 +6,12 @@ import type { Deps } from '../../shared/deps';
 import { ApiError, notFound } from '../../shared/errors';
 import { unitCodeSchema, type Principal } from '../../shared/roles';
 import type { Key, Store } from '../../shared/store/store';
+import { CalendarCoverageError, toChinaDate } from '../../shared/working-days';
+import { chinaWorkingCalendar } from '../../tenants/calendars';
+import { readSettings } from '../../tenants/settings';
 import { caseKey } from '../tiers/escalation';
 import { checkApplicant, KIND as APPLICATION, prepare, type Applicant } from './applications';
-import { itemCodeSchema, offerAt, type ServiceItem } from './catalog';
+import { itemCodeSchema, offersAt, type ServiceItem } from './catalog';
 import { checkForm, combineForms, fieldSchema, pick, type FormValues } from './forms';
 
 /**
@@ -41,20 +44,16 @@ const submissionKey = (unit: string, id: string): Key => ({ pk: `${prefixOf(unit
 
 const nextId = monotonicFactory();
 
-/** The items as offered at `unit` now, in the bundle's order, and their forms combined. */
+/** The items as offered at `unit` now, in the bundle's order, and their forms combined: a few batch reads in all. */
 async function resolve(store: Store, unit: string, refs: BundleInput['items']) {
-  const offers = await Promise.all(
-    refs.map(async (r, i) => {
-      try {
-        return await offerAt(store, unit, r.definer, r.item);
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        throw new ApiError('validation_failed', [
-          { path: `body.items.${i}`, message: { zh: `本单位没有可办的事项 ${r.definer}/${r.item}`, en: `the unit offers no item ${r.definer}/${r.item}` } },
-        ]);
-      }
-    }),
-  );
+  const found = await offersAt(store, unit, refs);
+  const offers = found.map((o, i) => {
+    if (o) return o;
+    const r = refs[i]!;
+    throw new ApiError('validation_failed', [
+      { path: `body.items.${i}`, message: { zh: `本单位没有可办的事项 ${r.definer}/${r.item}`, en: `the unit offers no item ${r.definer}/${r.item}` } },
+    ]);
+  });
   const { fields, clashes } = combineForms(offers.map((o, i) => ({ key: String(i), fields: o.item.form })));
   return { offers, fields, clashes };
 }
@@ -126,19 +125,19 @@ export async function submitBundle(deps: Deps, principal: Principal, unit: strin
   }
   const form = checkForm(fields, input.form, 'body.form');
   const subId = nextId(deps.now().getTime());
-  const prepared = [];
-  for (const o of offers) {
-    prepared.push(
-      await prepare(
-        deps,
-        principal,
-        unit,
-        { definer: o.item.unit, item: o.item.code, form: pick(o.item.form, form), applicant },
-        { item: o.item, deptId: o.offer.deptId, promisedDays: o.offer.promisedDays },
-        { bundle: subId },
-      ),
-    );
-  }
+  // One read of the unit's settings for every item's due date.
+  const settings = await readSettings(deps.store, unit);
+  const today = toChinaDate(deps.now());
+  const prepared = offers.map((o) =>
+    prepare(
+      deps,
+      principal,
+      unit,
+      { definer: o.item.unit, item: o.item.code, form: pick(o.item.form, form), applicant },
+      { item: o.item, deptId: o.offer.deptId, promisedDays: o.offer.promisedDays, due: dueOn(settings, today, o.offer.promisedDays) },
+      { bundle: subId },
+    ),
+  );
   const at = deps.now().toISOString();
   const record = {
     id: subId,
@@ -158,6 +157,15 @@ export async function submitBundle(deps: Deps, principal: Principal, unit: strin
 }
 
 const CLOSED = new Set(['completed', 'rejected']);
+
+function dueOn(settings: Awaited<ReturnType<typeof readSettings>>, from: string, days: number): string {
+  try {
+    return chinaWorkingCalendar(settings.effective.calendar).addWorkingDays(from, days);
+  } catch (e) {
+    if (!(e instanceof CalendarCoverageError)) throw e;
+    throw new ApiError('unprocessable', [], { zh: `工作日历无法计算到 ${e.date}`, en: `The working-day calendar cannot count to ${e.date}` });
+  }
+}
 
 /** A submission tracked together: each case's state, and whether all are done. The applicant's, or staff of the unit's. */
 export async function readSubmission(deps: Deps, principal: Principal, unit: string, id: string, staffMayRead: boolean) {

@@ -9,6 +9,7 @@ import type { Item, Key, Store, Write } from '../../shared/store/store';
 import { distinctWords } from '../../shared/text/words';
 import { deptKey } from '../../tenants/people';
 import { getUnit } from '../../tenants/units';
+import { unitKey } from '../../tenants/unit';
 import { formDefinitionErrors, formSchema } from './forms';
 
 /**
@@ -369,6 +370,13 @@ export async function markSeen(deps: Deps, actor: Principal, unit: string, defin
 /** The unit, then its possible ancestors nearest first: where items offered at `unit` can be defined. */
 export const lineage = (unit: string) => [unit, ...ancestorCandidates(unit)];
 
+/** The unit and those of its ancestors that exist (one batch read); 404 when the unit itself does not. */
+async function existingLineage(store: Store, unit: string): Promise<string[]> {
+  const found = new Set((await store.getMany('registry', lineage(unit).map(unitKey))).map((u) => u.code as string));
+  if (!found.has(unit)) throw notFound();
+  return lineage(unit).filter((u) => found.has(u));
+}
+
 export interface Offer {
   /** Where to apply: the nearest unit from `unit` upwards that adopted the item, else its definer. */
   at: string;
@@ -414,18 +422,33 @@ function offerOf(unit: string, item: Pick<ServiceItem, 'unit' | 'code' | 'deptId
   return { at: item.unit, deptId: item.deptId, promisedDays: item.promisedDays };
 }
 
-/** Where an application for the item is made at `unit`: the unit itself must define or have adopted it. */
-export async function offerAt(store: Store, unit: string, definer: string, code: string) {
-  const [item, adoption] = await Promise.all([
-    getItem(store, definer, code),
-    unit === definer ? undefined : getAdoption(store, unit, definer, code),
+/**
+ * Where applications for items are made at `unit`, which must define or have adopted each: one batch read per
+ * defining level and one for the unit's adoptions, however many items. Undefined for an item `unit` does not offer.
+ */
+export async function offersAt(store: Store, unit: string, refs: { definer: string; item: string }[]) {
+  const byTable = new Map<string, Key[]>();
+  for (const r of refs) byTable.set(levelOf(r.definer), [...(byTable.get(levelOf(r.definer)) ?? []), itemKey(r.definer, r.item)]);
+  const adopted = refs.filter((r) => r.definer !== unit).map((r) => adoptionKey(unit, r.definer, r.item));
+  const [items, adoptions] = await Promise.all([
+    Promise.all([...byTable].map(([t, keys]) => store.getMany(t as Parameters<Store['getMany']>[0], keys))).then((x) => x.flat()),
+    adopted.length > 0 ? store.getMany(levelOf(unit), adopted) : [],
   ]);
-  if (!item) throw notFound();
-  if (unit !== definer && !adoption) {
-    throw new ApiError('unprocessable', [], { zh: `${unit} 没有承接该事项，请到办理地申请`, en: `${unit} does not offer this item; apply where it is done` });
-  }
-  const adoptions = new Map(adoption ? [[`${unit}/${definer}/${code}`, adoption]] : []);
-  return { item, offer: offerOf(unit, item, adoptions) };
+  const found = new Map(items.map((i) => [`${i.unit as string}/${i.code as string}`, serviceItemSchema.parse(i)]));
+  const local = new Map(adoptions.map((a) => [`${unit}/${a.definer as string}/${a.code as string}`, adoptionSchema.parse(a)]));
+  return refs.map((r) => {
+    const item = found.get(`${r.definer}/${r.item}`);
+    if (!item || (r.definer !== unit && !local.has(`${unit}/${r.definer}/${r.item}`))) return undefined;
+    return { item, offer: offerOf(unit, item, local) };
+  });
+}
+
+/** The one item as offered at `unit`: 404 for no such item, 422 when `unit` neither defines nor adopted it. */
+export async function offerAt(store: Store, unit: string, definer: string, code: string) {
+  const [found] = await offersAt(store, unit, [{ definer, item: code }]);
+  if (found) return found;
+  if (!(await getItem(store, definer, code))) throw notFound();
+  throw new ApiError('unprocessable', [], { zh: `${unit} 没有承接该事项，请到办理地申请`, en: `${unit} does not offer this item; apply where it is done` });
 }
 
 export const offerSchema = z.object({
@@ -461,10 +484,10 @@ const order = (a: Summary, b: Summary) => (a.code < b.code ? -1 : a.code > b.cod
  */
 export async function browse(store: Store, unit: string, topic: Topic | undefined, limit: number, cursor?: string) {
   const after = afterOf(cursor);
-  await getUnit(store, unit);
+  const units = await existingLineage(store, unit);
   const t = topic && ('life' in topic ? `life:${topic.life}` : `biz:${topic.biz}`);
   const pages = await Promise.all(
-    lineage(unit).map((u) =>
+    units.map((u) =>
       store.query({
         table: levelOf(u),
         pk: t ? topicPartition(u, t) : itemKey(u, '').pk,
@@ -474,7 +497,7 @@ export async function browse(store: Store, unit: string, topic: Topic | undefine
     ),
   );
   const merged = pages
-    .flatMap((p, n) => p.items.map((i) => summarySchema.parse({ ...i, unit: i.unit ?? lineage(unit)[n] })))
+    .flatMap((p) => p.items.map((i) => summarySchema.parse(i)))
     .filter((s) => !after || order(s, { code: after[0], unit: after[1] } as Summary) > 0)
     .sort(order);
   const items = merged.slice(0, limit);
@@ -490,9 +513,8 @@ export async function browse(store: Store, unit: string, topic: Topic | undefine
 /** Items offered at `unit` whose name, department or topics hold every word of `q` (Chinese segmented into words). */
 export async function search(store: Store, unit: string, q: string, limit: number) {
   const ws = distinctWords(q).slice(0, 5);
+  const units = await existingLineage(store, unit);
   if (ws.length === 0) return { items: [] };
-  await getUnit(store, unit);
-  const units = lineage(unit);
   const hits = await Promise.all(
     ws.map(async (w) => {
       const pages = await Promise.all(units.map((u) => store.query({ table: levelOf(u), pk: wordPartition(u, w), limit: 500 })));
