@@ -16,8 +16,9 @@ import { bundlesReport, importReport, noticesReport, pipelineReport, routesRepor
 import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
 import { tierReliability, tierReport } from './tier-reliability';
+import { servicesFigures, servicesReport } from './services';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -143,6 +144,22 @@ async function main(): Promise<void> {
     });
     figures.tiers = r;
     verdicts.push(...tierReport(r, out.print));
+  }
+
+  if (sections.has('services')) {
+    // Its own runtime and tree. BENCH_SERVICES_CASES and BENCH_SERVICES_STORE (store sizes, comma-separated) scale it.
+    const { rt, proxy, stop } = await startRuntime(out.log);
+    try {
+      const r = await servicesFigures(apiClient(rt.url, rt.issuer), proxy, {
+        cases: Number(process.env.BENCH_SERVICES_CASES ?? 10_000),
+        sizes: (process.env.BENCH_SERVICES_STORE ?? '10000,100000').split(',').map(Number),
+        log: out.log,
+      });
+      figures.services = r;
+      verdicts.push(...servicesReport(r, out.print));
+    } finally {
+      await stop();
+    }
   }
 
   verdictsReport(verdicts, out.print);
