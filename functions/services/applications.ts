@@ -463,7 +463,6 @@ export const progressSchema = z.object({
   steps: z.array(z.object({ at: z.string(), action: z.string(), status: z.string() })),
 });
 
-const maskId = (id: string) => (id.length === 18 && /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(id) && !/^\d{17}[\dX]$/.test(id) ? maskCreditCode(id) : maskResidentId(id));
 
 /** Anyone with the reference number and the applicant's name: the state and due date, personal data masked. */
 export async function progress(store: Store, ref: string, name: string) {
@@ -477,7 +476,11 @@ export async function progress(store: Store, ref: string, name: string) {
     status: c.status,
     ...(c.due && c.status !== 'supplement' ? { due: c.due } : {}),
     overdue: c.overdue,
-    applicant: { name: maskName(c.data.applicantName!), idNumber: maskId(c.data.applicantId!), phone: maskPhone(c.data.applicantPhone!) },
+    applicant: {
+      name: maskName(c.data.applicantName!),
+      idNumber: c.data.applicantRole === 'business' ? maskCreditCode(c.data.applicantId!) : maskResidentId(c.data.applicantId!),
+      phone: maskPhone(c.data.applicantPhone!),
+    },
     steps: c.history.map((s) => ({ at: s.at, action: s.action, status: s.status })),
   };
 }

@@ -1,4 +1,5 @@
 import { levelOf } from '../../shared/codes';
+import type { Store } from '../../shared/store/store';
 import type { Principal } from '../../shared/roles';
 import { deptKey } from '../../tenants/people';
 import type { ItemInput } from '../../functions/services/catalog';
@@ -97,3 +98,19 @@ export const step = (w: ServicesWorld, id: string, action: string, extra: Record
 
 
 export type ServicesWorld = Awaited<ReturnType<typeof servicesWorld>>;
+
+/** Counts the requests a piece of work makes to the store. */
+export function counted(store: Store) {
+  const n = { requests: 0 };
+  const wrap = <F extends (...a: never[]) => Promise<unknown>>(f: F) => ((...a: Parameters<F>) => (n.requests++, f(...a))) as F;
+  const s: Store = {
+    get: wrap(store.get.bind(store)),
+    getMany: wrap(store.getMany.bind(store)),
+    query: wrap(store.query.bind(store)),
+    write: wrap(store.write.bind(store)),
+    transact: wrap(store.transact.bind(store)),
+    putMany: wrap(store.putMany.bind(store)),
+  };
+  return { store: s, n };
+}
+

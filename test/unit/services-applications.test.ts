@@ -14,7 +14,8 @@ import { readStats } from '../../functions/stats/rollup';
 import { rulesOf } from '../../functions/tiers/effects';
 import { getCase, sweepOverdue } from '../../functions/tiers/escalation';
 import { toChinaDate } from '../../shared/working-days';
-import { apply, applicant, dept, form, ITEM, RESIDENT_ID, step, U, withItem } from '../support/services-world';
+import { apply, applicant, counted, dept, form, ITEM, RESIDENT_ID, step, U, withItem } from '../support/services-world';
+import { myApplications, worklist } from '../../functions/services/applications';
 
 describe('applications (办件)', () => {
   it('goes from submission through 补正, which stops the clock, to completion with a result anyone can verify', async () => {
@@ -174,5 +175,22 @@ describe('applications (办件)', () => {
     expect(list.body.items).toEqual([]);
     const day = toChinaDate(w.deps.now());
     expect((await readStats(w.deps, U.county, day, day)).own).toMatchObject({ overdue: 1, escalated: 1 });
+  });
+
+  it('reads a page of my cases and of a worklist with the same requests whatever the number of cases', async () => {
+    const w = await withItem();
+    const pages = async () => {
+      const { store, n } = counted(w.store);
+      const before = n.requests;
+      await myApplications(store, w.people.citizen!, 2);
+      const mine = n.requests - before;
+      await worklist(store, U.county, dept(U.county), 2, w.deps.now());
+      return [mine, n.requests - before - mine];
+    };
+    for (let i = 0; i < 3; i++) expect((await apply(w)).status).toBe(201);
+    const few = await pages();
+    for (let i = 0; i < 30; i++) expect((await apply(w)).status).toBe(201);
+    expect(await pages()).toEqual(few);
+    expect(few).toEqual([2, 3]);
   });
 });

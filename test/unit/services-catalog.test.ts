@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { adoptItemOp, browseOp, changeItemOp, defineItemOp, getAdoptionOp, guideOp, markSeenOp } from '../../functions/services/api';
-import type { Store } from '../../shared/store/store';
-import { dept, itemInput, servicesWorld, U, type ServicesWorld } from '../support/services-world';
+import { counted, dept, itemInput, servicesWorld, U, type ServicesWorld } from '../support/services-world';
 
 const define = (w: ServicesWorld, unit: string, body: unknown, who = `admin@${unit}`) =>
   w.api(defineItemOp, { params: { code: unit }, body, token: w.token(who) });
 const adopt = (w: ServicesWorld, unit: string, definer: string, item: string, body: Record<string, unknown>, v = 0) =>
   w.api(adoptItemOp, { params: { code: unit, definer, item }, body: { v, deptId: dept(unit), address: '便民服务中心一楼', hours: '工作日 9:00-17:00', ...body }, token: w.token(`admin@${unit}`) });
-
-/** Counts the requests a piece of work makes to the store. */
-function counted(store: Store) {
-  const n = { requests: 0 };
-  const wrap = <F extends (...a: never[]) => Promise<unknown>>(f: F) => ((...a: Parameters<F>) => (n.requests++, f(...a))) as F;
-  const s: Store = {
-    get: wrap(store.get.bind(store)),
-    getMany: wrap(store.getMany.bind(store)),
-    query: wrap(store.query.bind(store)),
-    write: wrap(store.write.bind(store)),
-    transact: wrap(store.transact.bind(store)),
-    putMany: wrap(store.putMany.bind(store)),
-  };
-  return { store: s, n };
-}
 
 describe('the services catalogue', () => {
   it('an item defined at the province is adopted below with local details and a shorter promise, and the adopter sees what changed', async () => {
