@@ -52,9 +52,10 @@ const deptItem = (unit: string, at: string): Item => ({ ...deptKey(unit, deptOf(
 
 /** Callers of a unit's services: its admin (defines, adopts) and a clerk of its department (works applications). */
 async function unitCallers(api: Api, store: Store, units: string[]) {
+  const province = units[0]!;
   const at = new Date().toISOString();
   for (const u of units) await store.write({ op: 'put', table: levelOf(u), item: deptItem(u, at) });
-  const admin = (u: string): Principal => ({ sub: `bench-svc-admin-${u}`, role: u === PROVINCE ? 'province-admin' : 'unit-admin', unit: u });
+  const admin = (u: string): Principal => ({ sub: `bench-svc-admin-${u}`, role: u === province ? 'province-admin' : 'unit-admin', unit: u });
   const clerk = (u: string): Principal => ({ sub: `bench-svc-clerk-${u}`, role: 'staff', unit: u, dept: deptOf(u) });
   await seedAccounts(store, units.flatMap((u) => [admin(u), clerk(u)]));
   const tokens = new Map<string, string>();
@@ -150,12 +151,13 @@ export async function servicesRoutes(api: Api, measure: Measure) {
 
 const STEPS = ['accept', 'review', 'approve', 'complete'] as const;
 
-/** A small tree of its own: the province, 4 cities, 5 counties each. */
+/** The section's own tree, under 贵州省's code so as to stay clear of the imported 浙江省: 4 cities, 5 counties each. */
+const TREE = '520000000000';
 function tree() {
   const at = new Date().toISOString();
-  const cities = [1, 2, 3, 4].map((c) => `33${String(c).padStart(2, '0')}00000000`);
+  const cities = [1, 2, 3, 4].map((c) => `52${String(c).padStart(2, '0')}00000000`);
   const counties = cities.flatMap((c) => [1, 2, 3, 4, 5].map((k) => `${c.slice(0, 4)}${String(k).padStart(2, '0')}000000`));
-  const units = [newUnit(PROVINCE, '浙江省', undefined, at), ...cities.map((c) => newUnit(c, `市${c}`, PROVINCE, at)), ...counties.map((k) => newUnit(k, `县${k}`, `${k.slice(0, 4)}00000000`, at))];
+  const units = [newUnit(TREE, '贵州省', undefined, at), ...cities.map((c) => newUnit(c, `市${c}`, TREE, at)), ...counties.map((k) => newUnit(k, `县${k}`, `${k.slice(0, 4)}00000000`, at))];
   return { counties, items: units.map(unitItem) };
 }
 
@@ -187,15 +189,15 @@ export async function servicesFigures(api: Api, proxy: CountingProxy, opts: { ca
   const store = await createDynamoStore();
   const { counties, items } = tree();
   await store.putMany('registry', items);
-  const token = await unitCallers(api, store, [PROVINCE, ...counties]);
+  const token = await unitCallers(api, store, [TREE, ...counties]);
   const code = 'BENCH-SVC-1';
-  await api.call('POST', `/v1/units/${PROVINCE}/service-items`, { token: token(`admin@${PROVINCE}`), body: item(code, deptOf(PROVINCE)), expect: 201 });
+  await api.call('POST', `/v1/units/${TREE}/service-items`, { token: token(`admin@${TREE}`), body: item(code, deptOf(TREE)), expect: 201 });
   for (const c of counties) {
-    await api.call('PUT', `/v1/units/${c}/adoptions/${PROVINCE}/${code}`, { token: token(`admin@${c}`), body: { v: 0, deptId: deptOf(c), address: '政务服务中心', hours: '工作日' }, expect: 200 });
+    await api.call('PUT', `/v1/units/${c}/adoptions/${TREE}/${code}`, { token: token(`admin@${c}`), body: { v: 0, deptId: deptOf(c), address: '政务服务中心', hours: '工作日' }, expect: 200 });
   }
   const citizens = await Promise.all(Array.from({ length: 50 }, (_, i) => api.token({ sub: `bench-svc-citizen-${i}`, role: 'citizen', unit: counties[i % counties.length]! })));
   const submit = (i: number) =>
-    api.call<{ id: string }>('POST', `/v1/units/${counties[i % counties.length]}/applications`, { token: citizens[i % citizens.length]!, body: { definer: PROVINCE, item: code, form, applicant }, expect: 201 });
+    api.call<{ id: string }>('POST', `/v1/units/${counties[i % counties.length]}/applications`, { token: citizens[i % citizens.length]!, body: { definer: TREE, item: code, form, applicant }, expect: 201 });
   const act = (unit: string, id: string, action: string) =>
     api.call('POST', `/v1/units/${unit}/applications/${id}/steps`, { token: token(`clerk@${unit}`), body: { action, reason: '基准' }, expect: 200 });
 
@@ -226,7 +228,7 @@ export async function servicesFigures(api: Api, proxy: CountingProxy, opts: { ca
   const heavy: Principal = { sub: 'bench-svc-heavy', role: 'citizen', unit: counties[0]! };
   const heavyToken = await api.token(heavy);
   const unit = counties[0]!;
-  const svcItem = (await getItem(store, PROVINCE, code))!;
+  const svcItem = (await getItem(store, TREE, code))!;
   const deps = { now: () => new Date() } as Deps;
   const pages: PageFigures[] = [];
   let seeded = 0;
@@ -234,14 +236,14 @@ export async function servicesFigures(api: Api, proxy: CountingProxy, opts: { ca
     opts.log(`services: store to ${size} cases of one applicant and one department`);
     const batches: Item[][] = [];
     for (let i = seeded; i < size; i++) {
-      const p = prepare(deps, heavy, unit, { definer: PROVINCE, item: code, form, applicant }, { item: svcItem, deptId: deptOf(unit), promisedDays: 5, due: `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}` });
+      const p = prepare(deps, heavy, unit, { definer: TREE, item: code, form, applicant }, { item: svcItem, deptId: deptOf(unit), promisedDays: 5, due: `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}` });
       // The case and its indexes as a submission writes them, without the roll-up message (no transport runs here).
       batches.push(p.writes.flatMap((w) => (w.op === 'put' && !String(w.item.pk).endsWith('#outbox') ? [w.item] : [])));
     }
     const flat = batches.flat();
     const byTable = new Map<string, Item[]>();
     for (const it of flat) {
-      const table = String(it.pk).startsWith('33#svc-mine') ? 'province' : levelOf(unit);
+      const table = String(it.pk).startsWith('52#svc-mine') ? 'province' : levelOf(unit);
       byTable.set(table, [...(byTable.get(table) ?? []), it]);
     }
     for (const [table, list] of byTable) {
