@@ -279,7 +279,7 @@ export async function servicesFigures(api: Api, proxy: CountingProxy, opts: { ca
 }
 
 export function servicesReport(r: Awaited<ReturnType<typeof servicesFigures>>, print: Print): Verdict[] {
-  print('\n6. Services — applications through the API on the local runtime, DynamoDB requests counted at the proxy');
+  print('\n7. Services — applications through the API on the local runtime, DynamoDB requests counted at the proxy');
   for (const [step, v] of Object.entries(r.perStep)) print(`  ${step.padEnd(9)} ${String(v.median).padStart(2)} requests  ${JSON.stringify(v.sample)}`);
   const t = r.throughput;
   print(`  ${t.cases} cases × 5 steps, 16 at a time: ${t.seconds.toFixed(1)} s, ${t.casesPerSecond.toFixed(1)} cases/s, ${(t.casesPerSecond * 5).toFixed(0)} steps/s, ${t.requestsPerCase.toFixed(1)} requests per case`);
