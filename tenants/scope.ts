@@ -13,7 +13,9 @@ import { staffKey, unitKey } from './unit';
  * 'tiers:act' is work a unit does in its own name (assign, handle, escalate, send and sign notices); 'tiers:read'
  * looks at that work; 'tiers:supervise' flags a case below for 督办. 'services:define' defines, adopts and bundles
  * catalogue items in the unit's name; 'services:handle' works applications (the department is checked by the
- * services domain); 'services:read' looks at applications and worklists.
+ * services domain); 'services:read' looks at applications and worklists. 'uploads:create' hands out a form upload
+ * of a file for the caller's own records at a unit: citizens and businesses anywhere they apply or report, staff and
+ * admins at their unit and below.
  */
 export type Action =
   | 'unit:read'
@@ -32,7 +34,8 @@ export type Action =
   | 'queues:operate'
   | 'services:define'
   | 'services:handle'
-  | 'services:read';
+  | 'services:read'
+  | 'uploads:create';
 
 /**
  * How far each role reaches from its own unit for each action: its unit only, the unit and all below it, or only
@@ -57,6 +60,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'queues:operate': 'subtree',
     'services:define': 'self',
     'services:read': 'subtree',
+    'uploads:create': 'subtree',
   },
   'unit-admin': {
     'unit:read': 'subtree',
@@ -70,6 +74,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'stats:read': 'subtree',
     'services:define': 'self',
     'services:read': 'subtree',
+    'uploads:create': 'subtree',
   },
   staff: {
     'unit:read': 'self',
@@ -80,6 +85,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'stats:read': 'self',
     'services:handle': 'self',
     'services:read': 'self',
+    'uploads:create': 'subtree',
   },
   auditor: {
     'unit:read': 'subtree',
@@ -91,8 +97,8 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'services:read': 'subtree',
   },
   // The directory of government units is public information.
-  citizen: { 'unit:read': 'anywhere' },
-  business: { 'unit:read': 'anywhere' },
+  citizen: { 'unit:read': 'anywhere', 'uploads:create': 'anywhere' },
+  business: { 'unit:read': 'anywhere', 'uploads:create': 'anywhere' },
 };
 
 /**

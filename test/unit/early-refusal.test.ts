@@ -87,6 +87,8 @@ describe('input that could exhaust the validator', async () => {
         'defineServiceItem', 'changeServiceItem', 'getServiceItem', 'adoptServiceItem', 'getAdoption', 'markAdoptionSeen',
         'submitApplication', 'getApplication', 'actOnApplication', 'supplementApplication', 'listMyApplications', 'getDepartmentWorklist',
         'rateApplication', 'rectifyApplication', 'defineServiceBundle', 'submitServiceBundle', 'getBundleSubmission',
+        // Auditors only read: they upload nothing.
+        'startUpload',
       ].sort(),
     );
   });
