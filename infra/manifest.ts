@@ -259,6 +259,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
     sends: [],
     consumes: [],
+    // Attachments are checked (HEAD) in their owner's upload folder before an application holds them.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
     keys: { audit: 'sign' },
     timeoutSeconds: 29,
     memoryMb: 512,

@@ -28,6 +28,7 @@ import {
   worklistItemSchema,
 } from './applications';
 import { formValuesSchema } from './forms';
+import { attachmentsSchema } from '../uploads/attachments';
 import { RECTIFICATION_STEPS, rectificationSchema } from './ratings';
 import { bundleIdSchema, bundleInputSchema, bundleSchema, bundleViewSchema, submissionSchema } from './bundles';
 
@@ -202,7 +203,7 @@ export const submitOp = operation({
   roles: ['citizen', 'business'],
   errors: ['not_found', 'conflict', 'unprocessable'],
   params: codeParams,
-  body: z.strictObject({ definer: unitCodeSchema, item: itemCodeSchema, form: formValuesSchema, applicant: applicantSchema }),
+  body: z.strictObject({ definer: unitCodeSchema, item: itemCodeSchema, form: formValuesSchema, applicant: applicantSchema, attachments: z.optional(attachmentsSchema) }),
   maxBodyBytes: 256 * 1024,
   response: { status: 201, schema: applicationViewSchema },
 });
@@ -255,7 +256,7 @@ export const supplementOp = operation({
   roles: ['citizen', 'business'],
   errors: ['not_found', 'conflict', 'unprocessable'],
   params: appParams,
-  body: z.strictObject({ form: formValuesSchema, note: reason }),
+  body: z.strictObject({ form: formValuesSchema, note: reason, attachments: z.optional(attachmentsSchema) }),
   maxBodyBytes: 256 * 1024,
   response: { status: 200, schema: applicationViewSchema },
 });
@@ -400,7 +401,7 @@ export const submitBundleOp = operation({
   roles: ['citizen', 'business'],
   errors: ['not_found', 'conflict', 'unprocessable'],
   params: bundleParams,
-  body: z.strictObject({ form: formValuesSchema, applicant: applicantSchema }),
+  body: z.strictObject({ form: formValuesSchema, applicant: applicantSchema, attachments: z.optional(attachmentsSchema) }),
   maxBodyBytes: 256 * 1024,
   response: { status: 201, schema: submissionSchema },
 });

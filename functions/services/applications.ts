@@ -17,6 +17,8 @@ import { countEvent, type EventKind } from '../stats/rollup';
 import { caseItem, caseKey, getCase, heldCase, recordStep, type Case, type CaseRules } from '../tiers/escalation';
 import { getItem, offerAt, type ServiceItem } from './catalog';
 import { checkForm, type FormValues } from './forms';
+import { attachmentSchema, claimAttachments, type Attachment } from '../uploads/attachments';
+import { notifyWrite } from '../notify/notifications';
 import { staffDept, wrongDept } from './staff';
 
 /**
@@ -81,6 +83,43 @@ const refOf = (unit: string, day: string, id: string) => `${unit}-${day.slice(2)
 
 const nextId = monotonicFactory();
 
+/** A reason as a notification quotes it: short enough for an SMS. */
+const brief = (s: string) => ([...s].length > 120 ? `${[...s].slice(0, 119).join('')}…` : s);
+
+/**
+ * The notification to the applicant that goes with a step, in the step's own transaction (an in-app message, and an
+ * SMS through the sender port where one is configured).
+ */
+export const tell = (c: Case, text: Text, now: Date): Write =>
+  notifyWrite({ unit: c.unit, subject: `${KIND}/${c.id}`, account: c.data.applicantSub!, channels: ['sms'], text, link: `/v1/units/${c.unit}/applications/${c.id}` }, now);
+
+/** What the applicant is told of each staff step. */
+function stepText(c: Case, action: StaffAction, reason: string, missing?: string[]): Text {
+  const what = `「${c.title}」（${c.data.ref}）`;
+  const en = `Your application ${c.data.ref}`;
+  switch (action) {
+    case 'accept':
+      return { zh: `您的申请${what}已受理，承诺办结期限 ${c.due}。`, en: `${en} was accepted; due ${c.due}.` };
+    case 'reject':
+      return { zh: `您的申请${what}不予受理：${brief(reason)}`, en: `${en} was not accepted: ${brief(reason)}` };
+    case 'request-supplement':
+      return {
+        zh: `您的申请${what}需要补正：${brief((missing ?? []).join('、'))}。补正后继续计时。`,
+        en: `${en} needs more from you: ${brief((missing ?? []).join(', '))}. The clock runs again once you reply.`,
+      };
+    case 'review':
+      return { zh: `您的申请${what}已进入审查。`, en: `${en} is under review.` };
+    case 'approve':
+      return { zh: `您的申请${what}已审查通过，即将办结。`, en: `${en} was approved and is about to be completed.` };
+    case 'deny':
+      return { zh: `您的申请${what}不予许可：${brief(reason)}`, en: `${en} was denied: ${brief(reason)}` };
+    case 'complete': {
+      const code = (JSON.parse(c.data.result!) as { verificationCode: string }).verificationCode;
+      return { zh: `您的申请${what}已办结，结果核验码 ${code}。欢迎评价。`, en: `${en} is completed; verification code ${code}. Please rate it.` };
+    }
+  }
+}
+
 // ---------------------------------------------------------------- input
 
 export const applicantSchema = z.strictObject({
@@ -90,13 +129,6 @@ export const applicantSchema = z.strictObject({
   phone: z.string().check(z.regex(/^1[3-9]\d{9}$/)),
 });
 export type Applicant = z.infer<typeof applicantSchema>;
-
-export interface Attachment {
-  key: string;
-  name: string;
-  type: string;
-  size: number;
-}
 
 export interface NewApplication {
   definer: string;
@@ -183,6 +215,7 @@ export function prepare(
     { op: 'put', table, item: { ...workKey(unit, checked.deptId, due, id), id } },
     { op: 'put', table: levelOf(unit.slice(0, 2).padEnd(12, '0')), item: { ...mineKey(unit, principal.sub, at, id), unit, id } },
     countEvent({ unit, kind: 'opened', day: today, eventId: `${KIND}/${id}/opened` }, now),
+    tell(c, { zh: `您申请的「${item.name}」已提交，办件编号 ${ref}，承诺办结期限 ${due}。`, en: `Your application "${ref}" was submitted; due ${due}.` }, now),
   ];
   return { case: c, writes };
 }
@@ -191,8 +224,9 @@ export async function submit(deps: Deps, principal: Principal, unit: string, inp
   const applicant = checkApplicant(principal, input.applicant, 'body.applicant');
   const { item, offer } = await offerAt(deps.store, unit, input.definer, input.item);
   const form = checkForm(item.form, input.form, 'body.form');
+  const attachments = await claimAttachments(deps, principal, unit, 'application', input.attachments ?? []);
   const { due } = await dueDate(deps.store, unit, toChinaDate(deps.now()), { days: offer.promisedDays });
-  const p = prepare(deps, principal, unit, { ...input, applicant, form }, { item, deptId: offer.deptId, promisedDays: offer.promisedDays, due });
+  const p = prepare(deps, principal, unit, { ...input, applicant, form, attachments }, { item, deptId: offer.deptId, promisedDays: offer.promisedDays, due });
   await commitAudited(deps, deps.now(), unit, { actor: principal, action: 'application.submit', subject: `${KIND}/${p.case.id}`, after: p.case }, p.writes);
   return view(p.case);
 }
@@ -214,7 +248,6 @@ export const resultSchema = z.object({
   verificationCode: z.string(),
 });
 export const ratingSchema = z.object({ level: z.enum(RATINGS), comment: z.optional(z.string()), at: z.string() });
-export const attachmentSchema = z.object({ key: z.string(), name: z.string(), type: z.string(), size: z.int() });
 
 export const applicationViewSchema = z.object({
   id: z.string(),
@@ -332,6 +365,7 @@ export async function act(deps: Deps, principal: Principal, unit: string, id: st
     const onTime = today <= c.due!;
     extra.push(countEvent({ unit, kind: onTime ? 'onTime' : 'late', day: today, eventId: `${KIND}/${id}/${onTime ? 'onTime' : 'late'}` }, now));
   }
+  extra.push(tell({ ...c, data }, stepText({ ...c, data }, step.action, step.reason, step.missing), now));
   const after = await recordStep(deps, principal, c, applicationRules, { action: step.action, status: t.to, note: step.reason }, { data }, [], extra);
   return view(after);
 }
@@ -345,18 +379,23 @@ function verificationCode(): string {
 // ---------------------------------------------------------------- the applicant's steps
 
 /** The applicant answers 补正: the form again (only what changes), and the clock runs on with the days it had left. */
-export async function supplement(deps: Deps, principal: Principal, unit: string, id: string, input: { form: FormValues; note: string }) {
+export async function supplement(deps: Deps, principal: Principal, unit: string, id: string, input: { form: FormValues; note: string; attachments?: Attachment[] }) {
   const c = await heldCase(deps, unit, KIND, id);
   if (!isApplicant(c, principal)) throw notFound();
   if (c.status !== 'supplement') throw unprocessable(`办件状态为「${c.status}」，无需补正`, `An application in status "${c.status}" awaits no supplement`);
   const item = await getItem(deps.store, c.data.definer!, c.data.item!);
   if (!item) throw unprocessable('该事项已不存在', 'The item no longer exists');
   const form = checkForm(item.form, { ...json<FormValues>(c.data.form, {}), ...input.form }, 'body.form');
-  const today = toChinaDate(deps.now());
+  const added = await claimAttachments(deps, principal, unit, 'application', input.attachments ?? []);
+  const now = deps.now();
+  const today = toChinaDate(now);
   const { due } = await dueDate(deps.store, unit, today, { days: Number(c.data.daysLeft ?? 0) });
   const { missing: _m, daysLeft: _d, ...rest } = c.data;
-  const data = { ...rest, form: JSON.stringify(form), resumedOn: today };
-  const extra: Write[] = [{ op: 'put', table: levelOf(unit), item: { ...workKey(unit, c.data.dept!, due, id), id } }];
+  const data = { ...rest, form: JSON.stringify(form), attachments: JSON.stringify([...json<Attachment[]>(c.data.attachments, []), ...added]), resumedOn: today };
+  const extra: Write[] = [
+    { op: 'put', table: levelOf(unit), item: { ...workKey(unit, c.data.dept!, due, id), id } },
+    tell(c, { zh: `已收到您对「${c.title}」（${c.data.ref}）的补正，继续办理，期限 ${due}。`, en: `We have your reply on ${c.data.ref}; it is due ${due}.` }, now),
+  ];
   const after = await recordStep(deps, principal, c, applicationRules, { action: 'supplement', status: 'submitted', note: input.note }, { data, due }, [], extra);
   return view(after);
 }

@@ -13,6 +13,7 @@ import { caseKey } from '../tiers/escalation';
 import { checkApplicant, KIND as APPLICATION, prepare, type Applicant } from './applications';
 import { itemCodeSchema, offersAt, type ServiceItem } from './catalog';
 import { checkForm, combineForms, fieldSchema, pick, type FormValues } from './forms';
+import { claimAttachments, type Attachment } from '../uploads/attachments';
 
 /**
  * 一件事一次办: a bundle of items a unit offers, across its departments, asked for with one combined form (a field
@@ -116,7 +117,7 @@ export const submissionSchema = z.object({
 });
 
 /** One submission for the whole bundle: one case per item, all written in one transaction with the record tying them. */
-export async function submitBundle(deps: Deps, principal: Principal, unit: string, id: string, input: { form: FormValues; applicant: Applicant }) {
+export async function submitBundle(deps: Deps, principal: Principal, unit: string, id: string, input: { form: FormValues; applicant: Applicant; attachments?: Attachment[] }) {
   const applicant = checkApplicant(principal, input.applicant, 'body.applicant');
   const b = await getBundle(deps.store, unit, id);
   const { offers, fields, clashes } = await resolve(deps.store, unit, b.items);
@@ -124,6 +125,8 @@ export async function submitBundle(deps: Deps, principal: Principal, unit: strin
     throw new ApiError('unprocessable', [], { zh: '该套餐的事项表单已不一致，请联系办理单位', en: "The bundle's items no longer agree on their forms; contact the unit" });
   }
   const form = checkForm(fields, input.form, 'body.form');
+  // The files go with every case of the submission: each department sees what was sent.
+  const attachments = await claimAttachments(deps, principal, unit, 'application', input.attachments ?? []);
   const subId = nextId(deps.now().getTime());
   // One read of the unit's settings for every item's due date.
   const settings = await readSettings(deps.store, unit);
@@ -133,7 +136,7 @@ export async function submitBundle(deps: Deps, principal: Principal, unit: strin
       deps,
       principal,
       unit,
-      { definer: o.item.unit, item: o.item.code, form: pick(o.item.form, form), applicant },
+      { definer: o.item.unit, item: o.item.code, form: pick(o.item.form, form), applicant, attachments },
       { item: o.item, deptId: o.offer.deptId, promisedDays: o.offer.promisedDays, due: dueOn(settings, today, o.offer.promisedDays) },
       { bundle: subId },
     ),

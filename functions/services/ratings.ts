@@ -9,6 +9,7 @@ import { countEvent } from '../stats/rollup';
 import { caseItem, heldCase, recordStep, type Case, type CaseRules } from '../tiers/escalation';
 import { KIND as APPLICATION, applicationRules, RATING_EVENT, RATING_LABELS, view, type Rating } from './applications';
 import { staffDept, wrongDept } from './staff';
+import { notifyWrite } from '../notify/notifications';
 
 /**
  * 好差评: once an application is completed its applicant rates it, once, on five levels. 不满意 or worse opens a
@@ -44,7 +45,7 @@ export async function rate(deps: Deps, principal: Principal, unit: string, id: s
       status: 'open',
       due,
       overdue: false,
-      data: { application: id, ref: c.data.ref!, dept: c.data.dept!, rating: input.level },
+      data: { application: id, ref: c.data.ref!, dept: c.data.dept!, rating: input.level, applicant: c.data.applicantSub! },
       history: [{ at, unit, action: 'open', status: 'open', note: `${RATING_LABELS[input.level]}${input.comment ? `：${input.comment}` : ''}` }],
       supervision: [],
       createdAt: at,
@@ -108,7 +109,22 @@ export async function rectify(deps: Deps, principal: Principal, unit: string, id
     ]);
   }
   const now = deps.now();
-  const extra = step === 'outcome' ? [countEvent({ unit, kind: 'rectified', day: toChinaDate(now), eventId: `${RECTIFICATION}/${id}/rectified` }, now)] : [];
+  const extra =
+    step === 'outcome'
+      ? [
+          countEvent({ unit, kind: 'rectified', day: toChinaDate(now), eventId: `${RECTIFICATION}/${id}/rectified` }, now),
+          notifyWrite(
+            {
+              unit,
+              subject: `${RECTIFICATION}/${id}`,
+              account: c.data.applicant!,
+              channels: ['sms'],
+              text: { zh: `对您评价的「${c.data.ref}」，整改结果：${note.slice(0, 200)}`, en: `On your rating of ${c.data.ref}, what was put right: ${note.slice(0, 200)}` },
+            },
+            now,
+          ),
+        ]
+      : [];
   const after = await recordStep(deps, principal, c, rectificationRules, { action: step, status: t.to, note }, {}, [], extra);
   return rectificationView(after);
 }

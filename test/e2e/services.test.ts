@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,7 +88,7 @@ describe('one-stop services on the local runtime', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('a citizen finds, applies and follows; the clerk works the case through 补正; the rating counts at the township and the province', async () => {
+  it('a citizen finds, applies with an uploaded scan and follows; the clerk works the case through 补正, each step told to the applicant; the rating counts at the township and the province', async () => {
     expect(lines.find((l) => l.includes('service items'))).toMatch(/^demo: 36 service items/);
     const citizen = await tokenOf({ sub: 'e2e-citizen', role: 'citizen', unit: SHANGBAO });
     const clerk = await tokenOf({ sub: `demo-staff-${BEISHAN}`, role: 'staff', unit: BEISHAN });
@@ -105,8 +105,24 @@ describe('one-stop services on the local runtime', () => {
     const id = '33010619900307002';
     const applicant = { name: '陈静', idNumber: id + residentIdCheckChar(id), phone: '13900139000' };
     const form = { applicantName: '陈静', phone: '13900139000', babyName: '陈小满', birthDate: '2026-02-25', hospital: '杭州市妇产科医院' };
-    const s = await call<{ id: string; ref: string; due: string }>(citizen, 'POST', `/v1/units/${BEISHAN}/applications`, { definer: PROVINCE, item: item.code, form, applicant });
+    // The scan goes straight to the bucket with the presigned POST, as a browser sends a form.
+    const bytes = Buffer.from(`%PDF-1.7\n${'父母身份证扫描件'.repeat(100)}`);
+    const file = { name: '父母身份证.pdf', type: 'application/pdf', size: bytes.length };
+    const up = await call<{ key: string; url: string; fields: Record<string, string> }>(citizen, 'POST', `/v1/units/${BEISHAN}/uploads`, { purpose: 'application', ...file });
+    expect(up.status, JSON.stringify(up.json)).toBe(201);
+    const post = new FormData();
+    for (const [k, v] of Object.entries(up.json.fields)) post.append(k, v);
+    post.append('file', new Blob([bytes], { type: file.type }), 'upload');
+    expect((await fetch(up.json.url, { method: 'POST', body: post })).status).toBeLessThan(300);
+    const s = await call<{ id: string; ref: string; due: string; attachments: unknown[] }>(citizen, 'POST', `/v1/units/${BEISHAN}/applications`, {
+      definer: PROVINCE,
+      item: item.code,
+      form,
+      applicant,
+      attachments: [{ key: up.json.key, ...file }],
+    });
     expect(s.status, JSON.stringify(s.json)).toBe(201);
+    expect(s.json.attachments).toEqual([{ key: up.json.key, ...file }]);
     const path = `/v1/units/${BEISHAN}/applications/${s.json.id}`;
     const step = (action: string, extra = {}) => call(clerk, 'POST', `${path}/steps`, { action, reason: '经审查', ...extra });
     expect((await step('request-supplement', { missing: ['父母结婚证'] })).status).toBe(200);
@@ -120,6 +136,12 @@ describe('one-stop services on the local runtime', () => {
     expect((await call(citizen, 'POST', `${path}/rating`, { level: 'very-satisfied', comment: '一次办好' })).status).toBe(200);
 
     await pump();
+    // Each step told the applicant: in the app, and through the local SMS adapter's log.
+    const inbox = await call<{ items: { text: { zh: string } }[] }>(citizen, 'GET', '/v1/me/messages?limit=50');
+    expect(inbox.json.items).toHaveLength(7);
+    expect(inbox.json.items.some((m) => m.text.zh.includes('需要补正：父母结婚证'))).toBe(true);
+    const log = (await readFile(join(dataDir, 'notifications.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { account: string });
+    expect(log.filter((l) => l.account === 'e2e-citizen')).toHaveLength(7);
     const day = toChinaDate(new Date());
     const township = await call<{ own: Record<string, number> }>(clerk, 'GET', `/v1/units/${BEISHAN}/stats?from=${day}&to=${day}`);
     expect(township.json.own).toMatchObject({ opened: 1, closed: 1, onTime: 1, ratedVerySatisfied: 1 });

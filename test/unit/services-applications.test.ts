@@ -16,12 +16,19 @@ import { getCase, sweepOverdue } from '../../functions/tiers/escalation';
 import { toChinaDate } from '../../shared/working-days';
 import { apply, applicant, counted, dept, form, ITEM, RESIDENT_ID, step, U, withItem } from '../support/services-world';
 import { myApplications, worklist } from '../../functions/services/applications';
+import { listMessages } from '../../functions/notify/notifications';
+import { startUpload } from '../../functions/uploads/attachments';
 
 describe('applications (办件)', () => {
-  it('goes from submission through 补正, which stops the clock, to completion with a result anyone can verify', async () => {
+  it('goes from submission through 补正, which stops the clock, to completion with a result anyone can verify, telling the applicant each step', async () => {
     const w = await withItem();
-    const s = await apply(w);
+    const body = '%PDF-1.7 出生医学证明扫描件';
+    const up = await startUpload(w.deps, w.people.citizen!, U.county, { purpose: 'application', name: '出生证明.pdf', type: 'application/pdf', size: Buffer.byteLength(body) });
+    await w.deps.files.put(up.key, body, 'application/pdf');
+    const file = { key: up.key, name: '出生证明.pdf', type: 'application/pdf', size: Buffer.byteLength(body) };
+    const s = await apply(w, U.county, 'citizen', { attachments: [file] });
     expect(s.status, JSON.stringify(s.body)).toBe(201);
+    expect(s.body.attachments).toEqual([file]);
     // Monday 2 March 2026 plus the county's promise of three working days.
     expect(s.body).toMatchObject({ status: 'submitted', due: '2026-03-05', dept: dept(U.county), unit: U.county });
     expect(s.body.ref).toMatch(new RegExp(`^${U.county}-260302-[0-9A-Z]{6}$`));
@@ -64,6 +71,19 @@ describe('applications (办件)', () => {
     expect((await w.api(progressOp, { query: { ref: s.body.ref, name: '王小红' } })).status).toBe(404);
 
     await w.settle();
+    const messages = await listMessages(w.deps, w.people.citizen!, 50);
+    // One message per step (the test's clock stands still, so they come in no particular order).
+    expect(messages.items).toHaveLength(7);
+    expect(messages.items.map((m) => m.text.zh)).toEqual(expect.arrayContaining([
+      expect.stringContaining('已办结'),
+      expect.stringContaining('审查通过'),
+      expect.stringContaining('已进入审查'),
+      expect.stringContaining('已受理'),
+      expect.stringContaining('已收到您对'),
+      expect.stringContaining('需要补正'),
+      expect.stringContaining('已提交'),
+    ]));
+    expect(messages.items.find((m) => m.text.zh.includes('已办结'))!.text.zh).toContain(code);
     const day = '2026-03-10';
     const county = await readStats(w.deps, U.county, '2026-03-02', day);
     expect(county.own).toMatchObject({ opened: 1, closed: 1, onTime: 1, late: 0 });
@@ -92,6 +112,13 @@ describe('applications (办件)', () => {
     // The other county adopted nothing: its residents apply at the province.
     expect((await apply(w, U.otherCounty)).status).toBe(422);
     expect((await apply(w, U.county, 'citizen', { item: '330000-CS-999' })).status).toBe(404);
+    // A file of a type applications do not take, and one that never reached the bucket.
+    const html = await apply(w, U.county, 'citizen', { attachments: [{ key: 'uploads/x/y/z/a.html', name: 'a.html', type: 'text/html', size: 10 }] });
+    expect(html.status).toBe(400);
+    expect(html.body.error.fields.map((f: { path: string }) => f.path)).toContain('body.attachments.0.type');
+    const up = await startUpload(w.deps, w.people.citizen!, U.county, { purpose: 'application', name: 'a.pdf', type: 'application/pdf', size: 100 });
+    const missing = await apply(w, U.county, 'citizen', { attachments: [{ key: up.key, name: 'a.pdf', type: 'application/pdf', size: 100 }] });
+    expect(missing.status).toBe(422);
     expect(w.snapshot()).toBe(before);
   });
 
