@@ -338,7 +338,8 @@ export interface StaffStep {
 /** A staff member of the handling department takes one step; a concurrent step on the same case gets 409. */
 export async function act(deps: Deps, principal: Principal, unit: string, id: string, step: StaffStep) {
   const [c, dept] = await Promise.all([heldCase(deps, unit, KIND, id), staffDept(deps.store, principal)]);
-  if (dept !== c.data.dept) throw wrongDept();
+  // A case escalated here left its department below: the staff of the unit that holds it now take it up.
+  if (!c.escalatedFrom && dept !== c.data.dept) throw wrongDept();
   if (step.v !== undefined && step.v !== c.v) throw new ApiError('conflict');
   const t = checkTransition(c, step.action);
   const now = deps.now();

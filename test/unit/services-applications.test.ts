@@ -198,6 +198,9 @@ describe('applications (办件)', () => {
     await w.settle();
     const up = await getCase(w.deps, U.city, 'application', id);
     expect(up).toMatchObject({ status: 'submitted', escalatedFrom: U.county });
+    // The city's staff take it up where it stood; the county's copy only shows where it went.
+    expect((await step(w, id, 'accept', {}, U.city, `staff@${U.city}`)).status).toBe(200);
+    expect((await step(w, id, 'accept')).status).toBe(422);
     const list = await w.api(worklistOp, { params: { code: U.county, dept: dept(U.county) }, token: w.token(`clerk@${U.county}`) });
     expect(list.body.items).toEqual([]);
     const day = toChinaDate(w.deps.now());
