@@ -7,6 +7,7 @@ import type { Job } from '../../tenants/imports';
 import { loadDivisionText } from '../../tenants/divisions';
 import type { Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
+import { seedServices } from './demo-services';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -65,6 +66,7 @@ async function seedDemoAccounts(ctx: DemoContext, as: (role: Role, unit: string)
     if (r.status !== 201 && r.status !== 409) throw new Error(`demo account ${body.sub} was refused: ${r.status} ${JSON.stringify(r.json)}`);
   }
   ctx.log(`demo: accounts ${[DEMO_PROVINCE_ADMIN, ...DEMO_ACCOUNTS.map((a) => `demo-${a.role}-${a.unit}`)].join(', ')} (README: Demo accounts)`);
+  await seedServices(ctx.log, as);
 }
 
 /** Imports the province (or resumes the import) and follows the job; true once the tree is there. */
