@@ -250,6 +250,28 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 256,
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
+  {
+    id: 'tickets',
+    entry: 'functions/tickets/handler.ts',
+    description: 'Tickets (12345 hotline loop) and the leader mailbox: duplicates and merges, published letters, Open311 GeoReport v2',
+    // Tickets, their cases, indexes and outboxes in every level table (a ticket is worked on above and below the unit
+    // it was filed to); units, settings and Open311 clients' keys read from the registry.
+    // Deletes: a ticket leaves the duplicate index when closed or merged.
+    tables: {
+      registry: 'read',
+      province: 'write+delete',
+      city: 'write+delete',
+      county: 'write+delete',
+      township: 'write+delete',
+      village: 'write+delete',
+    },
+    sends: [],
+    consumes: [],
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.tickets,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

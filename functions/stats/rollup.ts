@@ -19,7 +19,17 @@ import { getUnit, listChildren } from '../../tenants/units';
  * touch, are written by the consumer, which retries on concurrent changes).
  */
 
-export const EVENT_KINDS = ['opened', 'closed', 'overdue', 'escalated', 'returned'] as const;
+export const EVENT_KINDS = [
+  'opened',
+  'closed',
+  'overdue',
+  'escalated',
+  'returned',
+  // Tickets: rated by their filer, of which 差评 (1 or 2 of 5), and merged into another.
+  'rated',
+  'badRated',
+  'merged',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export type Counts = Record<EventKind, number>;
 

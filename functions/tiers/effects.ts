@@ -4,9 +4,11 @@ import type { TierEffect } from '../../shared/tiers/outbox';
 import { rollupEffect } from '../stats/rollup';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
+import { KIND as TICKET } from '../tickets/model';
+import { ticketDispatchEffect, ticketRules } from '../tickets/tickets';
 
 /** The subject kinds that are cases, with their rules: a kind that joins (tickets, applications…) adds one line. */
-export const CASE_RULES: Readonly<Record<string, CaseRules>> = { [ASSIGNMENT]: assignmentRules };
+export const CASE_RULES: Readonly<Record<string, CaseRules>> = { [ASSIGNMENT]: assignmentRules, [TICKET]: ticketRules };
 
 export function rulesOf(kind: string): CaseRules {
   const rules = Object.hasOwn(CASE_RULES, kind) ? CASE_RULES[kind] : undefined;
@@ -25,4 +27,5 @@ export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
   'assignment-update': assignmentUpdateEffect,
   escalation: escalationEffect(rulesOf),
   supervision: supervisionEffect(rulesOf),
+  'ticket-dispatch': ticketDispatchEffect,
 };

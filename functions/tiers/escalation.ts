@@ -144,13 +144,17 @@ export async function recordStep(
   before: Case,
   rules: CaseRules,
   step: Omit<CaseStep, 'at' | 'unit' | 'by'>,
-  change: Partial<Pick<Case, 'overdue' | 'escalatedTo'>> = {},
+  change: Partial<Pick<Case, 'overdue' | 'escalatedTo' | 'due' | 'data'>> = {},
   messages: TierMessage[] = [],
+  /** Writes of the subject kind's own records that belong to the same step (a ticket's content, its indexes). */
+  also: Write[] = [],
 ): Promise<Case> {
   const now = deps.now();
   const at = now.toISOString();
   const full: CaseStep = { at, unit: before.unit, ...(actor ? { by: actor.sub } : {}), ...step };
   const after: Case = { ...before, ...change, status: step.status, history: [...before.history, full], updatedAt: at, v: before.v + 1 };
+  // A step may end a deadline without starting another.
+  if ('due' in change && change.due === undefined) delete after.due;
   const notice = rules.notify?.(after, full, now);
   const counted = COUNTED_STEPS[step.action];
   const writes: Write[] = [
@@ -158,6 +162,7 @@ export async function recordStep(
     ...[...messages, ...(notice ? [notice] : [])].map(outboxWrite),
     // The unit's figures, rolled up its ancestors' subtree totals by the tier messages.
     ...(counted ? [countEvent({ unit: before.unit, kind: counted, day: toChinaDate(now), eventId: `${before.kind}/${before.id}/${full.action}/${at}` }, now)] : []),
+    ...also,
   ];
   if (actor) {
     const subject = `${before.kind}/${before.id}`;
