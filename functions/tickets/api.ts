@@ -6,6 +6,7 @@ import { worded } from '../../shared/validation-messages';
 import { rolesFor } from '../../tenants/scope';
 import { caseSchema, caseStepSchema, supervisionSchema } from '../tiers/escalation';
 import { qaSchema } from './mailbox';
+import { OPEN311_OPERATIONS } from './open311';
 import { attachmentSchema, CATEGORY_CODES, CHANNELS, filerSchema, locationSchema, ratingSchema, refSchema, replySchema, STATUSES, TICKET_TYPES } from './model';
 import { ACTIONS, incomingSchema, summarySchema } from './tickets';
 
@@ -303,4 +304,5 @@ export const TICKETS_OPERATIONS = [
   unmergeTicketOp,
   publishLetterOp,
   listLettersOp,
+  ...OPEN311_OPERATIONS,
 ];

@@ -15,6 +15,24 @@ import {
   unmergeTicketOp,
 } from './api';
 import { suggestDuplicates } from './duplicates';
+import {
+  discovery,
+  discoveryOp,
+  getRequest,
+  getRequestOp,
+  listRequests,
+  listRequestsOp,
+  postRequest,
+  postRequestOp,
+  registerClient,
+  registerClientOp,
+  serviceDefinition,
+  serviceDefinitionOp,
+  services,
+  servicesOp,
+  token,
+  tokenOp,
+} from './open311';
 import { listPublishedQa, publishLetter } from './mailbox';
 import {
   actOnTicket,
@@ -83,6 +101,17 @@ export const routes = [
   }),
   route(listLettersOp, async ({ params, query, deps }) => {
     return { status: 200, body: await listPublishedQa(deps.store, params.code, query.limit, query.cursor) };
+  }),
+  route(discoveryOp, async ({ params, deps }) => ({ status: 200, body: await discovery(deps, params.jurisdiction) })),
+  route(servicesOp, async ({ params, deps }) => ({ status: 200, body: await services(deps, params.jurisdiction) })),
+  route(serviceDefinitionOp, async ({ params, deps }) => ({ status: 200, body: await serviceDefinition(deps, params.jurisdiction, params.service_code) })),
+  route(postRequestOp, async ({ params, body, deps }) => ({ status: 201, body: await postRequest(deps, params.jurisdiction, body) })),
+  route(tokenOp, async ({ params, deps }) => ({ status: 200, body: await token(deps, params.jurisdiction, params.token) })),
+  route(listRequestsOp, async ({ params, query, deps }) => ({ status: 200, body: await listRequests(deps, params.jurisdiction, query) })),
+  route(getRequestOp, async ({ params, deps }) => ({ status: 200, body: await getRequest(deps, params.jurisdiction, params.service_request_id) })),
+  route(registerClientOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('unit:provision', params.code);
+    return { status: 201, body: await registerClient(deps, principal!, params.code, body.name) };
   }),
 ];
 

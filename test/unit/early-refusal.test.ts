@@ -84,7 +84,7 @@ describe('input that could exhaust the validator', async () => {
         // Work between tiers, its figures and its dead letters: citizens and businesses have no part in them.
         'createAssignment', 'getAssignment', 'getCase', 'actOnCase', 'superviseCase', 'publishNotice', 'getSentNotice', 'listUnsigned', 'readInbox', 'readAddressedNotice', 'acknowledgeNotice', 'addNoticeInstruction', 'readUnitStats', 'listDeadLetters', 'redriveDeadLetters',
         // Tickets: staff work them, filers file, follow and rate their own (getTicket is open: who the caller is to the ticket decides).
-        'fileTicket', 'listTickets', 'listIncomingTickets', 'listMyTickets', 'actOnTicket', 'rateTicket', 'suggestDuplicateTickets', 'mergeTicket', 'unmergeTicket', 'publishLetter',
+        'fileTicket', 'listTickets', 'listIncomingTickets', 'listMyTickets', 'actOnTicket', 'rateTicket', 'suggestDuplicateTickets', 'mergeTicket', 'unmergeTicket', 'publishLetter', 'registerOpen311Client',
       ].sort(),
     );
   });
