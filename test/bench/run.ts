@@ -16,8 +16,9 @@ import { bundlesReport, importReport, noticesReport, pipelineReport, routesRepor
 import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
 import { tierReliability, tierReport } from './tier-reliability';
+import { ticketFigures } from './tickets';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'tickets'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -86,6 +87,12 @@ async function main(): Promise<void> {
     const r = bundleFigures();
     figures.bundles = r;
     verdicts.push(...bundlesReport(r, out.print));
+  }
+  if (sections.has('tickets')) {
+    // BENCH_TICKETS (tickets round the loop) and BENCH_TICKETS_OPEN (open tickets, two sizes) scale it.
+    const r = await ticketFigures(out.print);
+    figures.tickets = r.figures;
+    verdicts.push(...r.verdicts);
   }
   if (sections.has('routes') || sections.has('import') || sections.has('notices')) {
     const { rt, proxy, stop } = await startRuntime(out.log);
