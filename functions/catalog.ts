@@ -8,6 +8,8 @@ import { TIERS_OPERATIONS } from './tiers/api';
 import { STATS_OPERATIONS } from './stats/api';
 import { QUEUES_OPERATIONS } from './queues/api';
 import { TICKETS_OPERATIONS } from './tickets/api';
+import { UPLOADS_OPERATIONS } from './uploads/api';
+import { NOTIFY_OPERATIONS } from './notify/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -20,6 +22,8 @@ export const OPERATIONS_BY_FUNCTION = {
   stats: STATS_OPERATIONS,
   queues: QUEUES_OPERATIONS,
   tickets: TICKETS_OPERATIONS,
+  uploads: UPLOADS_OPERATIONS,
+  notify: NOTIFY_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

@@ -272,6 +272,33 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.tickets,
   },
+  {
+    id: 'uploads',
+    entry: 'functions/uploads/handler.ts',
+    description: "Presigned form uploads of people's files, each under its owner's folder at a unit",
+    // The unit must exist; nothing else is read or written.
+    tables: { registry: 'read' },
+    sends: [],
+    consumes: [],
+    // A presigned POST is only as good as its signer's own right to PutObject at the key.
+    bucket: { access: 'write', prefixes: ['uploads/'] },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.uploads,
+  },
+  {
+    id: 'notify',
+    entry: 'functions/notify/handler.ts',
+    description: "Each account's in-app messages: list them, mark them read",
+    // Messages sit in the province table (written by the tier consumer, as notifications' effect); the scope's
+    // checks read units in the registry and staff records in every level table.
+    tables: { registry: 'read', province: 'write', city: 'read', county: 'read', township: 'read', village: 'read' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.notify,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

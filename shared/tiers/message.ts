@@ -17,6 +17,7 @@ export const TIER_MESSAGE_KINDS = [
   'data-request',
   'data-response',
   'ticket-dispatch',
+  'notification',
 ] as const;
 export type TierMessageKind = (typeof TIER_MESSAGE_KINDS)[number];
 

@@ -85,6 +85,8 @@ describe('input that could exhaust the validator', async () => {
         'createAssignment', 'getAssignment', 'getCase', 'actOnCase', 'superviseCase', 'publishNotice', 'getSentNotice', 'listUnsigned', 'readInbox', 'readAddressedNotice', 'acknowledgeNotice', 'addNoticeInstruction', 'readUnitStats', 'listDeadLetters', 'redriveDeadLetters',
         // Tickets: staff work them, filers file, follow and rate their own (getTicket is open: who the caller is to the ticket decides).
         'fileTicket', 'listTickets', 'listIncomingTickets', 'listMyTickets', 'actOnTicket', 'rateTicket', 'suggestDuplicateTickets', 'mergeTicket', 'unmergeTicket', 'publishLetter', 'registerOpen311Client',
+        // Auditors only read: they upload nothing.
+        'startUpload',
       ].sort(),
     );
   });
