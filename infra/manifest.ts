@@ -267,6 +267,8 @@ export const FUNCTIONS: FunctionSpec[] = [
     },
     sends: [],
     consumes: [],
+    // Checks the photos a ticket claims, uploaded beforehand under the filer's folder.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
     keys: { audit: 'sign' },
     timeoutSeconds: 29,
     memoryMb: 512,

@@ -5,6 +5,7 @@ import { unitCodeSchema } from '../../shared/roles';
 import { worded } from '../../shared/validation-messages';
 import { rolesFor } from '../../tenants/scope';
 import { caseSchema, caseStepSchema, supervisionSchema } from '../tiers/escalation';
+import { attachmentsSchema } from '../uploads/attachments';
 import { qaSchema } from './mailbox';
 import { OPEN311_OPERATIONS } from './open311';
 import { attachmentSchema, CATEGORY_CODES, CHANNELS, filerSchema, locationSchema, ratingSchema, refSchema, replySchema, STATUSES, TICKET_TYPES } from './model';
@@ -45,6 +46,8 @@ export const newTicketSchema = z.strictObject({
   mailbox: z.optional(z.boolean()),
   /** The writer agrees that letter and answer be published with personal data removed. */
   publishConsent: z.optional(z.boolean()),
+  /** Photos or scans uploaded beforehand (`POST /v1/units/{code}/uploads`, purpose `ticket`). */
+  attachments: z.optional(attachmentsSchema),
 });
 
 const viewSchema = z.object({

@@ -14,6 +14,7 @@ import {
   suggestDuplicatesOp,
   unmergeTicketOp,
 } from './api';
+import { claimAttachments } from '../uploads/attachments';
 import { suggestDuplicates } from './duplicates';
 import {
   discovery,
@@ -55,7 +56,8 @@ export const routes = [
     const filer = p.role === 'citizen' || p.role === 'business';
     // Staff record calls for their own unit; citizens and businesses write to any unit.
     if (!filer) scope!.require('tiers:act', params.code);
-    const { ticket, case: c } = await fileTicket(deps, params.code, body, {
+    const attachments = body.attachments?.length ? await claimAttachments(deps, p, params.code, 'ticket', body.attachments) : [];
+    const { ticket, case: c } = await fileTicket(deps, params.code, { ...body, attachments }, {
       actor: p,
       channel: body.mailbox ? 'mailbox' : filer ? 'online' : 'phone',
     });

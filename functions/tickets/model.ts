@@ -1,6 +1,7 @@
 import * as z from '../../shared/zod';
 import type { Text } from '../../shared/i18n';
 import { maskPhone, maskResidentId } from '../../shared/identity-codes';
+import { attachmentSchema } from '../uploads/attachments';
 
 /**
  * 诉求 (tickets): what a citizen, a business or a hotline operator on a caller's behalf brings to a unit. The record
@@ -69,7 +70,8 @@ export const inChina = (lat: number, lng: number) =>
 export const locationSchema = z.object({ lat: z.number(), lng: z.number(), address: z.optional(z.string()) });
 export type Location = z.infer<typeof locationSchema>;
 
-export const attachmentSchema = z.object({ key: z.string(), name: z.string(), type: z.string(), size: z.int() });
+/** Files as the uploads capability's claim returns them: key, name, type, size. */
+export { attachmentSchema };
 
 export const filerSchema = z.object({
   /** The account that filed (absent for a caller the hotline operator recorded without one). */

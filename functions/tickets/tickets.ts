@@ -1,4 +1,5 @@
 import { monotonicFactory } from 'ulid';
+import { notifyWrite } from '../notify/notifications';
 import { countEvent, type EventKind } from '../stats/rollup';
 import { caseItem, escalate, readCase, recordStep, type Case, type CaseRules } from '../tiers/escalation';
 import { isWithin, levelOf, prefixOf } from '../../shared/codes';
@@ -385,6 +386,10 @@ export async function actOnTicket(deps: Deps, actor: Principal, home: string, id
     }
     case 'answer':
       also.push(ticketPut({ ...t, replies: [...t.replies, { at: now.toISOString(), unit: actor.unit, by: actor.sub, text: input.note! }] }, t, now));
+      for (const x of [t, ...(await mergedTickets(deps, t))]) also.push(...tell(c.unit, x, SAYS.answered, now));
+      break;
+    case 'callback':
+      for (const x of [t, ...(await mergedTickets(deps, t))]) also.push(...tell(c.unit, x, SAYS.rate, now));
       break;
     case 'return':
       data = without(data, ...HANDLING);
@@ -400,7 +405,7 @@ export async function actOnTicket(deps: Deps, actor: Principal, home: string, id
       data = without(data, 'extension', 'extensionNote');
       break;
     case 'complete':
-      also.push(...indexWrites(t, 'delete'));
+      also.push(...indexWrites(t, 'delete'), ...tell(c.unit, t, SAYS.closed, now));
       break;
   }
   const change: Partial<Case> = { data };
@@ -446,6 +451,33 @@ const count = (unit: string, kind: EventKind, id: string, now: Date) =>
   countEvent({ unit, kind, day: toChinaDate(now), eventId: `${KIND}/${id}/${kind}` }, now);
 
 /**
+ * Tells a ticket's filer (one with an account) of a step, by SMS where the sender can and in their in-app inbox, in
+ * the step's own transaction. The text names the ticket by its masked title: an SMS is no place for personal data.
+ */
+function tell(unit: string, t: Ticket, say: (title: string) => Text, now: Date): Write[] {
+  if (!t.filer.sub) return [];
+  const title = maskText(t.title).slice(0, 30);
+  return [notifyWrite({ unit, account: t.filer.sub, channels: ['sms'], text: say(title), subject: `${KIND}/${t.id}`, link: `/v1/units/${t.home}/tickets/${t.id}` }, now)];
+}
+
+/** The tickets merged into `t`, whose filers hear of its answer and are asked to rate as its own filer is. */
+async function mergedTickets(deps: Deps, t: Ticket): Promise<Ticket[]> {
+  const found = await Promise.all(t.merged.map((r) => getTicket(deps, r.home, r.id)));
+  return found.filter((x): x is Ticket => x !== undefined);
+}
+
+const SAYS = {
+  answered: (title: string): Text => ({ zh: `您反映的「${title}」已答复，请登录查看。`, en: `Your ticket "${title}" has been answered; sign in to read the reply.` }),
+  rate: (title: string): Text => ({ zh: `您反映的「${title}」已回访，请对办理结果进行评价。`, en: `Your ticket "${title}" has been followed up; please rate how it was handled.` }),
+  closed: (title: string): Text => ({ zh: `您反映的「${title}」已办结。`, en: `Your ticket "${title}" is closed.` }),
+  merged: (title: string): Text => ({
+    zh: `您反映的「${title}」与他人反映的同一事项合并办理，答复将一并告知您。`,
+    en: `Your ticket "${title}" is handled together with others about the same matter; you will get the same reply.`,
+  }),
+  unmerged: (title: string): Text => ({ zh: `您反映的「${title}」已恢复单独办理。`, en: `Your ticket "${title}" is handled on its own again.` }),
+};
+
+/**
  * 评价 by the filer, once: after the 回访 of its own ticket, or, for a ticket merged into another, once that one has
  * been visited. Counted, and a 差评 (1 or 2) counted apart, in the holder's figures.
  */
@@ -474,6 +506,12 @@ export async function rateTicket(deps: Deps, actor: Principal, home: string, id:
 
 // ---------------------------------------------------------------- merging
 
+/**
+ * Tickets one may take in: each filer is told of the answer and asked to rate in one transaction with the step
+ * (at most 100 writes), so a few dozen; beyond that the matter is a campaign, not a duplicate.
+ */
+export const MAX_MERGED = 50;
+
 /** Before the answer, a ticket may still be merged into another that is being handled. */
 const MERGEABLE = new Set(['filed', 'accepted', 'returned', 'dispatched', 'signed']);
 
@@ -497,6 +535,9 @@ export async function mergeTicket(deps: Deps, actor: Principal, home: string, id
   if (!OPEN.has(p.current.status) || p.ticket.mergedInto) {
     throw refuse('body.into', { zh: '只能合并到正在办理的诉求', en: 'A ticket can only be merged into one that is still being handled' });
   }
+  if (p.ticket.merged.length >= MAX_MERGED) {
+    throw refuse('body.into', { zh: `一件诉求最多并入 ${MAX_MERGED} 件`, en: `At most ${MAX_MERGED} tickets can be merged into one` });
+  }
   if (d.ticket.merged.length > 0) {
     throw refuse('params.id', { zh: '已有其他诉求并入此件，请先撤销那些合并', en: 'Other tickets are merged into this one; undo those merges first' });
   }
@@ -514,6 +555,7 @@ export async function mergeTicket(deps: Deps, actor: Principal, home: string, id
     { op: 'put', table: levelOf(pAfter.unit), item: caseItem(pAfter, ticketRules), expect: { version: p.current.v } },
     ...indexWrites(d.ticket, 'delete'),
     count(d.current.unit, 'merged', id, now),
+    ...tell(d.current.unit, d.ticket, SAYS.merged, now),
   ];
   const data = { ...d.current.data, mergedInto: refString(into), mergedStatus: d.current.status };
   return recordStep(deps, actor, d.current, ticketRules, { action: 'merge', status: 'merged', to: refString(into) }, { data, due: undefined }, [], also);
@@ -550,6 +592,7 @@ export async function unmergeTicket(deps: Deps, actor: Principal, home: string, 
     ticketPut(pTicket, p.ticket, now),
     { op: 'put', table: levelOf(pAfter.unit), item: caseItem(pAfter, ticketRules), expect: { version: p.current.v } },
     ...indexWrites(d.ticket, 'put'),
+    ...tell(d.current.unit, d.ticket, SAYS.unmerged, now),
   ];
   const data = without(d.current.data, 'mergedInto', 'mergedStatus');
   // Its own deadline starts again from the step it was at.

@@ -14,6 +14,7 @@ import type { Principal } from '../../shared/roles';
 import { createDepartment } from '../../tenants/people';
 import { seedAccounts } from '../support/accounts';
 import type { Store } from '../../shared/store/store';
+import { listMessages } from '../../functions/notify/notifications';
 import { scoreLabelledPairs } from '../support/duplicate-pairs';
 import { tierWorld, U } from '../support/tier-world';
 
@@ -150,5 +151,13 @@ describe('merging', () => {
     const primary = await w.api(getTicketOp, { params: { code: U.village, id: first }, token: w.one });
     expect(primary.body).toMatchObject({ status: 'closed', merged: [], rating: { level: 5 }, filer: { sub: 'citizen-1' }, replies: [{ text: '路灯线路已修复。' }] });
     expect(primary.body.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['mergeIn', 'mergeOut']));
+
+    // The second filer was told of the merge, of the answer given through the first ticket, asked to rate, and told of the undoing.
+    await w.settle();
+    const inbox = await listMessages(w.deps, { sub: 'citizen-2', role: 'citizen', unit: U.village }, 10);
+    // (The test's clock stands still, so the messages' ids do not order them.)
+    const said = inbox.items.map((m) => m.text.zh);
+    expect(said).toHaveLength(4);
+    for (const re of [/合并办理/, /已答复/, /请对办理结果进行评价/, /恢复单独办理/]) expect(said).toContainEqual(expect.stringMatching(re));
   });
 });

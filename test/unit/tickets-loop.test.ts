@@ -13,7 +13,9 @@ import {
 import { rulesOf } from '../../functions/tiers/effects';
 import { superviseOp } from '../../functions/tiers/api';
 import { sweepOverdue } from '../../functions/tiers/escalation';
+import { listMessages } from '../../functions/notify/notifications';
 import { actOnTicket } from '../../functions/tickets/tickets';
+import { ownerFolder } from '../../functions/uploads/attachments';
 import { createDepartment } from '../../tenants/people';
 import type { Principal } from '../../shared/roles';
 import { toChinaDate } from '../../shared/working-days';
@@ -89,6 +91,43 @@ describe('the ticket loop', () => {
     const seen = await w.api(getTicketOp, { params: { code: U.village, id }, token: w.tokens.citizen });
     expect(seen.body).toMatchObject({ status: 'closed', rating: { level: 5 }, replies: [{ text: '三盏路灯已于今日修复，感谢监督。' }] });
     expect(seen.body.text).toContain('13812345678');
+
+    // The filer heard of the answer, was asked to rate, and of the close; the texts carry no phone number.
+    const inbox = await listMessages(w.deps, { sub: 'citizen-1', role: 'citizen', unit: U.village }, 10);
+    // (The test's clock stands still, so the messages' ids do not order them.)
+    const said = inbox.items.map((m) => m.text.zh);
+    expect(said).toHaveLength(3);
+    for (const re of [/已答复/, /请对办理结果进行评价/, /已办结/]) expect(said).toContainEqual(expect.stringMatching(re));
+    expect(said.join('')).not.toContain('13812345678');
+    expect(inbox.items[0]!.link).toBe(`/v1/units/${U.village}/tickets/${id}`);
+  });
+
+  it('keeps photos the filer uploaded, and refuses a file of the wrong type or one that never arrived, writing nothing', async () => {
+    const w = await world();
+    const folder = ownerFolder(U.village, { sub: 'citizen-1' });
+    await w.deps.files.put(`${folder}01KB0000000000000000000001/lamp.jpg`, 'jpeg bytes', 'image/jpeg');
+    await w.deps.files.put(`${folder}01KB0000000000000000000002/notes.txt`, 'text', 'text/plain');
+    const photo = { key: `${folder}01KB0000000000000000000001/lamp.jpg`, name: 'lamp.jpg', type: 'image/jpeg', size: 10 };
+    const before = w.snapshot();
+    const wrongType = await w.api(fileTicketOp, {
+      params: { code: U.village },
+      body: { ...LAMP, attachments: [{ key: `${folder}01KB0000000000000000000002/notes.txt`, name: 'notes.txt', type: 'text/plain', size: 4 }] },
+      token: w.tokens.citizen,
+    });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error.fields[0].path).toBe('body.attachments.0.type');
+    const missing = await w.api(fileTicketOp, {
+      params: { code: U.village },
+      body: { ...LAMP, attachments: [{ ...photo, key: `${folder}01KB0000000000000000000009/lamp.jpg` }] },
+      token: w.tokens.citizen,
+    });
+    expect(missing.status).toBe(422);
+    const someoneElses = await w.api(fileTicketOp, { params: { code: U.village }, body: { ...LAMP, attachments: [photo] }, token: w.tokens.other });
+    expect(someoneElses.status).toBe(400);
+    expect(w.snapshot()).toBe(before);
+    const id = await file(w, w.tokens.citizen, U.village, { ...LAMP, attachments: [photo] });
+    const seen = await w.api(getTicketOp, { params: { code: U.village, id }, token: w.token(`staff@${U.village}`) });
+    expect(seen.body.attachments).toEqual([photo]);
   });
 
   it('masks phone and ID numbers for the handling department, hides an anonymous filer from it, not from the dispatcher', async () => {
