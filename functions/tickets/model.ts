@@ -100,10 +100,6 @@ export const ratingSchema = z.object({ level: z.int(), comment: z.optional(z.str
 export const refSchema = z.object({ home: z.string(), id: z.string() });
 export type Ref = z.infer<typeof refSchema>;
 export const refString = (r: Ref) => `${r.home}/${r.id}`;
-export const parseRef = (s: string): Ref => {
-  const [home, id] = s.split('/');
-  return { home: home!, id: id! };
-};
 
 /**
  * The ticket's content, kept at the unit it was filed to (its home) whoever works on it: the filer's words and data,

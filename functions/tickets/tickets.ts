@@ -9,7 +9,7 @@ import type { Text } from '../../shared/i18n';
 import type { Principal, Role } from '../../shared/roles';
 import { ConditionFailed, type Item, type Key, type Write } from '../../shared/store/store';
 import { newTierMessage } from '../../shared/tiers/message';
-import { outboxWrite, type TierEffect } from '../../shared/tiers/outbox';
+import type { TierEffect } from '../../shared/tiers/outbox';
 import { toChinaDate } from '../../shared/working-days';
 import * as z from '../../shared/zod';
 import { deptKey } from '../../tenants/people';
@@ -24,7 +24,6 @@ import {
   maskedContent,
   maskText,
   OPEN,
-  parseRef,
   refString,
   ticketSchema,
   type Category,
