@@ -14,7 +14,7 @@ import type { Location, Ticket } from './model';
  *
  * The lookup never reads more than a fixed number of items, however many tickets the province holds: open tickets
  * are indexed in partitions by area (the county the ticket was filed in, or the unit itself above counties),
- * category and geohash cell (about 1.2 × 0.6 km, so the 250 m circle lies within a cell and its eight neighbours),
+ * category and geohash cell (about 1.2 × 0.6 km, so the 250 m circle touches at most four cells),
  * and by area, category and word; each partition is read newest first, within the window, at most PER_PARTITION
  * items. A ticket leaves the index when it is closed or merged.
  */
@@ -140,7 +140,17 @@ function reasonOf(m: Match) {
 }
 
 /**
- * Open tickets that may describe the same matter as `t`, best first, at most `max`: at most 9 cell partitions and
+ * The cells the circle of RADIUS_M around a point touches: those covering its bounding box, which is smaller than a
+ * cell both ways (500 m against 1.2 × 0.6 km), so at most four and most often one or two.
+ */
+function cellsAround(p: Pick<Location, 'lat' | 'lng'>): string[] {
+  const dLat = RADIUS_M / 111_320;
+  const dLng = RADIUS_M / (111_320 * Math.cos((p.lat * Math.PI) / 180));
+  return geohash.bboxes(p.lat - dLat, p.lng - dLng, p.lat + dLat, p.lng + dLng, CELL_PRECISION);
+}
+
+/**
+ * Open tickets that may describe the same matter as `t`, best first, at most `max`: at most 4 cell partitions and
  * INDEXED_WORDS word partitions read, each at most PER_PARTITION items within the window.
  */
 export async function suggestDuplicates(deps: Pick<Deps, 'store'>, t: Indexable, max = 5): Promise<Suggestion[]> {
@@ -149,11 +159,7 @@ export async function suggestDuplicates(deps: Pick<Deps, 'store'>, t: Indexable,
   const until = `${t.createdAt}~`;
   const terms = termsOf(`${t.title} ${t.text}`);
   const partitions = [
-    ...(t.location
-      ? [geohash.encode(t.location.lat, t.location.lng, CELL_PRECISION), ...geohash.neighbors(geohash.encode(t.location.lat, t.location.lng, CELL_PRECISION))].map(
-          (cell) => geoPartition(t.home, t.category, cell),
-        )
-      : []),
+    ...(t.location ? cellsAround(t.location).map((cell) => geoPartition(t.home, t.category, cell)) : []),
     ...indexedWords(terms).map((w) => wordPartition(t.home, t.category, w)),
   ];
   const pages = await Promise.all(

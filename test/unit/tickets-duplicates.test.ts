@@ -103,7 +103,7 @@ describe('duplicate suggestions', () => {
     expect(many.queries).toBe(few.queries);
     expect(many.items).toBe(few.items);
     expect(few.items).toBeGreaterThan(0);
-    expect(many.queries).toBeLessThanOrEqual(19);
+    expect(many.queries).toBeLessThanOrEqual(14);
   });
 });
 
