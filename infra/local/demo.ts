@@ -8,6 +8,7 @@ import { loadDivisionText } from '../../tenants/divisions';
 import type { Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
 import { seedServices } from './demo-services';
+import { seedDemoTickets } from './demo-tickets';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -46,7 +47,7 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
     };
   };
   const api = await as('province-admin', DEMO_PROVINCE);
-  if (await importProvince(ctx, dataDir, api)) await seedDemoAccounts(ctx, as);
+  if (await importProvince(ctx, dataDir, api)) await seedDemoAccounts(ctx, as).then(() => seedDemoTickets(ctx));
 }
 
 type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;

@@ -31,8 +31,25 @@ export interface Operation {
   errors?: readonly ErrorCode[];
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /**
+   * How the body is encoded: JSON (the default), or an HTML form (`application/x-www-form-urlencoded`), which
+   * arrives at the schema as an object of strings. For routes a standard defines (Open311's POST requests).
+   */
+  bodyType?: 'json' | 'form';
+  /**
+   * A standard's own error body for this route (Open311's `[{code, description}]`) in place of the platform's
+   * `{error}`: the same errors with the same statuses, written its way, and documented with `schema`.
+   */
+  errorFormat?: { schema: z.ZodMiniType; body: (error: ErrorBody, status: number) => unknown };
   /** Success status and the schema of its body. */
   response: { status: number; schema: z.ZodMiniType };
+}
+
+/** The platform's error, as `ApiError.body` gives it in the caller's language. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  fields: { path: string; message: string }[];
 }
 
 export const routeKey = (o: Pick<Operation, 'method' | 'path'>) => `${o.method} ${o.path}`;

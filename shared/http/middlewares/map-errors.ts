@@ -21,6 +21,8 @@ export const mapErrors = (): ApiMiddleware => ({
       logger.error('unhandled error', { requestId: s?.requestId, route: request.event.routeKey, error: error as Error });
       known = new ApiError('internal');
     }
-    request.response = jsonReply(known.status, known.body(lang), s?.requestId);
+    const format = s?.binding?.op.errorFormat;
+    const body = known.body(lang);
+    request.response = jsonReply(known.status, format ? format.body(body.error, known.status) : body, s?.requestId);
   },
 });
