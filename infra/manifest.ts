@@ -250,6 +250,30 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 256,
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
+  {
+    id: 'disclosure',
+    entry: 'functions/disclosure/handler.ts',
+    description: 'Government information disclosure: documents published once and read by reference, search, feeds, freshness, requests',
+    // Documents, listings, cases and audit chains in every level table (withdrawal deletes listings and postings,
+    // never the record); the province table also holds each province's fingerprints and search postings; units and
+    // settings in the registry.
+    tables: {
+      registry: 'read',
+      province: 'write+delete',
+      city: 'write+delete',
+      county: 'write+delete',
+      township: 'write+delete',
+      village: 'write+delete',
+    },
+    sends: [],
+    consumes: [],
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    operations: OPERATIONS_BY_FUNCTION.disclosure,
+    // A search reads every posting of its words in the subtree.
+    expensive: ['searchDisclosure'],
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

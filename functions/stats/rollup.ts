@@ -19,7 +19,18 @@ import { getUnit, listChildren } from '../../tenants/units';
  * touch, are written by the consumer, which retries on concurrent changes).
  */
 
-export const EVENT_KINDS = ['opened', 'closed', 'overdue', 'escalated', 'returned'] as const;
+export const EVENT_KINDS = [
+  'opened',
+  'closed',
+  'overdue',
+  'escalated',
+  'returned',
+  // 政务公开: documents published, published after their Art. 26 deadline; requests received and answered.
+  'disclosure-published',
+  'disclosure-late',
+  'disclosure-request',
+  'disclosure-answered',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export type Counts = Record<EventKind, number>;
 

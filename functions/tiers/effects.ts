@@ -4,9 +4,13 @@ import type { TierEffect } from '../../shared/tiers/outbox';
 import { rollupEffect } from '../stats/rollup';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
+import { KIND as DISCLOSURE_REQUEST, requestRules } from '../disclosure/requests';
 
 /** The subject kinds that are cases, with their rules: a kind that joins (tickets, applications…) adds one line. */
-export const CASE_RULES: Readonly<Record<string, CaseRules>> = { [ASSIGNMENT]: assignmentRules };
+export const CASE_RULES: Readonly<Record<string, CaseRules>> = {
+  [ASSIGNMENT]: assignmentRules,
+  [DISCLOSURE_REQUEST]: requestRules,
+};
 
 export function rulesOf(kind: string): CaseRules {
   const rules = Object.hasOwn(CASE_RULES, kind) ? CASE_RULES[kind] : undefined;

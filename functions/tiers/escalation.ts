@@ -132,6 +132,8 @@ const COUNTED_STEPS: Readonly<Record<string, EventKind | undefined>> = {
   return: 'returned',
   escalate: 'escalated',
   overdue: 'overdue',
+  // A disclosure request's reply (依申请公开 答复).
+  reply: 'disclosure-answered',
 };
 
 /**
@@ -144,7 +146,7 @@ export async function recordStep(
   before: Case,
   rules: CaseRules,
   step: Omit<CaseStep, 'at' | 'unit' | 'by'>,
-  change: Partial<Pick<Case, 'overdue' | 'escalatedTo'>> = {},
+  change: Partial<Pick<Case, 'overdue' | 'escalatedTo' | 'due' | 'data'>> = {},
   messages: TierMessage[] = [],
 ): Promise<Case> {
   const now = deps.now();

@@ -31,8 +31,11 @@ export interface Operation {
   errors?: readonly ErrorCode[];
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
-  /** Success status and the schema of its body. */
-  response: { status: number; schema: z.ZodMiniType };
+  /**
+   * Success status and the schema of its body; `contentType` for a body that is not JSON (a feed's XML), which the
+   * implementation then returns as a string, sent as it is.
+   */
+  response: { status: number; schema: z.ZodMiniType; contentType?: string };
 }
 
 export const routeKey = (o: Pick<Operation, 'method' | 'path'>) => `${o.method} ${o.path}`;

@@ -86,5 +86,5 @@ export async function tierWorld(start = '2026-03-02T01:00:00Z') {
   }
   const snapshot = () => JSON.stringify([...store['tables']].map(([t, m]) => [t, [...m.entries()]]));
   const setClock = (iso: string) => void (clock = new Date(iso));
-  return { deps: deps as Deps, store, api, token, people, pending, apply, settle, snapshot, setClock, objects };
+  return { deps: deps as Deps, store, api, token, sign: t.sign, people, pending, apply, settle, snapshot, setClock, objects };
 }
