@@ -276,8 +276,8 @@ export const searchOp = operation({
   path: '/v1/units/{code}/disclosure/search',
   tag: 'disclosure',
   summary: {
-    zh: '全文检索本单位及下级单位公开的文件和公开问答，按相关度排序，标出命中词，可按类别、单位、日期筛选',
-    en: "Full-text search over the published documents and public Q&A of a unit and its subtree, ranked, with matches marked",
+    zh: '全文检索本单位及下级单位公开的文件和公开问答（含上级发往本单位的），按相关度排序，标出命中词，可按类别、单位、日期筛选',
+    en: "Full-text search over the published documents and public Q&A of a unit, its subtree and its ancestors' addressed to it, ranked, with matches marked",
   },
   auth: 'public',
   errors: ['not_found'],

@@ -86,12 +86,14 @@ export const routes = [
     return { status: 200, body: await annualReport(deps.store, params.code, query.year) };
   }),
   route(searchOp, async ({ params, query, deps }) => {
+    // On a unit's own pages its ancestors' documents that apply to it are found too; narrowed to a unit below, only
+    // what that unit and its subtree published.
     const { unit = params.code, ...rest } = query;
     if (!isWithin(unit, prefixOf(params.code))) {
       throw new ApiError('validation_failed', [{ path: 'query.unit', message: { zh: '只能在本单位及下级单位范围内检索', en: 'the unit must be this unit or one below it' } }]);
     }
     await getUnit(deps.store, params.code);
-    return { status: 200, body: await search(deps.store, { ...rest, unit }) };
+    return { status: 200, body: await search(deps.store, { ...rest, unit, above: query.unit === undefined }) };
   }),
   route(feedOp, async ({ params, query, origin, deps }) => {
     const unit = await getUnit(deps.store, params.code);

@@ -1,4 +1,4 @@
-import { levelOf, prefixOf } from '../../shared/codes';
+import { ancestorCandidates, levelOf, prefixOf } from '../../shared/codes';
 import type { Deps } from '../../shared/deps';
 import { ApiError } from '../../shared/errors';
 import { ConditionFailed, MAX_TRANSACTION, type Item, type Key, type Store, type Write } from '../../shared/store/store';
@@ -26,6 +26,8 @@ export interface Searchable {
   category: string;
   /** YYYY-MM-DD, for date filters. */
   date: string;
+  /** The units below `unit` it applies to, for searches made there: levels, and units by name. */
+  reach?: { levels: string[]; units: string[] };
 }
 
 /** Function words that match nearly everything and rank nothing. */
@@ -49,6 +51,14 @@ const postingKey = (e: Pick<Searchable, 'kind' | 'id' | 'unit'>, word: string): 
 /** The entry's own record of what it indexed (to remove exactly that later) and its text for highlights. */
 const entryKey = (e: Pick<Searchable, 'kind' | 'id' | 'unit'>): Key => ({ pk: `${prefixOf(e.unit)}#ft-entry`, sk: ref(e) });
 const statsPartition = (unit: string) => `${province2(unit)}#ft-stats`;
+
+/** Reach in a posting, compact: `county,village;330106004001`. */
+const reachCode = (r: { levels: string[]; units: string[] }) => `${r.levels.join(',')};${r.units.join(',')}`;
+function reaches(code: string | undefined, unit: string): boolean {
+  if (!code) return false;
+  const [levels = '', units = ''] = code.split(';');
+  return levels.split(',').includes(levelOf(unit)) || units.split(',').includes(unit);
+}
 
 export const searchWords = (text: string) => words(text).filter((w) => !STOP.has(w));
 
@@ -99,7 +109,7 @@ export async function indexEntry(deps: Pick<Deps, 'store'>, e: Searchable): Prom
   const gone = old.filter((w) => !tf.has(w));
   await store.putMany(
     'province',
-    [...tf].map(([w, n]) => ({ ...postingKey(e, w), tf: n, dl: length, c: e.category, d: e.date })),
+    [...tf].map(([w, n]) => ({ ...postingKey(e, w), tf: n, dl: length, c: e.category, d: e.date, ...(e.reach ? { r: reachCode(e.reach) } : {}) })),
   );
   await deleteAll(store, 'province', gone.map((w) => postingKey(e, w)));
   await store.write({
@@ -122,7 +132,11 @@ export async function removeEntry(deps: Pick<Deps, 'store'>, e: Pick<Searchable,
 }
 
 /** A published document as a search entry (its text is the original's when it is a reference). */
-export const indexDocument = (deps: Pick<Deps, 'store'>, d: { id: string; issuer: string; title: string; category: string; subjects: string[]; publishedAt?: string }, body: string) =>
+export const indexDocument = (
+  deps: Pick<Deps, 'store'>,
+  d: { id: string; issuer: string; title: string; category: string; subjects: string[]; publishedAt?: string; reach: { levels: string[]; units: string[] } },
+  body: string,
+) =>
   indexEntry(deps, {
     kind: 'doc',
     id: d.id,
@@ -131,6 +145,7 @@ export const indexDocument = (deps: Pick<Deps, 'store'>, d: { id: string; issuer
     body: `${d.subjects.join(' ')}\n${body}`,
     category: d.category,
     date: (d.publishedAt ?? '').slice(0, 10),
+    reach: d.reach,
   });
 export const unindexDocument = (deps: Pick<Deps, 'store'>, d: { id: string; issuer: string }) => removeEntry(deps, { kind: 'doc', id: d.id, unit: d.issuer });
 
@@ -138,8 +153,9 @@ export const unindexDocument = (deps: Pick<Deps, 'store'>, d: { id: string; issu
 
 export interface SearchQuery {
   q: string;
-  /** The subtree searched: a unit's own and its descendants' entries. */
+  /** Where it is searched: the unit's and its descendants' entries, and, with `above`, its ancestors' that apply to it. */
   unit: string;
+  above: boolean;
   category?: string;
   kind?: EntryKind;
   from?: string;
@@ -185,17 +201,20 @@ export async function search(store: Store, q: SearchQuery) {
   if (terms.length === 0) {
     throw new ApiError('validation_failed', [{ path: 'query.q', message: { zh: '请输入要查找的词语', en: 'give at least one word to search for' } }]);
   }
-  const prefix = prefixOf(q.unit);
+  // The subtree is one key prefix; each ancestor's own entries another, kept only where they reach the unit.
+  const ranges = [{ prefix: prefixOf(q.unit), above: false }, ...(q.above ? ancestorCandidates(q.unit) : []).map((a) => ({ prefix: `${a}#`, above: true }))];
   const [postings, stats] = await Promise.all([
     Promise.all(
       terms.map(async (t) => {
         const out: Item[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await store.query({ table: 'province', pk: postingPartition(q.unit, t), skBeginsWith: prefix, limit: 1000, cursor });
-          out.push(...page.items);
-          cursor = page.cursor;
-        } while (cursor && out.length < MAX_POSTINGS);
+        for (const r of ranges) {
+          let cursor: string | undefined;
+          do {
+            const page = await store.query({ table: 'province', pk: postingPartition(q.unit, t), skBeginsWith: r.prefix, limit: 1000, cursor });
+            out.push(...(r.above ? page.items.filter((p) => reaches(p.r as string | undefined, q.unit)) : page.items));
+            cursor = page.cursor;
+          } while (cursor && out.length < MAX_POSTINGS);
+        }
         return out;
       }),
     ),

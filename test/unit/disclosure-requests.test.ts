@@ -14,7 +14,7 @@ const OTHER = { sub: 'citizen-li', role: 'citizen' as const, unit: U.village };
 /** 10:00 in China on `day`. */
 const at = (w: World, day: string) => w.setClock(`${day}T02:00:00Z`);
 
-async function submit(w: World, unit = U.county) {
+async function submit(w: World, unit: string = U.county) {
   const r = await w.api(submitRequestOp, {
     params: { code: unit },
     body: { title: '西湖区2025年老旧小区改造项目清单', description: '申请获取西湖区2025年列入老旧小区改造计划的小区名单及各小区的改造内容。' },
@@ -23,7 +23,7 @@ async function submit(w: World, unit = U.county) {
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body as { id: string; due: string; data: Record<string, string> };
 }
-const act = (w: World, id: string, body: Record<string, unknown>, unit = U.county, who = `staff@${unit}`) =>
+const act = (w: World, id: string, body: Record<string, unknown>, unit: string = U.county, who = `staff@${unit}`) =>
   w.api(requestActionOp, { params: { code: unit, id }, body, token: w.token(who) });
 
 describe('依申请公开: the 2019 条例 clock', () => {
