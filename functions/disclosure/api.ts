@@ -57,10 +57,11 @@ export const createDocumentOp = operation({
     subjects: z._default(editable.subjects, []),
     attachments: z._default(editable.attachments, []),
     writtenOn: day,
+    /** Without it, the whole subtree; empty lists, the issuer's own page only. */
     reach: z.optional(
       z.strictObject({
-        levels: z.optional(z.array(z.enum(LEVELS)).check(z.minLength(1), z.maxLength(4))),
-        units: z.optional(z.array(unitCodeSchema).check(z.minLength(1), z.maxLength(20))),
+        levels: z.optional(z.array(z.enum(LEVELS)).check(z.maxLength(4))),
+        units: z.optional(z.array(unitCodeSchema).check(z.maxLength(20))),
       }),
     ),
     draft: z.optional(z.boolean()),

@@ -7,6 +7,7 @@ import type { Job } from '../../tenants/imports';
 import { loadDivisionText } from '../../tenants/divisions';
 import type { Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
+import { seedDisclosure } from './demo-disclosure';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -45,7 +46,9 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
     };
   };
   const api = await as('province-admin', DEMO_PROVINCE);
-  if (await importProvince(ctx, dataDir, api)) await seedDemoAccounts(ctx, as);
+  if (!(await importProvince(ctx, dataDir, api))) return;
+  await seedDemoAccounts(ctx, as);
+  await seedDisclosure(ctx);
 }
 
 type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
