@@ -20,9 +20,9 @@ import { indexDocument, unindexDocument } from './search-index';
 /**
  * 主动公开 documents, published once. A document lives at its issuing unit with every version of it; the units it
  * applies to (the whole subtree below the issuer, some levels of it, or some named units) read it by reference from
- * small listing items kept at the issuer, one per target (and one per target and category), never from a copy. A
- * unit's page merges its own listing with those its ancestors addressed to its level or to it: at most 1 + 2 × 4
- * partitions, whatever the number of documents in the province or of units a document reaches.
+ * small listing items (one per level reached, kept at the issuer, and one per unit named; each also by category),
+ * never from a copy. A unit's page merges its own listing with those its ancestors issued for its level: at most
+ * five partitions, whatever the number of documents in the province or of units a document reaches.
  */
 
 export const attachmentSchema = z.object({ key: z.string(), name: z.string(), type: z.string(), size: z.int() });
@@ -99,10 +99,12 @@ export const profileKey = (unit: string): Key => ({ pk: `${prefixOf(unit)}#discl
 export const lastPartition = (unit: string) => `${prefixOf(unit)}#doc-last`;
 /** Drafts by their Art. 26 due date, for the overdue list. */
 export const draftPartition = (unit: string) => `${prefixOf(unit)}#doc-draft`;
-/** Who the listing is for: the issuer itself ('self'), a level of its subtree, or one unit of it. */
-type Target = 'self' | Level | string;
-export const listingPartition = (issuer: string, target: Target, category?: Category) =>
-  `${prefixOf(issuer)}#docs@${target}${category ? `#${category}` : ''}`;
+/**
+ * Listing partitions: `@self` is a unit's own page (what it issued, and what a unit above named it in), `@<level>`
+ * what a unit issued for a level of its subtree.
+ */
+export const listingPartition = (unit: string, target: 'self' | Level, category?: Category) =>
+  `${prefixOf(unit)}#docs@${target}${category ? `#${category}` : ''}`;
 /**
  * Content fingerprints of a province's documents, spread over 16 partitions by the hash's first digit so that
  * publications across the province do not all write one partition.
@@ -161,14 +163,18 @@ function checkDates(input: { writtenOn?: string; validUntil?: string }, today: s
   }
 }
 
-const targetsOf = (d: Pick<Doc, 'reach'>): Target[] => ['self', ...d.reach.levels, ...d.reach.units];
-
-/** A document's listing keys: one per target, and one per target in its category's listing. */
-const listingKeys = (d: Pick<Doc, 'issuer' | 'id' | 'reach' | 'category'>): Key[] =>
-  targetsOf(d).flatMap((t) => [
-    { pk: listingPartition(d.issuer, t), sk: d.id },
-    { pk: listingPartition(d.issuer, t, d.category), sk: d.id },
-  ]);
+/**
+ * A document's listing keys, each also in its category's listing: on the issuer's page, for each level it reaches
+ * (kept at the issuer), and on the page of each unit it names (kept there: a reference, bounded by the units named,
+ * so that a page reads one partition for all of them).
+ */
+const listingKeys = (d: Pick<Doc, 'issuer' | 'id' | 'reach' | 'category'>): { table: Level; key: Key }[] =>
+  [
+    ...[d.issuer, ...d.reach.units].map((unit) => ({ unit, target: 'self' as const })),
+    ...d.reach.levels.map((target) => ({ unit: d.issuer, target })),
+  ].flatMap(({ unit, target }) =>
+    [undefined, d.category].map((c) => ({ table: levelOf(unit), key: { pk: listingPartition(unit, target, c), sk: d.id } })),
+  );
 
 export function listingOf(d: Doc, body = d.body): ListingItem {
   return {
@@ -277,7 +283,7 @@ async function publish(deps: Deps, actor: Principal, draft: Doc | undefined, doc
       versionWrite(after),
       { op: 'put', table, item: { ...serialKey(issuer, year), n, v: n }, expect: serial ? { version: serial.v as number } : { absent: true } },
       { op: 'put', table, item: { ...indexNoKey(issuer, indexNo), id: after.id }, expect: { absent: true } },
-      ...listingKeys(after).map((k): Write => ({ op: 'put', table, item: { ...k, ...listing } })),
+      ...listingKeys(after).map((k): Write => ({ op: 'put', table: k.table, item: { ...k.key, ...listing } })),
       { op: 'put', table, item: { pk: lastPartition(issuer), sk: after.category, category: after.category, on: today, id: after.id } },
       ...(original
         ? []
@@ -340,12 +346,12 @@ export async function updateDocument(deps: Deps, actor: Principal, issuer: strin
   if (before.status === 'published') {
     if (after.original) text = await originalText(deps.store, after.original);
     const listing = listingOf(after, text.body);
-    const keep = new Set(listingKeys(after).map((k) => k.pk));
+    const keep = new Set(listingKeys(after).map((k) => k.key.pk));
     writes.push(
-      ...listingKeys(after).map((k): Write => ({ op: 'put', table, item: { ...k, ...listing } })),
+      ...listingKeys(after).map((k): Write => ({ op: 'put', table: k.table, item: { ...k.key, ...listing } })),
       ...listingKeys(before)
-        .filter((k) => !keep.has(k.pk))
-        .map((key): Write => ({ op: 'delete', table, key })),
+        .filter((k) => !keep.has(k.key.pk))
+        .map((k): Write => ({ op: 'delete', table: k.table, key: k.key })),
       { op: 'put', table, item: { pk: lastPartition(issuer), sk: after.category, category: after.category, on: toChinaDate(now), id } },
     );
   }
@@ -371,7 +377,7 @@ export async function withdrawDocument(deps: Deps, actor: Principal, issuer: str
   await commitAudited(deps, now, issuer, { actor, action: 'disclosure.withdraw', subject: `document/${id}`, before, after }, [
     headWrite(after, before),
     versionWrite(after),
-    ...listingKeys(before).map((key): Write => ({ op: 'delete', table, key })),
+    ...listingKeys(before).map((k): Write => ({ op: 'delete', table: k.table, key: k.key })),
     ...(ownsFingerprint ? [{ op: 'delete', table: 'province', key: fingerprintKey(issuer, before.fingerprint) } as Write] : []),
   ]);
   await unindexDocument(deps, after);
@@ -425,14 +431,11 @@ function decode(cursor: string): string {
   return id;
 }
 
-/** The partitions a unit's page reads: its own publications, and what each possible ancestor addressed to its level or to it. */
+/** The partitions a unit's page reads: its own page, and what each possible ancestor issued for its level (at most five). */
 export function pagePartitions(unit: string, category?: Category): { table: Level; pk: string }[] {
   return [
     { table: levelOf(unit), pk: listingPartition(unit, 'self', category) },
-    ...ancestorCandidates(unit).flatMap((a) => [
-      { table: levelOf(a), pk: listingPartition(a, levelOf(unit), category) },
-      { table: levelOf(a), pk: listingPartition(a, unit, category) },
-    ]),
+    ...ancestorCandidates(unit).map((a) => ({ table: levelOf(a), pk: listingPartition(a, levelOf(unit), category) })),
   ];
 }
 
