@@ -5,6 +5,7 @@ import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { ZHEJIANG } from './import-rate';
 import { tierRoutes } from './tier-notices';
+import { disclosureRoutes } from './disclosure';
 
 // Units of the imported Zhejiang tree (the routes are measured on it), and one the bench adds.
 const CITY = '330100000000'; // 杭州市
@@ -165,6 +166,7 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   );
 
   await tierRoutes(api, measure);
+  await disclosureRoutes(api, measure);
 
   // Figures and dead letters (the latter on SQS: only the scope's reads touch DynamoDB)
   await measure('GET /v1/units/{code}/stats', `${ZHEJIANG}, one day`, () =>

@@ -16,8 +16,9 @@ import { bundlesReport, importReport, noticesReport, pipelineReport, routesRepor
 import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
 import { tierReliability, tierReport } from './tier-reliability';
+import { disclosureFigures, disclosureReach, disclosureReport, type DisclosureFigures, type DisclosureReach } from './disclosure';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'disclosure'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -87,7 +88,13 @@ async function main(): Promise<void> {
     figures.bundles = r;
     verdicts.push(...bundlesReport(r, out.print));
   }
-  if (sections.has('routes') || sections.has('import') || sections.has('notices')) {
+  // 政务公开's search and pages in process (BENCH_DISCLOSURE_DOCS scales it down), its publication on the tree below.
+  let disclosure: { figures?: DisclosureFigures; reach?: DisclosureReach } | undefined;
+  if (sections.has('disclosure')) {
+    const sizes = (process.env.BENCH_DISCLOSURE_DOCS ?? '1000,10000').split(',').map(Number);
+    disclosure = { figures: await disclosureFigures(sizes) };
+  }
+  if (sections.has('routes') || sections.has('import') || sections.has('notices') || sections.has('disclosure')) {
     const { rt, proxy, stop } = await startRuntime(out.log);
     try {
       const api = apiClient(rt.url, rt.issuer);
@@ -102,6 +109,11 @@ async function main(): Promise<void> {
           const r = await noticeReach(api, proxy);
           figures.notices = r;
           verdicts.push(...noticesReport(r, out.print));
+        }
+        if (disclosure) {
+          disclosure.reach = await disclosureReach(api, proxy);
+          figures.disclosure = disclosure;
+          verdicts.push(...disclosureReport(disclosure.figures, disclosure.reach, out.print));
         }
       };
       if (!sections.has('import')) {
