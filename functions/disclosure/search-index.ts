@@ -43,6 +43,10 @@ const B = 0.75;
 /** A word is read up to this many postings: beyond it, it says little about relevance. */
 export const MAX_POSTINGS = 20_000;
 export const MAX_QUERY_WORDS = 8;
+/** How many leading candidates are re-ranked on their text. */
+const RERANK = 30;
+/** Text compared as typed: folded, without spaces or punctuation. */
+const squeeze = (text: string) => fold(text).replace(/[^\p{L}\p{N}]+/gu, '');
 
 const province2 = (unit: string) => unit.slice(0, 2);
 const ref = (e: Pick<Searchable, 'kind' | 'id'>) => `${e.kind}:${e.id}`;
@@ -239,26 +243,39 @@ export async function search(store: Store, q: SearchQuery) {
       scores.set(p.sk as string, { score: (cur?.score ?? 0) + s, date: p.d as string });
     }
   });
-  const ranked = [...scores].sort((a, b) => b[1].score - a[1].score || (a[1].date < b[1].date ? 1 : -1) || (a[0] < b[0] ? -1 : 1));
-  const page = ranked.slice(q.offset, q.offset + q.limit);
-  // The page's entries, one batch per level table they live in.
-  const wanted = page.map(([sk]) => {
+  const order = (a: [string, { score: number; date: string }], b: [string, { score: number; date: string }]) =>
+    b[1].score - a[1].score || (a[1].date < b[1].date ? 1 : a[1].date > b[1].date ? -1 : 0) || (a[0] < b[0] ? -1 : 1);
+  const ranked = [...scores].sort(order);
+  // The leading candidates' entries (needed for the page's highlights anyway) re-rank them: the query's words
+  // together, as typed, in the title or the text weigh more than the same words scattered.
+  const window = ranked.slice(0, Math.max(RERANK, q.offset + q.limit));
+  const wanted = window.map(([sk]) => {
     const [unit, r] = sk.split('#') as [string, string];
     const [kind, id] = r.split(':') as [EntryKind, string];
     return { table: levelOf(unit), key: entryKey({ kind, id, unit }) };
   });
   const byTable = new Map<TableId, Key[]>();
   for (const w of wanted) byTable.set(w.table, [...(byTable.get(w.table) ?? []), w.key]);
-  const entries = (await Promise.all([...byTable].map(([t, keys]) => store.getMany(t, keys)))).flat();
+  const entries = new Map(
+    (await Promise.all([...byTable].map(([t, keys]) => store.getMany(t, keys)))).flat().map((e) => [`${e.unit as string}#${e.sk}`, e]),
+  );
+  const phrase = squeeze(q.q);
+  const top = ranked[0]?.[1].score ?? 0;
+  const reranked = window.slice(0, RERANK).map(([sk, v]): [string, { score: number; date: string }] => {
+    const e = entries.get(sk);
+    const bonus = e ? (squeeze(e.title as string).includes(phrase) ? top * 0.5 : 0) + (squeeze(e.body as string).includes(phrase) ? top * 0.25 : 0) : 0;
+    return [sk, { ...v, score: v.score + bonus }];
+  });
+  const final = [...reranked.sort(order), ...ranked.slice(reranked.length)];
+  const page = final.slice(q.offset, q.offset + q.limit);
   const items = page.flatMap(([sk, { score }]) => {
-    const [unit, r] = sk.split('#') as [string, string];
-    const e = entries.find((x) => x.unit === unit && x.sk === r);
+    const e = entries.get(sk);
     if (!e) return [];
     return [
       {
         kind: e.kind as EntryKind,
         id: e.id as string,
-        unit,
+        unit: e.unit as string,
         category: e.category as string,
         date: e.date as string,
         score: Math.round(score * 1000) / 1000,

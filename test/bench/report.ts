@@ -87,6 +87,14 @@ export function bundlesReport(r: ReturnType<typeof bundleFigures>, print: Print)
 const OUTSIDE_THE_CAP: Record<string, string> = {
   'GET /health': "the local runtime's own probes (emulators, tier backlog over 20 pending-index partitions); the deployed function reads one item",
   'GET /v1/units/{code}/stats': 'one Query per direct child (a province has 11 cities, a township up to a few dozen villages)',
+  // 政务公开: the search index is kept in the store, so writing a document writes its postings (a BatchWriteItem per
+  // 25 words) and the province's totals, and a search reads one Query per word (and per ancestor, on a unit's site).
+  'POST /v1/units/{code}/disclosure/documents': "the document's postings in the search index, a BatchWriteItem per 25 words, and the province's totals",
+  'POST /v1/units/{code}/disclosure/documents/{id}/publication': 'as publishing: the postings and totals',
+  'PATCH /v1/units/{code}/disclosure/documents/{id}': 'as publishing: the changed postings and totals',
+  'POST /v1/units/{code}/disclosure/documents/{id}/withdrawal': "removing the document's postings, a transaction per 100 words",
+  'GET /v1/units/{code}/disclosure/search': "one Query per word of the query in the subtree, and one per ancestor on a unit's own site",
+  'GET /v1/units/{code}/disclosure/freshness': "the subtree's figures: one Query per direct child, as the stats route",
 };
 
 export function routesReport(r: Awaited<ReturnType<typeof requestsPerRoute>>, print: Print): Verdict[] {
