@@ -6,7 +6,8 @@ import { pageOf, pageQuerySchema } from '../../shared/pagination';
 import { unitCodeSchema } from '../../shared/roles';
 import { creditCodeSchema } from '../../shared/identity-codes';
 import { caseSchema } from '../tiers/escalation';
-import { ATTACHMENT_TYPES, CATEGORY_IDS } from './categories';
+import { attachmentSchema, MAX_ATTACHMENTS } from '../uploads/attachments';
+import { CATEGORY_IDS } from './categories';
 import { documentSchema, listingItemSchema } from './documents';
 import { MAX_QUERY_WORDS } from './search-index';
 import { REPLY_TYPES, STAFF_ACTIONS } from './requests';
@@ -20,14 +21,6 @@ const category = z.enum(CATEGORY_IDS);
 const codeParams = z.strictObject({ code: unitCodeSchema });
 const docParams = z.strictObject({ code: unitCodeSchema, id: ulid });
 
-/** An uploaded file as the uploads capability hands it over: where it is in the bucket, its name, type and size. */
-const attachment = z.strictObject({
-  key: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9/_.-]*$/), z.maxLength(500)),
-  name: text(200),
-  type: z.enum(ATTACHMENT_TYPES),
-  size: z.int().check(z.gte(1), z.lte(100 * 1024 * 1024)),
-});
-
 const editable = {
   title: text(200),
   category,
@@ -36,7 +29,8 @@ const editable = {
   subjects: z.array(text(20)).check(z.maxLength(10)),
   validUntil: z.optional(day),
   body: text(50_000),
-  attachments: z.array(attachment).check(z.maxLength(20)),
+  /** Files the caller uploaded (POST /v1/units/{code}/uploads, purpose `document`), checked in the bucket. */
+  attachments: z.array(attachmentSchema).check(z.maxLength(MAX_ATTACHMENTS)),
 };
 
 export const createDocumentOp = operation({

@@ -21,19 +21,3 @@ export const CATEGORIES = {
 export type Category = keyof typeof CATEGORIES;
 export const CATEGORY_IDS = Object.keys(CATEGORIES) as [Category, ...Category[]];
 
-/**
- * Attachment types a government page may carry: documents (PDF, OFD — China's fixed-layout standard GB/T 33190 —,
- * Word, WPS, Excel), images and archives of them. Anything else (scripts, executables, HTML) is refused.
- */
-export const ATTACHMENT_TYPES = [
-  'application/pdf',
-  'application/ofd',
-  'application/msword',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.ms-excel',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.ms-works',
-  'image/jpeg',
-  'image/png',
-  'application/zip',
-] as const;

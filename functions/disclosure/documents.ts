@@ -16,6 +16,7 @@ import { unitKey } from '../../tenants/unit';
 import { countEvent } from '../stats/rollup';
 import { CATEGORY_IDS, type Category } from './categories';
 import { indexDocument, unindexDocument } from './search-index';
+import { attachmentSchema, type Attachment } from '../uploads/attachments';
 
 /**
  * 主动公开 documents, published once. A document lives at its issuing unit with every version of it; the units it
@@ -25,8 +26,6 @@ import { indexDocument, unindexDocument } from './search-index';
  * five partitions, whatever the number of documents in the province or of units a document reaches.
  */
 
-export const attachmentSchema = z.object({ key: z.string(), name: z.string(), type: z.string(), size: z.int() });
-export type Attachment = z.infer<typeof attachmentSchema>;
 
 export const reachSchema = z.object({
   /** Levels of the issuer's subtree the document applies to (all of them by default). */

@@ -33,6 +33,7 @@ import {
   updateDocument,
   withdrawDocument,
 } from './documents';
+import { claimAttachments } from '../uploads/attachments';
 import { atomFeed } from './feed';
 import { annualReport, freshness } from './freshness';
 import { actOnRequest, answerCorrection, readRequest, submitRequest } from './requests';
@@ -44,7 +45,8 @@ const FEED_CACHE = { 'cache-control': 'public, max-age=300' };
 export const routes = [
   route(createDocumentOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('tiers:act', params.code);
-    return { status: 201, body: await createDocument(deps, principal!, params.code, body) };
+    const attachments = await claimAttachments(deps, principal!, params.code, 'document', body.attachments);
+    return { status: 201, body: await createDocument(deps, principal!, params.code, { ...body, attachments }) };
   }),
   route(publishDocumentOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('tiers:act', params.code);
@@ -52,7 +54,8 @@ export const routes = [
   }),
   route(updateDocumentOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('tiers:act', params.code);
-    return { status: 200, body: await updateDocument(deps, principal!, params.code, params.id, body) };
+    const attachments = body.attachments && (await claimAttachments(deps, principal!, params.code, 'document', body.attachments));
+    return { status: 200, body: await updateDocument(deps, principal!, params.code, params.id, { ...body, ...(attachments ? { attachments } : {}) }) };
   }),
   route(withdrawDocumentOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('tiers:act', params.code);

@@ -3,6 +3,7 @@ import type { Deps } from '../../shared/deps';
 import { ApiError } from '../../shared/errors';
 import type { Item, Key, Store, Write } from '../../shared/store/store';
 import { newTierMessage, type TierMessage } from '../../shared/tiers/message';
+import { Rejected, type TierGroupEffect } from '../../shared/tiers/inbox';
 import { outboxWrite, type TierEffect } from '../../shared/tiers/outbox';
 import { isIsoDate } from '../../shared/working-days';
 import * as z from '../../shared/zod';
@@ -65,47 +66,84 @@ export function countEvent(e: StatsEvent, now: Date): Write {
   );
 }
 
+/** Roll-ups that can be applied together: to one unit, for one day (undefined for a payload that fails its schema). */
+export function rollupGroupKey(m: TierMessage): string | undefined {
+  const p = rollupPayloadSchema.safeParse(m.payload);
+  return p.success ? `${m.to}#${p.data.day}` : undefined;
+}
+
 const unprocessable = (message: TierMessage, en: string, zh: string) =>
   new ApiError('unprocessable', [], { zh: `汇总消息 ${message.id}：${zh}`, en: `rollup ${message.id}: ${en}` });
 
 /**
- * At the receiver: the counters of the day, one optimistic write (recomputed by the consumer if another delivery got
- * there first), and the same counts passed on to the parent.
+ * At the receiver, for roll-ups to it for one day (one, or all those a consumer batch brought): the day's counters
+ * in one optimistic write (recomputed by the consumer if another delivery got there first), and their sum passed on
+ * to the parent in one message. Merging is what keeps the units near the top from being written once per event:
+ * every event of a province passes through its one counter item a day.
  */
-export const rollupEffect: TierEffect = async (deps, message) => {
-  const payload = rollupPayloadSchema.safeParse(message.payload);
-  if (!payload.success) {
-    const fields = payload.error.issues.map((i) => ({ path: ['payload', ...i.path].join('.'), message: i.message }));
-    throw new ApiError('validation_failed', fields, { zh: `汇总消息 ${message.id} 的内容有误`, en: `rollup ${message.id}: bad payload` });
+export const rollupGroupEffect: TierGroupEffect = async (deps, messages) => {
+  const to = messages[0]!.to;
+  const errors = new Map<string, ApiError>();
+  const parsed: { m: TierMessage; day: string; counts: Partial<Counts> }[] = [];
+  for (const m of messages) {
+    const payload = rollupPayloadSchema.safeParse(m.payload);
+    if (payload.success) parsed.push({ m, ...payload.data });
+    else {
+      const fields = payload.error.issues.map((i) => ({ path: ['payload', ...i.path].join('.'), message: i.message }));
+      errors.set(m.id, new ApiError('validation_failed', fields, { zh: `汇总消息 ${m.id} 的内容有误`, en: `rollup ${m.id}: bad payload` }));
+    }
   }
-  const { day, counts } = payload.data;
-  const own = message.from === message.to;
-  const [receiver, sender] = await Promise.all([
-    deps.store.get('registry', unitKey(message.to)),
-    own ? undefined : deps.store.get('registry', unitKey(message.from)),
+  if (errors.size > 0) throw new Rejected(errors);
+  const day = parsed[0]!.day;
+  if (parsed.some((p) => p.m.to !== to || p.day !== day)) throw new Error('roll-ups are merged only for one unit and one day');
+  const table = levelOf(to);
+  const senders = [...new Set(messages.map((m) => m.from).filter((f) => f !== to))];
+  const [units, current] = await Promise.all([
+    deps.store.getMany('registry', [to, ...senders].map(unitKey)),
+    deps.store.get(table, statsKey(to, day)),
   ]);
-  if (!receiver) throw unprocessable(message, `no unit ${message.to}`, `单位 ${message.to} 不存在`);
-  if (!own && sender?.parent !== message.to) {
-    throw unprocessable(message, `${message.from} is not a child of ${message.to}`, `${message.from} 不是 ${message.to} 的下级单位`);
+  const byCode = new Map(units.map((u) => [u.code as string, u]));
+  const receiver = byCode.get(to);
+  for (const m of messages) {
+    if (!receiver) errors.set(m.id, unprocessable(m, `no unit ${to}`, `单位 ${to} 不存在`));
+    else if (m.from !== to && byCode.get(m.from)?.parent !== to) {
+      errors.set(m.id, unprocessable(m, `${m.from} is not a child of ${to}`, `${m.from} 不是 ${to} 的下级单位`));
+    }
   }
-
-  const table = levelOf(message.to);
-  const current = await deps.store.get(table, statsKey(message.to, day));
+  if (errors.size > 0) throw new Rejected(errors);
+  const own = zeroCounts();
+  const all = zeroCounts();
+  for (const p of parsed) {
+    if (p.m.from === to) add(own, p.counts);
+    add(all, p.counts);
+  }
   const item: Item = {
-    ...statsKey(message.to, day),
-    unit: message.to,
+    ...statsKey(to, day),
+    unit: to,
     day,
-    own: add(add(zeroCounts(), current?.own as Counts | undefined), own ? counts : undefined),
-    subtree: add(add(zeroCounts(), current?.subtree as Counts | undefined), counts),
+    own: add(add(zeroCounts(), current?.own as Counts | undefined), own),
+    subtree: add(add(zeroCounts(), current?.subtree as Counts | undefined), all),
     v: ((current?.v as number | undefined) ?? 0) + 1,
   };
   const writes: Write[] = [{ op: 'put', table, item, expect: current ? { version: current.v as number } : { absent: true } }];
-  const parent = receiver.parent as string | undefined;
+  const parent = receiver!.parent as string | undefined;
   if (parent) {
-    const via = [...message.via, message.to].slice(-8);
-    writes.push(outboxWrite(newTierMessage({ kind: 'rollup', from: message.to, to: parent, subject: message.subject, payload: { day, counts }, via }, deps.now())));
+    const first = messages[0]!;
+    const subject = messages.length === 1 ? first.subject : `rollup/${to}/${day}/${messages.length}`;
+    const via = [...first.via, to].slice(-8);
+    const counts = Object.fromEntries(EVENT_KINDS.filter((k) => all[k] > 0).map((k) => [k, all[k]]));
+    writes.push(outboxWrite(newTierMessage({ kind: 'rollup', from: to, to: parent, subject, payload: { day, counts }, via }, deps.now())));
   }
   return writes;
+};
+
+/** One roll-up alone: the same effect, for a group of one. */
+export const rollupEffect: TierEffect = async (deps, message) => {
+  try {
+    return await rollupGroupEffect(deps, [message]);
+  } catch (e) {
+    throw e instanceof Rejected ? e.errors.get(message.id)! : e;
+  }
 };
 
 async function sumRange(store: Store, unit: string, from: string, to: string) {

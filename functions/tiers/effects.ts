@@ -1,7 +1,9 @@
 import { ApiError } from '../../shared/errors';
-import type { TierMessageKind } from '../../shared/tiers/message';
+import type { TierMessage, TierMessageKind } from '../../shared/tiers/message';
 import type { TierEffect } from '../../shared/tiers/outbox';
-import { rollupEffect } from '../stats/rollup';
+import type { TierGroupEffect } from '../../shared/tiers/inbox';
+import { rollupEffect, rollupGroupEffect, rollupGroupKey } from '../stats/rollup';
+import { notificationEffectFromEnv } from '../notify/notifications';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
 import { KIND as DISCLOSURE_REQUEST, requestRules } from '../disclosure/requests';
@@ -29,4 +31,17 @@ export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
   'assignment-update': assignmentUpdateEffect,
   escalation: escalationEffect(rulesOf),
   supervision: supervisionEffect(rulesOf),
+  notification: notificationEffectFromEnv,
+};
+
+/**
+ * Kinds whose messages to one receiver a consumer batch applies together, by the key that says which may go
+ * together (undefined: alone, through `EFFECTS`).
+ */
+export interface GroupedEffect {
+  key: (m: TierMessage) => string | undefined;
+  apply: TierGroupEffect;
+}
+export const GROUPED_EFFECTS: Partial<Record<TierMessageKind, GroupedEffect>> = {
+  rollup: { key: rollupGroupKey, apply: rollupGroupEffect },
 };

@@ -14,6 +14,7 @@ import { createDocument, fingerprint, type NewDocument } from '../../functions/d
 import { readAudit } from '../../shared/audit';
 import { prefixOf } from '../../shared/codes';
 import type { QueryInput, Store, Write } from '../../shared/store/store';
+import { ownerFolder } from '../../functions/uploads/attachments';
 import { tierWorld, U } from '../support/tier-world';
 
 type World = Awaited<ReturnType<typeof tierWorld>>;
@@ -195,6 +196,29 @@ describe('documents published once, read by reference', () => {
     const read = await w.api(getDocumentOp, { params: { code: U.township, id: again.id } });
     expect(read.body.body).toContain('春耕备耕');
     expect(fingerprint('Ａ Ｂ，c')).toBe(fingerprint('abc'));
+  });
+
+  it('holds only files the publisher uploaded, of a type a document may carry', async () => {
+    const w = await tierWorld();
+    const staff = w.people[`staff@${U.county}`]!;
+    const folder = ownerFolder(U.county, staff);
+    await w.deps.files.put(`${folder}01JUPLOAD/plan.pdf`, '%PDF-1.7 plan', 'application/pdf');
+    await w.deps.files.put(`${folder}01JUPLOAD2/run.exe`, 'MZ', 'application/x-msdownload');
+    const pdf = { key: `${folder}01JUPLOAD/plan.pdf`, name: 'plan.pdf', type: 'application/pdf', size: 13 };
+    const token = w.token(`staff@${U.county}`);
+    const ok = await w.api(createDocumentOp, { params: { code: U.county }, body: doc({ attachments: [pdf] }), token });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.attachments).toEqual([pdf]);
+    const before = w.snapshot();
+    const exe = await w.api(createDocumentOp, { params: { code: U.county }, body: doc({ attachments: [{ key: `${folder}01JUPLOAD2/run.exe`, name: 'run.exe', type: 'application/x-msdownload', size: 2 }] }), token });
+    expect(exe.status).toBe(400);
+    expect(exe.body.error.fields.map((f: { path: string }) => f.path)).toContain('body.attachments.0.type');
+    // Someone else's upload, or a size that is not the file's.
+    const theirs = await w.api(createDocumentOp, { params: { code: U.county }, body: doc({ attachments: [pdf] }), token: w.token(`admin@${U.county}`) });
+    expect(theirs.status).toBe(400);
+    const wrongSize = await w.api(createDocumentOp, { params: { code: U.county }, body: doc({ attachments: [{ ...pdf, size: 14 }] }), token });
+    expect(wrongSize.status).toBe(422);
+    expect(w.snapshot()).toBe(before);
   });
 
   it('refuses bad input, wrong roles and out-of-order steps with 4xx and writes nothing', async () => {

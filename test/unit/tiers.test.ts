@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { deliver } from '../../functions/tiers/consumer';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { consumerHandler, deliver } from '../../functions/tiers/consumer';
 import { countEvent, readStats, statsKey, zeroCounts } from '../../functions/stats/rollup';
 import { readStatsOp } from '../../functions/stats/api';
 import { reconcile } from '../../functions/tiers/reconciler';
 import { levelOf } from '../../shared/codes';
+import { queueArnEnv } from '../../shared/resources';
 import { processedKey } from '../../shared/tiers/inbox';
 import { newTierMessage, type TierMessage } from '../../shared/tiers/message';
 import { outboxKey, resendAfterMs } from '../../shared/tiers/outbox';
@@ -186,5 +188,62 @@ describe('the reconciler', () => {
       [CHAIN.village, CHAIN.township],
       [CHAIN.village2, CHAIN.township],
     ]);
+  });
+});
+
+describe('a consumer batch', () => {
+  const ARN = 'arn:aws:sqs:us-east-1:000000000000:govtiers-inbox-township';
+  // The consumer knows its queues by the ARNs the stack gives it.
+  beforeAll(() => vi.stubEnv(queueArnEnv('inbox-township'), ARN));
+  afterAll(() => vi.unstubAllEnvs());
+  const record = (m: unknown, n: number, receives = 1): SQSRecord =>
+    ({
+      messageId: `r${n}`,
+      body: JSON.stringify(m),
+      eventSourceARN: ARN,
+      attributes: { ApproximateReceiveCount: String(receives) },
+    }) as unknown as SQSRecord;
+
+  it('merges the roll-ups to one unit for one day: one counter write, one message on up, each message once', async () => {
+    const { deps, dead } = await setup();
+    const rollup = (from: string, n: number, day = DAY) =>
+      newTierMessage({ kind: 'rollup', from, to: CHAIN.township, subject: `e${n}`, payload: { day, counts: { opened: n } } }, deps.now());
+    const a = rollup(CHAIN.village, 1);
+    const b = rollup(CHAIN.village2, 2);
+    const own = rollup(CHAIN.township, 4);
+    const otherDay = rollup(CHAIN.village, 8, '2026-03-03');
+    const stranger = rollup(CHAIN.city, 16);
+    // `a` was applied once already; `b` comes twice in this very batch.
+    await deliver(deps, JSON.stringify(a));
+    const handler = consumerHandler(undefined, undefined, async () => deps);
+    const out = await handler({ Records: [a, b, b, own, otherDay, stranger].map((m, i) => record(m, i)) } as SQSEvent);
+
+    expect(out.batchItemFailures).toEqual([]);
+    // The stranger (not a child of the township) is dead-lettered with its reason; the rest of its group applied.
+    expect(dead.get('inbox-township')?.map((d) => d.reason)).toEqual([expect.stringMatching(/not a child/)]);
+    const row = await deps.store.get('township', statsKey(CHAIN.township, DAY));
+    expect(row).toMatchObject({ own: { opened: 4 }, subtree: { opened: 1 + 2 + 4 } });
+    // `a`'s first delivery, then this batch's group: two writes of the day's item.
+    expect(row!.v).toBe(2);
+    const up = (await pendingMessages(deps.store)).filter((m) => m.from === CHAIN.township);
+    expect(up.map((m) => `${m.to} ${JSON.stringify(m.payload)}`).sort()).toEqual(
+      [
+        `${CHAIN.county} ${JSON.stringify({ day: DAY, counts: { opened: 1 } })}`,
+        `${CHAIN.county} ${JSON.stringify({ day: DAY, counts: { opened: 6 } })}`,
+        `${CHAIN.county} ${JSON.stringify({ day: '2026-03-03', counts: { opened: 8 } })}`,
+      ].sort(),
+    );
+    // Every message now has its processed record; none is left in its sender's outbox.
+    for (const m of [a, b, own, otherDay]) expect(await deps.store.get('township', processedKey(m))).toBeDefined();
+  });
+
+  it('a failure of the store fails the records of the group, for the queue to bring back, and writes nothing', async () => {
+    const { deps } = await setup();
+    const m = newTierMessage({ kind: 'rollup', from: CHAIN.village, to: CHAIN.township, subject: 'e', payload: { day: DAY, counts: { closed: 1 } } }, deps.now());
+    const failing = { ...deps, store: Object.assign(Object.create(deps.store), { transact: async () => Promise.reject(new Error('throttled')) }) };
+    const handler = consumerHandler(undefined, undefined, async () => failing);
+    const out = await handler({ Records: [record(m, 1), record(m, 2)] } as SQSEvent);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'r1' }, { itemIdentifier: 'r2' }]);
+    expect(await deps.store.get('township', statsKey(CHAIN.township, DAY))).toBeUndefined();
   });
 });
