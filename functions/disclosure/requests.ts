@@ -10,6 +10,7 @@ import type { Store } from '../../shared/store/store';
 import { CalendarCoverageError, toChinaDate, type WorkingCalendar } from '../../shared/working-days';
 import { chinaWorkingCalendar } from '../../tenants/calendars';
 import { readSettings } from '../../tenants/settings';
+import { notificationMessage } from '../notify/notifications';
 import { countEvent } from '../stats/rollup';
 import { caseItem, heldCase, readCase, recordStep, type Case, type CaseRules } from '../tiers/escalation';
 
@@ -72,7 +73,23 @@ const REQUIRED: Record<ReplyType, (keyof Reply)[]> = {
   registration: ['registry', 'where'],
 };
 
-export const requestRules: CaseRules = { open: new Set(['received']) };
+/** Steps the applicant hears of, in the app: what they must do, or what became of their request. */
+const TOLD: Record<string, Text> = {
+  correction: { zh: '您的政府信息公开申请需要补正，请查看补正告知并提交补正材料', en: 'Your request for information needs a correction: see the notice and reply' },
+  extend: { zh: '您的政府信息公开申请答复期限已延长', en: 'The reply to your request for information was extended' },
+  reply: { zh: '您的政府信息公开申请已答复', en: 'Your request for information has been answered' },
+  abandon: { zh: '您的政府信息公开申请因逾期未补正视为放弃', en: 'Your request for information lapsed: the correction was not made in time' },
+};
+
+export const requestRules: CaseRules = {
+  open: new Set(['received']),
+  notify: (c, step, now) => {
+    const text = TOLD[step.action];
+    if (!text || !c.data.applicant) return undefined;
+    const unit = c.unit;
+    return notificationMessage({ unit, subject: `${KIND}/${c.id}`, account: c.data.applicant, channels: [], text, link: `/v1/units/${unit}/disclosure/requests/${c.id}` }, now);
+  },
+};
 
 /** Statuses: the clock runs in `received`; stops in `correcting` and `consulting`; `answered` and `abandoned` end it. */
 export const STATUSES = ['received', 'correcting', 'consulting', 'answered', 'abandoned'] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { annualReportOp, answerCorrectionOp, getRequestOp, requestActionOp, submitRequestOp } from '../../functions/disclosure/api';
 import { readStats } from '../../functions/stats/rollup';
+import { listMessagesOp } from '../../functions/notify/api';
 import { putSettingsOp } from '../../functions/settings/api';
 import { rulesOf } from '../../functions/tiers/effects';
 import { sweepOverdue } from '../../functions/tiers/escalation';
@@ -131,6 +132,10 @@ describe('依申请公开: the 2019 条例 clock', () => {
     expect((await act(w, id, { action: 'reply', reply: { type: 'not-exist' } })).status).toBe(422);
     const mine = await w.api(getRequestOp, { params: { code: U.county, id }, token: await w.sign(APPLICANT) });
     expect(mine.body.case.history.map((s: { action: string }) => s.action)).toEqual(['receive', 'reply']);
+    // The applicant hears of it in the app, once the message is delivered.
+    await w.settle();
+    const inbox = await w.api(listMessagesOp, { token: await w.sign(APPLICANT) });
+    expect(inbox.body.items).toMatchObject([{ subject: `disclosure-request/${id}`, text: { zh: '您的政府信息公开申请已答复' } }]);
     expect((await w.api(getRequestOp, { params: { code: U.county, id }, token: await w.sign(OTHER) })).status).toBe(404);
     await w.settle();
     const stats = await readStats(w.deps, U.city, '2026-03-01', '2026-03-31');
