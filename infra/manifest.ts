@@ -303,6 +303,22 @@ export const FUNCTIONS: FunctionSpec[] = [
     // A search reads every posting of its words in the subtree.
     expensive: ['searchDisclosure'],
   },
+  {
+    id: 'disclosureReminders',
+    entry: 'functions/disclosure/reminders.ts',
+    description: 'Daily reminders of disclosure columns and drafts near or past their deadlines',
+    // Each unit's freshness partitions and settings; the reminder markers and notification outbox items are written
+    // in the unit's own table.
+    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [],
+    consumes: [],
+    // Once a day: deadlines and cadences are counted in working days.
+    everyMinutes: 1440,
+    // Three small reads per unit of the tree (about 27,000 for a province), a few units at a time.
+    timeoutSeconds: 900,
+    memoryMb: 512,
+    operations: [],
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

@@ -228,7 +228,7 @@ export async function createDocument(deps: Deps, actor: Principal, issuer: strin
     await commitAudited(deps, now, issuer, { actor, action: 'disclosure.draft', subject: `document/${doc.id}`, after: doc }, [
       headWrite(doc),
       versionWrite(doc),
-      { op: 'put', table: levelOf(issuer), item: { pk: draftPartition(issuer), sk: `${due}#${doc.id}`, id: doc.id, title: doc.title, category: doc.category, due } },
+      { op: 'put', table: levelOf(issuer), item: { pk: draftPartition(issuer), sk: `${due}#${doc.id}`, id: doc.id, title: doc.title, category: doc.category, due, by: actor.sub } },
     ]);
     return doc;
   }
@@ -283,7 +283,7 @@ async function publish(deps: Deps, actor: Principal, draft: Doc | undefined, doc
       { op: 'put', table, item: { ...serialKey(issuer, year), n, v: n }, expect: serial ? { version: serial.v as number } : { absent: true } },
       { op: 'put', table, item: { ...indexNoKey(issuer, indexNo), id: after.id }, expect: { absent: true } },
       ...listingKeys(after).map((k): Write => ({ op: 'put', table: k.table, item: { ...k.key, ...listing } })),
-      { op: 'put', table, item: { pk: lastPartition(issuer), sk: after.category, category: after.category, on: today, id: after.id } },
+      { op: 'put', table, item: { pk: lastPartition(issuer), sk: after.category, category: after.category, on: today, id: after.id, by: actor.sub } },
       ...(original
         ? []
         : [{ op: 'put', table: 'province', item: { ...fingerprintKey(issuer, after.fingerprint), issuer, id: after.id }, expect: { absent: true } } as Write]),
@@ -351,7 +351,7 @@ export async function updateDocument(deps: Deps, actor: Principal, issuer: strin
       ...listingKeys(before)
         .filter((k) => !keep.has(k.key.pk))
         .map((k): Write => ({ op: 'delete', table: k.table, key: k.key })),
-      { op: 'put', table, item: { pk: lastPartition(issuer), sk: after.category, category: after.category, on: toChinaDate(now), id } },
+      { op: 'put', table, item: { pk: lastPartition(issuer), sk: after.category, category: after.category, on: toChinaDate(now), id, by: actor.sub } },
     );
   }
   await commitAudited(deps, now, issuer, { actor, action: 'disclosure.update', subject: `document/${id}`, before, after }, writes);

@@ -53,10 +53,10 @@ async function all(store: Store, table: ReturnType<typeof levelOf>, pk: string, 
 
 /**
  * The unit's columns that are stale or about to be (a category with a cadence, counted in working days since its
- * last publication or update), its drafts past or near their Art. 26 deadline, and its subtree's publication figures
- * over the last year with each child's.
+ * last publication or update) and its drafts past or near their Art. 26 deadline, each with who last worked on it:
+ * the unit's own small partitions and its effective settings.
  */
-export async function freshness(store: Store, unit: string, today: string) {
+export async function pending(store: Store, unit: string, today: string) {
   const [settings, last, drafts] = await Promise.all([
     readSettings(store, unit),
     all(store, levelOf(unit), lastPartition(unit)),
@@ -71,17 +71,30 @@ export async function freshness(store: Store, unit: string, today: string) {
     // A column the unit has never published in, or one without a cadence, is not a column it keeps current.
     if (!cadence || !seen) return [];
     const staleOn = addDays(cal, seen.on as string, cadence);
-    return [{ category, lastPublished: seen.on as string, cadence, staleOn, state: stateOf(cal, today, staleOn, warn) }];
+    return [{ category, lastPublished: seen.on as string, cadence, staleOn, state: stateOf(cal, today, staleOn, warn), by: seen.by as string | undefined }];
   });
-  const pending = drafts.map((d) => ({ id: d.id as string, title: d.title as string, category: d.category as Category, due: d.due as string, state: stateOf(cal, today, d.due as string, warn) }));
-  const stats = await readStats({ store }, unit, addCalendarDays(today, -365), today);
+  const pendingDrafts = drafts.map((d) => ({
+    id: d.id as string,
+    title: d.title as string,
+    category: d.category as Category,
+    due: d.due as string,
+    state: stateOf(cal, today, d.due as string, warn),
+    by: d.by as string | undefined,
+  }));
+  return { warnBefore: warn, columns: columns.filter((c) => c.state !== 'ok'), drafts: pendingDrafts.filter((d) => d.state !== 'ok') };
+}
+
+/** What `pending` finds, and the subtree's publication figures over the last year with each child's. */
+export async function freshness(store: Store, unit: string, today: string) {
+  const [p, stats] = await Promise.all([pending(store, unit, today), readStats({ store }, unit, addCalendarDays(today, -365), today)]);
   const pick = (c: Record<string, number>) => ({ published: c['disclosure-published'] ?? 0, late: c['disclosure-late'] ?? 0 });
+  const bare = <T extends { by?: string }>({ by: _by, ...rest }: T) => rest;
   return {
     unit,
     today,
-    warnBefore: warn,
-    columns: columns.filter((c) => c.state !== 'ok'),
-    drafts: pending.filter((d) => d.state !== 'ok'),
+    warnBefore: p.warnBefore,
+    columns: p.columns.map(bare),
+    drafts: p.drafts.map(bare),
     lastYear: {
       own: pick(stats.own),
       subtree: pick(stats.subtree),

@@ -1,4 +1,5 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, Duration, type CfnElement } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -288,7 +289,8 @@ describe('GovtiersStack', () => {
         }
         if (spec.everyMinutes) {
           template.hasResourceProperties('AWS::Events::Rule', {
-            ScheduleExpression: `rate(${spec.everyMinutes} minute${spec.everyMinutes > 1 ? 's' : ''})`,
+            // As CloudFormation writes the rate: 1440 minutes is `rate(1 day)`.
+            ScheduleExpression: Schedule.rate(Duration.minutes(spec.everyMinutes)).expressionString,
             Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id(stack, stack.functions.get(spec.id)!.fn), 'Arn'] } })],
           });
         }

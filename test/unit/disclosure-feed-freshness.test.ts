@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { annualReportOp, createDocumentOp, feedOp, freshnessOp, updateDocumentOp } from '../../functions/disclosure/api';
 import { createDocument, type NewDocument } from '../../functions/disclosure/documents';
 import { putSettingsOp } from '../../functions/settings/api';
+import { listMessagesOp } from '../../functions/notify/api';
+import { remindUnit } from '../../functions/disclosure/reminders';
 import { tierWorld, U } from '../support/tier-world';
 
 type World = Awaited<ReturnType<typeof tierWorld>>;
@@ -98,5 +100,32 @@ describe('freshness', () => {
     const report = await w.api(annualReportOp, { params: { code: U.village }, query: { year: '2026' }, token: w.token('auditor') });
     expect(report.body.documents.byCategory.statistics).toEqual({ published: 2, late: 1 });
     expect((await w.api(freshnessOp, { params: { code: U.county }, token: w.token(`staff@${U.village}`) })).status).toBe(403);
+  });
+});
+
+describe('reminders', () => {
+  it('tell whoever drafted or last published, once per state, before and when a deadline passes', async () => {
+    const w = await tierWorld();
+    const staff = w.people[`staff@${U.township}`]!;
+    at(w, '2026-01-20');
+    await createDocument(w.deps, staff, U.township, base({ writtenOn: '2026-01-19' }));
+    at(w, '2026-02-13');
+    await w.api(createDocumentOp, { params: { code: U.township }, body: { ...base({ title: '草稿：街道预算', category: 'budget', body: '预算草稿' }), writtenOn: '2026-02-13', draft: true }, token: w.token(`staff@${U.township}`) });
+    const messages = async () => (await w.api(listMessagesOp, { token: w.token(`staff@${U.township}`) })).body.items.map((m: { text: { zh: string } }) => m.text.zh);
+
+    at(w, '2026-02-10');
+    expect(await remindUnit(w.deps, U.township)).toBe(0);
+    at(w, '2026-02-24');
+    expect(await remindUnit(w.deps, U.township)).toBe(1);
+    expect(await remindUnit(w.deps, U.township)).toBe(0);
+    at(w, '2026-03-13');
+    // The column is overdue now, the draft due soon.
+    expect(await remindUnit(w.deps, U.township)).toBe(2);
+    await w.settle();
+    expect((await messages()).sort()).toEqual([
+      '「统计信息」栏目即将超过更新周期（2026-02-26），请及时更新',
+      '「统计信息」栏目已超过更新周期（2026-02-26），请及时更新',
+      '草稿「草稿：街道预算」即将到达20个工作日的公开期限（2026-03-19）',
+    ].sort());
   });
 });
