@@ -11,6 +11,7 @@ import { SERVICES_OPERATIONS } from './services/api';
 import { TICKETS_OPERATIONS } from './tickets/api';
 import { UPLOADS_OPERATIONS } from './uploads/api';
 import { NOTIFY_OPERATIONS } from './notify/api';
+import { DISCLOSURE_OPERATIONS } from './disclosure/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -26,6 +27,7 @@ export const OPERATIONS_BY_FUNCTION = {
   tickets: TICKETS_OPERATIONS,
   uploads: UPLOADS_OPERATIONS,
   notify: NOTIFY_OPERATIONS,
+  disclosure: DISCLOSURE_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

@@ -310,6 +310,48 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 256,
     operations: OPERATIONS_BY_FUNCTION.notify,
   },
+  {
+    id: 'disclosure',
+    entry: 'functions/disclosure/handler.ts',
+    description: 'Government information disclosure: documents published once and read by reference, search, feeds, freshness, requests',
+    // Documents, listings, cases and audit chains in every level table (withdrawal deletes listings and postings,
+    // never the record); the province table also holds each province's fingerprints and search postings; units and
+    // settings in the registry.
+    tables: {
+      registry: 'read',
+      province: 'write+delete',
+      city: 'write+delete',
+      county: 'write+delete',
+      township: 'write+delete',
+      village: 'write+delete',
+    },
+    sends: [],
+    consumes: [],
+    // Attachments are the publisher's uploads, checked (HEAD) where they are before a document holds them.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    operations: OPERATIONS_BY_FUNCTION.disclosure,
+    // A search reads every posting of its words in the subtree.
+    expensive: ['searchDisclosure'],
+  },
+  {
+    id: 'disclosureReminders',
+    entry: 'functions/disclosure/reminders.ts',
+    description: 'Daily reminders of disclosure columns and drafts near or past their deadlines',
+    // Each unit's freshness partitions and settings; the reminder markers and notification outbox items are written
+    // in the unit's own table.
+    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [],
+    consumes: [],
+    // Once a day: deadlines and cadences are counted in working days.
+    everyMinutes: 1440,
+    // Three small reads per unit of the tree (about 27,000 for a province), a few units at a time.
+    timeoutSeconds: 900,
+    memoryMb: 512,
+    operations: [],
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

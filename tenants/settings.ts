@@ -29,6 +29,16 @@ export const NATIONAL_DEADLINES: Readonly<Record<string, number>> = {
   'disclosure.request': 20,
   'disclosure.extension': 20,
   'disclosure.correction': 7,
+  // 政务公开 columns' update cadence (disclosure.cadence.<category>, working days since the last publication or
+  // update; 0 = none) and the warning ahead of it and of Art. 26 deadlines. The 条例 names no cadence: these are the
+  // platform's defaults, for a province to set. Statistics monthly (about 22 working days); budgets and final
+  // accounts (预算法 Art. 14), plans and organisation yearly (250); key areas quarterly (66).
+  'disclosure.cadence.statistics': 22,
+  'disclosure.cadence.budget': 250,
+  'disclosure.cadence.planning': 250,
+  'disclosure.cadence.organisation': 250,
+  'disclosure.cadence.key-areas': 66,
+  'disclosure.warnBefore': 5,
   'complaint.reply': 15,
   'consultation.reply': 3,
   signFor: 1,

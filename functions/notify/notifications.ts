@@ -41,11 +41,14 @@ export const NOTIFICATION_KIND = 'notification';
  * The one write a capability adds to its transaction to notify someone. A notification the payload schema refuses
  * throws here, before anything is written, rather than dead-lettering later.
  */
-export function notifyWrite(n: Notification, now: Date): Write {
+export const notifyWrite = (n: Notification, now: Date): Write => outboxWrite(notificationMessage(n, now));
+
+/** The notification as a tier message, for producers that hand messages to a step (a case's `CaseRules.notify`). */
+export function notificationMessage(n: Notification, now: Date): TierMessage {
   const { unit, subject, ...payload } = n;
   const checked = notificationPayloadSchema.safeParse(payload);
   if (!checked.success) throw new Error(`notification for ${subject}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return outboxWrite(newTierMessage({ kind: NOTIFICATION_KIND, from: unit, to: unit, subject, payload: checked.data }, now));
+  return newTierMessage({ kind: NOTIFICATION_KIND, from: unit, to: unit, subject, payload: checked.data }, now);
 }
 
 /**

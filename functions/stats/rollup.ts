@@ -40,6 +40,11 @@ export const EVENT_KINDS = [
   'rated',
   'badRated',
   'merged',
+  // 政务公开: documents published, published after their Art. 26 deadline; requests received and answered.
+  'disclosure-published',
+  'disclosure-late',
+  'disclosure-request',
+  'disclosure-answered',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export type Counts = Record<EventKind, number>;

@@ -10,6 +10,7 @@ import { applicationRules, KIND as APPLICATION } from '../services/applications'
 import { rectificationRules, RECTIFICATION } from '../services/ratings';
 import { KIND as TICKET } from '../tickets/model';
 import { ticketDispatchEffect, ticketRules } from '../tickets/tickets';
+import { KIND as DISCLOSURE_REQUEST, requestRules } from '../disclosure/requests';
 
 /** The subject kinds that are cases, with their rules: a kind that joins (tickets, applications…) adds one line. */
 export const CASE_RULES: Readonly<Record<string, CaseRules>> = {
@@ -17,6 +18,7 @@ export const CASE_RULES: Readonly<Record<string, CaseRules>> = {
   [APPLICATION]: applicationRules,
   [RECTIFICATION]: rectificationRules,
   [TICKET]: ticketRules,
+  [DISCLOSURE_REQUEST]: requestRules,
 };
 
 export function rulesOf(kind: string): CaseRules {

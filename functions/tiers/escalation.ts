@@ -132,6 +132,8 @@ const COUNTED_STEPS: Readonly<Record<string, EventKind | undefined>> = {
   return: 'returned',
   escalate: 'escalated',
   overdue: 'overdue',
+  // A disclosure request's reply (依申请公开 答复).
+  reply: 'disclosure-answered',
 };
 
 /**

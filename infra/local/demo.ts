@@ -9,6 +9,7 @@ import type { Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
 import { seedServices } from './demo-services';
 import { seedDemoTickets } from './demo-tickets';
+import { seedDisclosure } from './demo-disclosure';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -47,7 +48,10 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
     };
   };
   const api = await as('province-admin', DEMO_PROVINCE);
-  if (await importProvince(ctx, dataDir, api)) await seedDemoAccounts(ctx, as).then(() => seedDemoTickets(ctx));
+  if (!(await importProvince(ctx, dataDir, api))) return;
+  await seedDemoAccounts(ctx, as);
+  await seedDemoTickets(ctx);
+  await seedDisclosure(ctx);
 }
 
 type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;

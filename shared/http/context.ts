@@ -18,6 +18,8 @@ export interface ApiRequest<P = unknown, Q = unknown, B = unknown, S = unknown> 
   body: B;
   requestId: string;
   lang: Lang;
+  /** Scheme and host the request was sent to, for links that must be absolute (feeds). */
+  origin: string;
   principal?: Principal;
   scope?: S;
   deps: Deps;

@@ -4,7 +4,7 @@ import { depsFromEnv } from '../aws/deps-from-env';
 import type { Deps } from '../deps';
 import { tokenVerifierFromEnv, type TokenVerifier } from '../auth/token-verifier';
 import { routeKey, type Operation } from './operation';
-import type { ApiContext, ApiRequest, Binding, Reply } from './context';
+import { header, type ApiContext, type ApiRequest, type Binding, type Reply } from './context';
 import { requestContext } from './middlewares/request-context';
 import { accessLog } from './middlewares/access-log';
 import { authenticate } from './middlewares/authenticate';
@@ -12,7 +12,7 @@ import { routeRoles } from './middlewares/route-roles';
 import { unitScope, type ScopeResolver } from './middlewares/unit-scope';
 import { validateInput } from './middlewares/validate-input';
 import { mapErrors } from './middlewares/map-errors';
-import { jsonReply } from './reply';
+import { jsonReply, textReply } from './reply';
 import type { BodyOf, ParamsOf, QueryOf } from './operation';
 
 /** Binds an operation to its implementation, typed by the operation's schemas and the scope the pipeline resolves. */
@@ -21,6 +21,13 @@ export function route<O extends Operation, S = unknown>(
   run: (req: ApiRequest<ParamsOf<O>, QueryOf<O>, BodyOf<O>, S>) => Promise<Reply>,
 ): Binding {
   return { op, run: run as Binding['run'] };
+}
+
+/** API Gateway is reached over HTTPS only; the local gateway on a loopback address speaks plain HTTP. */
+function originOf(event: APIGatewayProxyEventV2): string {
+  const host = header(event, 'host') ?? event.requestContext?.domainName ?? 'localhost';
+  const local = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
+  return `${local ? 'http' : 'https'}://${host}`;
 }
 
 export interface HttpFunctionOptions {
@@ -53,11 +60,15 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) 
       body: input.body as never,
       requestId: s.requestId,
       lang: s.lang,
+      origin: originOf(event),
       principal: s.principal,
       scope: s.scope,
       deps: s.deps,
     });
-    return jsonReply(reply.status, reply.body, s.requestId, reply.headers);
+    const type = s.binding!.op.response.contentType;
+    return type && typeof reply.body === 'string'
+      ? textReply(reply.status, reply.body, type, s.requestId, reply.headers)
+      : jsonReply(reply.status, reply.body, s.requestId, reply.headers);
   };
   // middy runs `before` hooks in the order given and every `onError` hook in reverse, so mapErrors, last here,
   // answers first and the access log then sees the final status.

@@ -79,7 +79,7 @@ export function openApiDocument(ops: Operation[], version: string) {
     const responses: Record<string, unknown> = {
       [op.response.status]: {
         description: op.summary.en,
-        content: { 'application/json': { schema: schema(op.response.schema, 'output') } },
+        content: { [op.response.contentType ?? 'application/json']: { schema: schema(op.response.schema, 'output') } },
       },
       ...errorResponses(op, errors),
       default: { description: `internal: ${ERRORS.internal.en} (${ERRORS.internal.zh})`, content: errors },

@@ -41,8 +41,11 @@ export interface Operation {
    * `{error}`: the same errors with the same statuses, written its way, and documented with `schema`.
    */
   errorFormat?: { schema: z.ZodMiniType; body: (error: ErrorBody, status: number) => unknown };
-  /** Success status and the schema of its body. */
-  response: { status: number; schema: z.ZodMiniType };
+  /**
+   * Success status and the schema of its body; `contentType` for a body that is not JSON (a feed's XML), which the
+   * implementation then returns as a string, sent as it is.
+   */
+  response: { status: number; schema: z.ZodMiniType; contentType?: string };
 }
 
 /** The platform's error, as `ApiError.body` gives it in the caller's language. */

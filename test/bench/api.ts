@@ -38,7 +38,8 @@ export function apiClient(url: string, issuer: LocalIssuer): Api {
     });
     const text = await res.text();
     if (res.status !== expect) throw new Error(`${method} ${path} answered ${res.status} (expected ${expect}): ${text.slice(0, 500)}`);
-    return JSON.parse(text) as T;
+    // Feeds answer XML: handed back as text.
+    return ((res.headers.get('content-type') ?? '').startsWith('application/json') ? JSON.parse(text) : text) as T;
   };
   return {
     call,

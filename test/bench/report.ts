@@ -93,6 +93,14 @@ const OUTSIDE_THE_CAP: Record<string, string> = {
     'one Query per geohash cell the 250 m circle touches (at most four) and per indexed word (at most ten), each capped at 40 items: never more with more open tickets',
   'POST /v1/units/{code}/tickets/{id}/merge': 'the reads of two tickets (content, case, the dispatcher’s standing to each) before one transaction',
   'POST /v1/units/{code}/tickets/{id}/unmerge': 'the reads of two tickets (content, case, the dispatcher’s standing) before one transaction',
+  // 政务公开: the search index is kept in the store, so writing a document writes its postings (a BatchWriteItem per
+  // 25 words) and the province's totals, and a search reads one Query per word (and per ancestor, on a unit's site).
+  'POST /v1/units/{code}/disclosure/documents': "the document's postings in the search index, a BatchWriteItem per 25 words, and the province's totals",
+  'POST /v1/units/{code}/disclosure/documents/{id}/publication': 'as publishing: the postings and totals',
+  'PATCH /v1/units/{code}/disclosure/documents/{id}': 'as publishing: the changed postings and totals',
+  'POST /v1/units/{code}/disclosure/documents/{id}/withdrawal': "removing the document's postings, a transaction per 100 words",
+  'GET /v1/units/{code}/disclosure/search': "one Query per word of the query in the subtree, and one per ancestor on a unit's own site",
+  'GET /v1/units/{code}/disclosure/freshness': "the subtree's figures: one Query per direct child, as the stats route",
 };
 
 export function routesReport(r: Awaited<ReturnType<typeof requestsPerRoute>>, print: Print): Verdict[] {

@@ -18,8 +18,9 @@ import { noticeReach } from './tier-notices';
 import { tierReliability, tierReport } from './tier-reliability';
 import { servicesFigures, servicesReport } from './services';
 import { ticketFigures } from './tickets';
+import { disclosureFigures, disclosureReach, disclosureReport, type DisclosureFigures, type DisclosureReach } from './disclosure';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'tickets'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'tickets', 'disclosure'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -95,7 +96,13 @@ async function main(): Promise<void> {
     figures.tickets = r.figures;
     verdicts.push(...r.verdicts);
   }
-  const onTree = sections.has('routes') || sections.has('import') || sections.has('notices');
+  // 政务公开's search and pages in process (BENCH_DISCLOSURE_DOCS scales it down), its publication on the tree below.
+  let disclosure: { figures?: DisclosureFigures; reach?: DisclosureReach } | undefined;
+  if (sections.has('disclosure')) {
+    const sizes = (process.env.BENCH_DISCLOSURE_DOCS ?? '1000,10000').split(',').map(Number);
+    disclosure = { figures: await disclosureFigures(sizes) };
+  }
+  const onTree = sections.has('routes') || sections.has('import') || sections.has('notices') || sections.has('disclosure');
   // One runtime for every section that needs one: the handlers keep the first runtime's issuer keys for the process's life.
   if (onTree || sections.has('services')) {
     const { rt, proxy, stop } = await startRuntime(out.log);
@@ -112,6 +119,11 @@ async function main(): Promise<void> {
           const r = await noticeReach(api, proxy);
           figures.notices = r;
           verdicts.push(...noticesReport(r, out.print));
+        }
+        if (disclosure) {
+          disclosure.reach = await disclosureReach(api, proxy);
+          figures.disclosure = disclosure;
+          verdicts.push(...disclosureReport(disclosure.figures, disclosure.reach, out.print));
         }
       };
       if (!onTree) {

@@ -84,6 +84,7 @@ describe('audit resources', () => {
 
   it('appending functions sign, the audit function verifies, and the identity key is granted from the same field', () => {
     expect(FUNCTIONS.filter((f) => f.keys?.audit === 'sign').map((f) => f.id).sort()).toEqual([
+      'disclosure',
       'importWorker',
       'people',
       'services',

@@ -11,7 +11,9 @@ const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 const findings = (app: App) =>
   new AwsSolutionsChecks().validateScope(app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 
-describe('cdk-nag AwsSolutions', () => {
+// Whichever test runs first (they are shuffled) loads the whole of aws-cdk-lib and cdk-nag: on a busy machine, more
+// than the default.
+describe('cdk-nag AwsSolutions', { timeout: 90_000 }, () => {
   it.each(['dev', 'prod'])('leaves no unacknowledged finding on the %s stage', (stage) => {
     const { app } = buildApp({ ...NO_BUNDLING, stage });
     // The checks directly, for a readable list of whatever is left...
@@ -20,8 +22,7 @@ describe('cdk-nag AwsSolutions', () => {
     const assembly = app.synth();
     const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports.flatMap((r: { violations?: unknown[] }) => r.violations ?? [])).toEqual([]);
-    // The first synthesis of a run loads the whole of aws-cdk-lib and cdk-nag: on a busy machine, more than the default.
-  }, 90_000);
+  });
 
   it('leaves none in China either, with the province’s issuer in place of Cognito', () => {
     const { app } = buildApp({ ...NO_BUNDLING, stage: 'prod', region: 'cn-northwest-1', 'oidc-issuer': 'https://iam.zj.gov.cn/oidc', 'oidc-audience': 'govtiers' });

@@ -22,6 +22,7 @@ export interface Call {
 export interface Answer {
   status: number;
   body: any;
+  headers?: Record<string, unknown>;
 }
 
 /**
@@ -56,6 +57,7 @@ export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
     const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
     // API Gateway answers a missing status with 502: a reply without one is a defect, never a pass.
     if (typeof res.statusCode !== 'number') throw new Error(`${routeKey(op)} answered without a status: ${JSON.stringify(res)}`);
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+    const json = String(res.headers?.['content-type'] ?? '').startsWith('application/json');
+    return { status: res.statusCode, body: res.body ? (json ? JSON.parse(res.body) : res.body) : undefined, headers: res.headers ?? {} };
   };
 }

@@ -91,6 +91,10 @@ describe('input that could exhaust the validator', async () => {
         'fileTicket', 'listTickets', 'listIncomingTickets', 'listMyTickets', 'actOnTicket', 'rateTicket', 'suggestDuplicateTickets', 'mergeTicket', 'unmergeTicket', 'publishLetter', 'registerOpen311Client',
         // Auditors only read: they upload nothing.
         'startUpload',
+        // 政务公开: staff publish, handle requests and read records; citizens and businesses submit requests and
+        // answer a 补正, which staff do not.
+        'createDocument', 'publishDocument', 'updateDocument', 'withdrawDocument', 'getDocumentRecord', 'setDisclosureIssuer', 'getDisclosureFreshness',
+        'getDisclosureAnnualReport', 'submitDisclosureRequest', 'getDisclosureRequest', 'actOnDisclosureRequest', 'answerDisclosureCorrection',
       ].sort(),
     );
   });
