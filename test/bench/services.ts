@@ -234,21 +234,23 @@ export async function servicesFigures(api: Api, proxy: CountingProxy, opts: { ca
   let seeded = 0;
   for (const size of opts.sizes) {
     opts.log(`services: store to ${size} cases of one applicant and one department`);
-    const batches: Item[][] = [];
-    for (let i = seeded; i < size; i++) {
-      const p = prepare(deps, heavy, unit, { definer: TREE, item: code, form, applicant }, { item: svcItem, deptId: deptOf(unit), promisedDays: 5, due: `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}` });
-      // The case and its indexes as a submission writes them, without the roll-up message (no transport runs here).
-      batches.push(p.writes.flatMap((w) => (w.op === 'put' && !String(w.item.pk).endsWith('#outbox') ? [w.item] : [])));
-    }
-    const flat = batches.flat();
-    const byTable = new Map<string, Item[]>();
-    for (const it of flat) {
-      const table = String(it.pk).startsWith('52#svc-mine') ? 'province' : levelOf(unit);
-      byTable.set(table, [...(byTable.get(table) ?? []), it]);
-    }
-    for (const [table, list] of byTable) {
-      const chunk = Math.ceil(list.length / 8);
-      await Promise.all(Array.from({ length: 8 }, (_, k) => store.putMany(table as 'province', list.slice(k * chunk, (k + 1) * chunk))));
+    // A few thousand at a time: the whole store at once would not fit the process's heap.
+    for (let from = seeded; from < size; from += 5_000) {
+      const byTable = new Map<string, Item[]>();
+      for (let i = from; i < Math.min(size, from + 5_000); i++) {
+        const due = `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+        const p = prepare(deps, heavy, unit, { definer: TREE, item: code, form, applicant }, { item: svcItem, deptId: deptOf(unit), promisedDays: 5, due });
+        // The case and its indexes as a submission writes them, without the messages (no transport runs here).
+        for (const w of p.writes) {
+          if (w.op !== 'put' || String(w.item.pk).endsWith('#outbox')) continue;
+          if (!byTable.has(w.table)) byTable.set(w.table, []);
+          byTable.get(w.table)!.push(w.item);
+        }
+      }
+      for (const [table, list] of byTable) {
+        const chunk = Math.ceil(list.length / 8);
+        await Promise.all(Array.from({ length: 8 }, (_, k) => store.putMany(table as 'province', list.slice(k * chunk, (k + 1) * chunk))));
+      }
     }
     seeded = size;
     const timed = async (call: () => Promise<unknown>) => {
