@@ -212,11 +212,19 @@ const escalationPayload = z.object({ case: caseSchema, reason: z.string(), statu
 export function escalationEffect(rulesOf: (kind: string) => CaseRules): TierEffect {
   return async (deps, m) => {
     const { case: sent, reason, status } = escalationPayload.parse(m.payload);
-    if (await getCase(deps, m.to, sent.kind, sent.id)) return [];
     const rules = rulesOf(sent.kind);
     const at = m.sentAt;
     const step: CaseStep = { at, unit: m.from, action: 'escalate', status: ESCALATED, note: reason, to: m.to };
     const received: CaseStep = { at: deps.now().toISOString(), unit: m.to, action: 'receive', status };
+    const held = await getCase(deps, m.to, sent.kind, sent.id);
+    if (held) {
+      // This child's escalation is here already (a repeat of the message): nothing to do.
+      if (held.history.some((s) => s.action === 'escalate' && s.unit === m.from && s.to === m.to)) return [];
+      // Another child handed up the same matter (two assignees of one task): the parent works it once, and keeps
+      // this child's escalation in its history too.
+      const merged: Case = { ...held, history: [...held.history, step, received], updatedAt: received.at, v: held.v + 1 };
+      return [{ op: 'put', table: levelOf(m.to), item: caseItem(merged, rules), expect: { version: held.v } }];
+    }
     const { escalatedTo: _gone, ...rest } = sent;
     // The overdue flag belongs to the holder: the new owner's own sweep flags it (and may pass it on) in its turn.
     const copy: Case = { ...rest, unit: m.to, status, overdue: false, escalatedFrom: m.from, history: [...sent.history, step, received], v: 1 };

@@ -348,7 +348,11 @@ export async function tierReliability(
       if (!held) continue;
       const view = await readAssignment(deps, c.assigner, c.id!);
       tally('assignment-update', (view.assignees.find((a) => a.unit === c.assignee)?.steps.length ?? 0) - c.steps.length);
-      if (c.steps.includes('escalate')) tally('escalation', (await getCase(deps, parentOf.get(c.assignee)!, ASSIGNMENT, c.id!)) ? 0 : -1);
+      if (c.steps.includes('escalate')) {
+        // The parent's copy (which two assignees of one task may share) keeps this assignee's escalation once.
+        const up = await getCase(deps, parentOf.get(c.assignee)!, ASSIGNMENT, c.id!);
+        tally('escalation', (up?.history.filter((s) => s.action === 'escalate' && s.unit === c.assignee).length ?? 0) - 1);
+      }
       if (c.supervise) tally('supervision', held.supervision.filter((s) => s.ref === c.ref).length - 1);
     }
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);

@@ -141,6 +141,28 @@ describe('assignments down the tree', () => {
 });
 
 describe('escalation up the tree', () => {
+  it('two assignees of one task escalating to the same parent: the parent holds one case and keeps both escalations', async () => {
+    const w = await tierWorld();
+    const id = await assigned(w, [U.village, U.village2]);
+    await w.settle();
+    expect((await act(w, U.village, id, 'escalate', '本村无力处置')).status).toBe(200);
+    expect((await act(w, U.village2, id, 'escalate', '需街道统一协调')).status).toBe(200);
+    await w.settle();
+    const held = await w.api(getCaseOp, { params: { code: U.township, kind: 'assignment', id }, token: w.token(`staff@${U.township}`) });
+    const escalations = held.body.case.history.filter((s: { action: string }) => s.action === 'escalate');
+    expect(escalations.map((s: { unit: string; note: string }) => [s.unit, s.note]).sort()).toEqual(
+      [
+        [U.village, '本村无力处置'],
+        [U.village2, '需街道统一协调'],
+      ].sort(),
+    );
+    // Each village sees where its case went.
+    for (const v of [U.village, U.village2]) {
+      const seen = await w.api(getCaseOp, { params: { code: v, kind: 'assignment', id }, token: w.token(`staff@${v}`) });
+      expect(seen.body.current).toMatchObject({ unit: U.township });
+    }
+  });
+
   it('hands the case with its whole history to each parent in turn, the province refuses to go further, and every unit below sees where it ended', async () => {
     const w = await tierWorld();
     const id = await assigned(w, [U.village]);
