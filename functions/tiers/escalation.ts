@@ -263,7 +263,11 @@ export function supervisionEffect(rulesOf: (kind: string) => CaseRules): TierEff
     const p = supervisionPayload.parse(m.payload);
     const [kind, id] = splitSubject(m.subject);
     const c = await getCase(deps, m.to, kind, id);
-    if (!c) throw new ApiError('unprocessable', [], { zh: `${m.to} 没有事项 ${m.subject}`, en: `${m.to} holds no case ${m.subject}` });
+    if (!c) {
+      // A flag passed on after the case went up may overtake the case itself: retried until the case is here.
+      if (p.ref) throw new Error(`${m.to} holds no case ${m.subject} yet: the flag passed on from ${m.from} is early`);
+      throw new ApiError('unprocessable', [], { zh: `${m.to} 没有事项 ${m.subject}`, en: `${m.to} holds no case ${m.subject}` });
+    }
     const ref = p.ref ?? m.id;
     const unit = p.unit ?? m.from;
     if (c.supervision.some((s) => s.ref === ref)) return [];

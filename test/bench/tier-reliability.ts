@@ -353,7 +353,11 @@ export async function tierReliability(
         const up = await getCase(deps, parentOf.get(c.assignee)!, ASSIGNMENT, c.id!);
         tally('escalation', (up?.history.filter((s) => s.action === 'escalate' && s.unit === c.assignee).length ?? 0) - 1);
       }
-      if (c.supervise) tally('supervision', held.supervision.filter((s) => s.ref === c.ref).length - 1);
+      if (c.supervise) {
+        // The flag lands where the case is when it arrives: the assignee, or the parent it was escalated to.
+        const up = c.steps.includes('escalate') ? await getCase(deps, parentOf.get(c.assignee)!, ASSIGNMENT, c.id!) : undefined;
+        tally('supervision', [held, up].reduce((n, k) => n + (k?.supervision.filter((s) => s.ref === c.ref).length ?? 0), 0) - 1);
+      }
     }
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
     const failedInvocations = net.failed;
