@@ -7,6 +7,7 @@ import { SETTINGS_OPERATIONS } from './settings/api';
 import { TIERS_OPERATIONS } from './tiers/api';
 import { STATS_OPERATIONS } from './stats/api';
 import { QUEUES_OPERATIONS } from './queues/api';
+import { WEB_OPERATIONS } from './web/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -18,6 +19,7 @@ export const OPERATIONS_BY_FUNCTION = {
   tiers: TIERS_OPERATIONS,
   stats: STATS_OPERATIONS,
   queues: QUEUES_OPERATIONS,
+  web: WEB_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

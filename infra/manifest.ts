@@ -250,6 +250,18 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 256,
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
+  {
+    id: 'web',
+    entry: 'functions/web/handler.ts',
+    description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE) and sessions',
+    // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out).
+    tables: { registry: 'write+delete' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.web,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

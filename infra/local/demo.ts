@@ -5,8 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../../tenants/imports';
 import { loadDivisionText } from '../../tenants/divisions';
-import type { Role } from '../../shared/roles';
+import type { Principal, Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
+import { seedDemoSites } from './demo-web';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -23,6 +24,18 @@ export const DEMO_ACCOUNTS: { role: Exclude<Role, 'citizen' | 'business'>; unit:
   { role: 'unit-admin', unit: '330106002000', name: '北山街道管理员', by: ['province-admin', DEMO_PROVINCE] },
   { role: 'staff', unit: '330106002000', name: '北山街道工作人员', by: ['unit-admin', '330106002000'], dept: '综合办公室' },
   { role: 'unit-admin', unit: '330106002051', name: '上保社区管理员', by: ['province-admin', DEMO_PROVINCE] },
+];
+
+/** A demo resident and a demo business: anyone can be one, as at the identity provider. */
+export const DEMO_CITIZEN: Principal = { sub: 'demo-citizen-1', role: 'citizen', unit: '330106002051' };
+export const DEMO_BUSINESS: Principal = { sub: 'demo-business-1', role: 'business', unit: '330106002000' };
+
+/** The accounts offered on the local sign-in page: the public ones first, then every staff-side demo account. */
+export const demoSignIns = (): { principal: Principal; label: string }[] => [
+  { principal: DEMO_CITIZEN, label: '演示居民 Demo resident' },
+  { principal: DEMO_BUSINESS, label: '演示企业 Demo business' },
+  { principal: { sub: DEMO_PROVINCE_ADMIN, role: 'province-admin', unit: DEMO_PROVINCE }, label: '省管理员 Province admin' },
+  ...DEMO_ACCOUNTS.map((a) => ({ principal: { sub: `demo-${a.role}-${a.unit}`, role: a.role, unit: a.unit, ...(a.dept ? { dept: a.dept } : {}) }, label: a.name })),
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,7 +58,9 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
     };
   };
   const api = await as('province-admin', DEMO_PROVINCE);
-  if (await importProvince(ctx, dataDir, api)) await seedDemoAccounts(ctx, as);
+  if (!(await importProvince(ctx, dataDir, api))) return;
+  await seedDemoAccounts(ctx, as);
+  await seedDemoSites(as, ctx.log);
 }
 
 type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;

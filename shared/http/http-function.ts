@@ -11,8 +11,8 @@ import { authenticate } from './middlewares/authenticate';
 import { routeRoles } from './middlewares/route-roles';
 import { unitScope, type ScopeResolver } from './middlewares/unit-scope';
 import { validateInput } from './middlewares/validate-input';
-import { mapErrors } from './middlewares/map-errors';
-import { jsonReply } from './reply';
+import { mapErrors, type ErrorReply } from './middlewares/map-errors';
+import { replyResult } from './reply';
 import type { BodyOf, ParamsOf, QueryOf } from './operation';
 
 /** Binds an operation to its implementation, typed by the operation's schemas and the scope the pipeline resolves. */
@@ -28,6 +28,8 @@ export interface HttpFunctionOptions {
   resolveScope: ScopeResolver;
   deps?: () => Promise<Deps>;
   verifier?: () => TokenVerifier;
+  /** Refusals in the function's own media type (see ErrorReply). */
+  errorReply?: ErrorReply;
 }
 
 /**
@@ -49,8 +51,9 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) 
       principal: s.principal,
       scope: s.scope,
       deps: s.deps,
+      event,
     });
-    return jsonReply(reply.status, reply.body, s.requestId, reply.headers);
+    return replyResult(reply, s.requestId);
   };
   // middy runs `before` hooks in the order given and every `onError` hook in reverse, so mapErrors, last here,
   // answers first and the access log then sees the final status.
@@ -61,5 +64,5 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) 
     .use(routeRoles())
     .use(unitScope(options.resolveScope))
     .use(validateInput())
-    .use(mapErrors());
+    .use(mapErrors(options.errorReply));
 }

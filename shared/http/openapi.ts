@@ -44,7 +44,7 @@ function parameters(op: Operation, schema: ReturnType<typeof schemaIn>) {
  */
 export function errorCodesOf(op: Operation): ErrorCode[] {
   const codes: ErrorCode[] = ['validation_failed'];
-  if (op.body) codes.push('invalid_json', 'payload_too_large', 'unsupported_media_type');
+  if (op.body) codes.push(...(op.bodyType === 'form' ? [] : (['invalid_json'] as const)), 'payload_too_large', 'unsupported_media_type');
   if (op.query && 'cursor' in op.query.shape) codes.push('invalid_cursor');
   if (op.auth === 'jwt') codes.push('unauthorized', 'forbidden');
   return [...new Set([...codes, ...(op.errors ?? [])])];
@@ -78,7 +78,7 @@ export function openApiDocument(ops: Operation[], version: string) {
     const responses: Record<string, unknown> = {
       [op.response.status]: {
         description: op.summary.en,
-        content: { 'application/json': { schema: schema(op.response.schema, 'output') } },
+        content: { [op.response.type ?? 'application/json']: { schema: schema(op.response.schema, 'output') } },
       },
       ...errorResponses(op),
       default: { description: `internal: ${ERRORS.internal.en} (${ERRORS.internal.zh})`, content: errorContent },
@@ -91,7 +91,12 @@ export function openApiDocument(ops: Operation[], version: string) {
       ...(op.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
       parameters: parameters(op, schema),
       ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { [op.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: schema(op.body, 'input') } },
+            },
+          }
         : {}),
       responses,
     };

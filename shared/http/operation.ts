@@ -24,6 +24,8 @@ export interface Operation {
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
+  /** How the body is sent: JSON (the default) or an HTML form's `application/x-www-form-urlencoded` fields. */
+  bodyType?: 'json' | 'form';
   /**
    * The errors its implementation can answer with (not found, conflicts...). Those of the pipeline (bad input,
    * sign-in, media type, size) follow from the rest of the operation; the OpenAPI document lists both.
@@ -32,7 +34,7 @@ export interface Operation {
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
   /** Success status and the schema of its body. */
-  response: { status: number; schema: z.ZodMiniType };
+  response: { status: number; schema: z.ZodMiniType; /** Media type when not JSON (pages: text/html). */ type?: string };
 }
 
 export const routeKey = (o: Pick<Operation, 'method' | 'path'>) => `${o.method} ${o.path}`;

@@ -53,6 +53,7 @@ export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
     const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
     // API Gateway answers a missing status with 502: a reply without one is a defect, never a pass.
     if (typeof res.statusCode !== 'number') throw new Error(`${routeKey(op)} answered without a status: ${JSON.stringify(res)}`);
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+    const json = /json/.test(String(res.headers?.['content-type'] ?? 'application/json'));
+    return { status: res.statusCode, body: res.body ? (json ? JSON.parse(res.body) : res.body) : undefined };
   };
 }

@@ -50,6 +50,16 @@ function readBody(raw: string | undefined, base64: boolean | undefined): string 
   return base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
 }
 
+/** An HTML form's fields: a name sent once is a string, a name sent more than once (checkboxes) a list. */
+function formFields(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    const had = fields[k];
+    fields[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
+  }
+  return fields;
+}
+
 /**
  * Checks and parses everything the caller sent: size (413), media type (415), JSON (400), then path, query and
  * body against the operation's zod schemas (400 with field errors). Nothing reaches the handler unchecked.
@@ -66,11 +76,16 @@ export const validateInput = (): ApiMiddleware => ({
       if (size > (op.maxBodyBytes ?? DEFAULT_MAX_BODY)) throw new ApiError('payload_too_large');
       if (text !== undefined) {
         const type = header(event, 'content-type') ?? '';
-        if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type');
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new ApiError('invalid_json');
+        if (op.bodyType === 'form') {
+          if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type');
+          body = formFields(text);
+        } else {
+          if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type');
+          try {
+            body = JSON.parse(text);
+          } catch {
+            throw new ApiError('invalid_json');
+          }
         }
       }
     } else if (text !== undefined) {

@@ -1,0 +1,113 @@
+import * as z from '../../shared/zod';
+import { operation } from '../../shared/http/operation';
+
+/**
+ * The web pages: server-rendered HTML at canonical addresses, readable without JavaScript. They are routes of the
+ * same HTTP API (so the same stack, throttling and logs serve them) and call the same domain modules; the session
+ * is a cookie the function checks itself, so every route is public at the gateway. Path and query values are
+ * checked by the pages, which answer a bad one with a page (a 404 for a unit code that is none), not JSON.
+ */
+const page = { status: 200, schema: z.string(), type: 'text/html' } as const;
+const text = z.optional(z.string());
+const codeParam = z.strictObject({ code: z.string() });
+
+export const webHomeOp = operation({
+  id: 'webHome',
+  method: 'GET',
+  path: '/',
+  tag: 'web',
+  summary: { zh: '网站首页：各省门户', en: 'Home page: the provinces served' },
+  auth: 'public',
+  response: page,
+});
+
+export const webUnitOp = operation({
+  id: 'webUnit',
+  method: 'GET',
+  path: '/units/{code}',
+  tag: 'web',
+  summary: { zh: '单位主页', en: "A unit's home page" },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ cursor: text }),
+  response: page,
+});
+
+export const webSitemapOp = operation({
+  id: 'webSitemap',
+  method: 'GET',
+  path: '/units/{code}/sitemap.xml',
+  tag: 'web',
+  summary: { zh: '单位网站地图（Sitemap）', en: "A unit's sitemap" },
+  auth: 'public',
+  params: codeParam,
+  response: { status: 200, schema: z.string(), type: 'application/xml' },
+});
+
+export const webAssetOp = operation({
+  id: 'webAsset',
+  method: 'GET',
+  path: '/assets/{file}',
+  tag: 'web',
+  summary: { zh: '网页样式等静态文件', en: 'Stylesheet and other static files of the pages' },
+  auth: 'public',
+  params: z.strictObject({ file: z.string() }),
+  response: { status: 200, schema: z.string(), type: 'text/css' },
+});
+
+export const webPrefsOp = operation({
+  id: 'webPrefs',
+  method: 'GET',
+  path: '/prefs',
+  tag: 'web',
+  summary: { zh: '切换语言或长者模式', en: 'Switch language or the larger-text mode' },
+  auth: 'public',
+  query: z.strictObject({ lang: text, mode: text, back: text }),
+  response: page,
+});
+
+export const webSignInOp = operation({
+  id: 'webSignIn',
+  method: 'GET',
+  path: '/sign-in',
+  tag: 'web',
+  summary: { zh: '登录（转到统一身份认证）', en: 'Sign in at the identity provider' },
+  auth: 'public',
+  query: z.strictObject({ back: text }),
+  response: page,
+});
+
+export const webCallbackOp = operation({
+  id: 'webSignInCallback',
+  method: 'GET',
+  path: '/sign-in/callback',
+  tag: 'web',
+  summary: { zh: '登录回调', en: 'Back from the identity provider' },
+  auth: 'public',
+  query: z.strictObject({ code: text, state: text, iss: text, error: text, error_description: text, error_uri: text, session_state: text }),
+  response: page,
+});
+
+export const webSignOutOp = operation({
+  id: 'webSignOut',
+  method: 'POST',
+  path: '/sign-out',
+  tag: 'web',
+  summary: { zh: '退出登录', en: 'Sign out' },
+  auth: 'public',
+  bodyType: 'form',
+  body: z.strictObject({ csrf: text }),
+  response: page,
+});
+
+export const webMeOp = operation({
+  id: 'webMe',
+  method: 'GET',
+  path: '/me',
+  tag: 'web',
+  summary: { zh: '我的账户', en: 'My account' },
+  auth: 'public',
+  response: page,
+});
+
+export const WEB_OPERATIONS = [webHomeOp, webUnitOp, webSitemapOp, webAssetOp, webPrefsOp, webSignInOp, webCallbackOp, webSignOutOp, webMeOp];
