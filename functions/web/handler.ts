@@ -120,7 +120,7 @@ export const routes = [
 ];
 
 /** Refusals of the pipeline (a path or query no page takes) as pages too: a bad unit code is a page that is not there. */
-const errorReply: ErrorReply = async (error, event, deps) => {
+export const errorReply: ErrorReply = async (error, event, deps) => {
   const ctx = await pageContext(deps ?? (await depsFromEnv()), event);
   return error.code === 'validation_failed' && error.fields.some((f) => f.path.startsWith('params.')) ? notFoundPage(ctx) : errorPage(ctx, error);
 };

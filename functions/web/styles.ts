@@ -10,7 +10,8 @@ export const STYLES = `
 :root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--brand:#a4161a;--link:#0b4ea2;--bg:#fff;--soft:#f4f4f2;--focus:#ffbf47}
 *{box-sizing:border-box}
 html{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;font-size:100%;line-height:1.6;color:var(--ink);background:var(--bg);-webkit-text-size-adjust:100%}
-body{margin:0}
+body{margin:0;min-height:100vh;display:flex;flex-direction:column}
+.grow{flex:1 0 auto;width:100%}
 a{color:var(--link)}
 a:focus,button:focus,input:focus,select:focus,textarea:focus,summary:focus{outline:3px solid var(--focus);outline-offset:2px;box-shadow:0 0 0 5px var(--ink)}
 .wrap{max-width:64rem;margin:0 auto;padding:0 1rem}
@@ -35,6 +36,8 @@ dl.facts dt{font-weight:700}
 dl.facts dd{margin:0;overflow-wrap:anywhere}
 ul.units{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.25rem 1rem}
 ul.units a{display:block;padding:.35rem 0}
+ul.units.big{grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.75rem}
+ul.units.big a{font-size:1.25rem;font-weight:700;padding:1rem;border:1px solid var(--line);background:var(--soft);text-decoration:none}
 .button{display:inline-block;font:inherit;font-weight:700;background:var(--brand);color:#fff;border:2px solid var(--brand);padding:.5rem 1.25rem;text-decoration:none;cursor:pointer}
 .button.secondary{background:#fff;color:var(--brand)}
 .panel{background:var(--soft);border-left:4px solid var(--brand);padding:.75rem 1rem;margin:1rem 0}

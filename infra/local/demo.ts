@@ -46,24 +46,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<void> {
   await ctx.bootstrap(DEMO_PROVINCE, '浙江省', DEMO_PROVINCE_ADMIN);
-  const as = async (role: Role, unit: string) => {
-    const token = await ctx.token(role, unit);
-    return async <T>(method: string, path: string, body?: string): Promise<{ status: number; json: T }> => {
-      const res = await fetch(`${ctx.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body,
-      });
-      return { status: res.status, json: (await res.json()) as T };
-    };
-  };
+  const as = async (role: Role, unit: string) => apiClient(ctx.url, await ctx.token(role, unit));
   const api = await as('province-admin', DEMO_PROVINCE);
   if (!(await importProvince(ctx, dataDir, api))) return;
   await seedDemoAccounts(ctx, as);
   await seedDemoSites(as, ctx.log);
 }
 
-type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+export type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+
+/** Calls to the API at `url` with a bearer token, JSON in and out. */
+export const apiClient =
+  (url: string, token: string): Api =>
+  async <T>(method: string, path: string, body?: string) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body,
+    });
+    return { status: res.status, json: (await res.json()) as T };
+  };
 
 /** The demo accounts, through the API; those already there (409) are kept. */
 async function seedDemoAccounts(ctx: DemoContext, as: (role: Role, unit: string) => Promise<Api>) {
