@@ -7,6 +7,8 @@ import { SETTINGS_OPERATIONS } from './settings/api';
 import { TIERS_OPERATIONS } from './tiers/api';
 import { STATS_OPERATIONS } from './stats/api';
 import { QUEUES_OPERATIONS } from './queues/api';
+import { UPLOADS_OPERATIONS } from './uploads/api';
+import { NOTIFY_OPERATIONS } from './notify/api';
 import { WEB_OPERATIONS } from './web/api';
 
 /** Every capability's operations, by the function that serves them. */
@@ -19,6 +21,8 @@ export const OPERATIONS_BY_FUNCTION = {
   tiers: TIERS_OPERATIONS,
   stats: STATS_OPERATIONS,
   queues: QUEUES_OPERATIONS,
+  uploads: UPLOADS_OPERATIONS,
+  notify: NOTIFY_OPERATIONS,
   web: WEB_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 

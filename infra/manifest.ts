@@ -251,6 +251,33 @@ export const FUNCTIONS: FunctionSpec[] = [
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
   {
+    id: 'uploads',
+    entry: 'functions/uploads/handler.ts',
+    description: "Presigned form uploads of people's files, each under its owner's folder at a unit",
+    // The unit must exist; nothing else is read or written.
+    tables: { registry: 'read' },
+    sends: [],
+    consumes: [],
+    // A presigned POST is only as good as its signer's own right to PutObject at the key.
+    bucket: { access: 'write', prefixes: ['uploads/'] },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.uploads,
+  },
+  {
+    id: 'notify',
+    entry: 'functions/notify/handler.ts',
+    description: "Each account's in-app messages: list them, mark them read",
+    // Messages sit in the province table (written by the tier consumer, as notifications' effect); the scope's
+    // checks read units in the registry and staff records in every level table.
+    tables: { registry: 'read', province: 'write', city: 'read', county: 'read', township: 'read', village: 'read' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.notify,
+  },
+  {
     id: 'web',
     entry: 'functions/web/handler.ts',
     description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE) and sessions',

@@ -3,6 +3,7 @@ import type { TierMessage, TierMessageKind } from '../../shared/tiers/message';
 import type { TierEffect } from '../../shared/tiers/outbox';
 import type { TierGroupEffect } from '../../shared/tiers/inbox';
 import { rollupEffect, rollupGroupEffect, rollupGroupKey } from '../stats/rollup';
+import { notificationEffectFromEnv } from '../notify/notifications';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
 
@@ -26,6 +27,7 @@ export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
   'assignment-update': assignmentUpdateEffect,
   escalation: escalationEffect(rulesOf),
   supervision: supervisionEffect(rulesOf),
+  notification: notificationEffectFromEnv,
 };
 
 /**

@@ -5,6 +5,7 @@ import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { ZHEJIANG } from './import-rate';
 import { tierRoutes } from './tier-notices';
+import { notifyRoutes } from './notify';
 
 // Units of the imported Zhejiang tree (the routes are measured on it), and one the bench adds.
 const CITY = '330100000000'; // 杭州市
@@ -174,6 +175,16 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   await measure('POST /v1/queues/{queue}/dead-letters/redrive', 'inbox-village', () =>
     api.call('POST', '/v1/queues/inbox-village/dead-letters/redrive', { token: admin, expect: 200 }),
   );
+
+  // Uploads: the unit's read; signing the POST policy touches no table.
+  await measure('POST /v1/units/{code}/uploads', 'business, a PDF for an application', () =>
+    api.call('POST', `/v1/units/${COUNTY}/uploads`, {
+      token: business,
+      body: { purpose: 'application', name: '营业执照.pdf', type: 'application/pdf', size: 200_000 },
+      expect: 201,
+    }),
+  );
+  await notifyRoutes(api, measure, COUNTY);
 
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);

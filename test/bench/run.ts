@@ -135,10 +135,12 @@ async function main(): Promise<void> {
   }
 
   if (sections.has('tiers')) {
-    // Its own runtime, on disk: it restarts it. BENCH_TIER_MESSAGES and BENCH_TIER_ROLLUP_EVENTS scale it down.
+    // Its own runtime, on disk: it restarts it. BENCH_TIER_MESSAGES, BENCH_TIER_ROLLUP_EVENTS and
+    // BENCH_TIER_ESCALATION_ROUNDS scale it down.
     const r = await tierReliability({
       messages: Number(process.env.BENCH_TIER_MESSAGES ?? 10_000),
       rollupEvents: Number(process.env.BENCH_TIER_ROLLUP_EVENTS ?? 100_000),
+      escalationRounds: Number(process.env.BENCH_TIER_ESCALATION_ROUNDS ?? 25),
       log: out.log,
     });
     figures.tiers = r;
