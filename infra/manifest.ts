@@ -251,6 +251,22 @@ export const FUNCTIONS: FunctionSpec[] = [
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
   {
+    id: 'services',
+    entry: 'functions/services/handler.ts',
+    description: 'One-stop services: the catalogue of items and adoptions, applications and their progress, ratings, bundles',
+    // Items, adoptions, applications (as cases), their indexes, outboxes and audit chains in every level table; units
+    // and settings (calendars, deadlines) read from the registry.
+    tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
+    sends: [],
+    consumes: [],
+    // Attachments are checked (HEAD) in their owner's upload folder before an application holds them.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.services,
+  },
+  {
     id: 'uploads',
     entry: 'functions/uploads/handler.ts',
     description: "Presigned form uploads of people's files, each under its owner's folder at a unit",

@@ -11,9 +11,11 @@ import { staffKey, unitKey } from './unit';
  * order of authority in people.ts). 'people:read' lists a unit's staff (not public, unlike the unit directory);
  * 'people:register' registers a citizen or business on someone's behalf at a service counter.
  * 'tiers:act' is work a unit does in its own name (assign, handle, escalate, send and sign notices); 'tiers:read'
- * looks at that work; 'tiers:supervise' flags a case below for 督办. 'uploads:create' hands out a form upload of a
- * file for the caller's own records at a unit: citizens and businesses anywhere they apply or report, staff and admins
- * at their unit and below.
+ * looks at that work; 'tiers:supervise' flags a case below for 督办. 'services:define' defines, adopts and bundles
+ * catalogue items in the unit's name; 'services:handle' works applications (the department is checked by the
+ * services domain); 'services:read' looks at applications and worklists. 'uploads:create' hands out a form upload
+ * of a file for the caller's own records at a unit: citizens and businesses anywhere they apply or report, staff and
+ * admins at their unit and below.
  */
 export type Action =
   | 'unit:read'
@@ -30,6 +32,9 @@ export type Action =
   | 'tiers:supervise'
   | 'stats:read'
   | 'queues:operate'
+  | 'services:define'
+  | 'services:handle'
+  | 'services:read'
   | 'uploads:create';
 
 /**
@@ -53,6 +58,8 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'stats:read': 'subtree',
     // Dead-lettered tier messages: listed and redriven for the units of its province only.
     'queues:operate': 'subtree',
+    'services:define': 'self',
+    'services:read': 'subtree',
     'uploads:create': 'subtree',
   },
   'unit-admin': {
@@ -65,6 +72,8 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'tiers:read': 'subtree',
     'tiers:supervise': 'subtree',
     'stats:read': 'subtree',
+    'services:define': 'self',
+    'services:read': 'subtree',
     'uploads:create': 'subtree',
   },
   staff: {
@@ -74,6 +83,8 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'tiers:act': 'self',
     'tiers:read': 'self',
     'stats:read': 'self',
+    'services:handle': 'self',
+    'services:read': 'self',
     'uploads:create': 'subtree',
   },
   auditor: {
@@ -83,6 +94,7 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'people:auditors': 'below',
     'tiers:read': 'subtree',
     'stats:read': 'subtree',
+    'services:read': 'subtree',
   },
   // The directory of government units is public information.
   citizen: { 'unit:read': 'anywhere', 'uploads:create': 'anywhere' },

@@ -8,6 +8,7 @@ import { loadDivisionText } from '../../tenants/divisions';
 import type { Principal, Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
 import { seedDemoSites } from './demo-web';
+import { seedServices } from './demo-services';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -50,6 +51,7 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
   const api = await as('province-admin', DEMO_PROVINCE);
   if (!(await importProvince(ctx, dataDir, api))) return;
   await seedDemoAccounts(ctx, as);
+  await seedServices(ctx.log, as);
   await seedDemoSites(as, ctx.log);
 }
 
@@ -82,6 +84,7 @@ async function seedDemoAccounts(ctx: DemoContext, as: (role: Role, unit: string)
     if (r.status !== 201 && r.status !== 409) throw new Error(`demo account ${body.sub} was refused: ${r.status} ${JSON.stringify(r.json)}`);
   }
   ctx.log(`demo: accounts ${[DEMO_PROVINCE_ADMIN, ...DEMO_ACCOUNTS.map((a) => `demo-${a.role}-${a.unit}`)].join(', ')} (README: Demo accounts)`);
+  await seedServices(ctx.log, as);
 }
 
 /** Imports the province (or resumes the import) and follows the job; true once the tree is there. */

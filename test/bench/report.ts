@@ -92,6 +92,8 @@ export function bundlesReport(r: ReturnType<typeof bundleFigures>, print: Print)
 const OUTSIDE_THE_CAP: Record<string, string> = {
   'GET /health': "the local runtime's own probes (emulators, tier backlog over 20 pending-index partitions); the deployed function reads one item",
   'GET /v1/units/{code}/stats': 'one Query per direct child (a province has 11 cities, a township up to a few dozen villages)',
+  'GET /v1/units/{code}/catalog':
+    "one Query per unit of the caller's line (at most five) and one BatchGetItem per level of adoptions between it and the definers (at most four), or per word and unit for word search: never more with more adopters",
 };
 
 export function routesReport(r: Awaited<ReturnType<typeof requestsPerRoute>>, print: Print): Verdict[] {
