@@ -297,8 +297,9 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'web',
     entry: 'functions/web/handler.ts',
     description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE) and sessions',
-    // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out).
-    tables: { registry: 'write+delete' },
+    // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out). The level
+    // tables hold the service catalogue and cases the pages show.
+    tables: { registry: 'write+delete', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
     sends: [],
     consumes: [],
     timeoutSeconds: 10,

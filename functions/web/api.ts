@@ -118,4 +118,54 @@ export const webMeOp = operation({
   response: page,
 });
 
-export const WEB_OPERATIONS = [webHomeOp, webUnitOp, webSitemapOp, webAssetOp, webPrefsOp, webSignInOp, webCallbackOp, webSignOutOp, webMeOp];
+export const webCatalogOp = operation({
+  id: 'webCatalog',
+  method: 'GET',
+  path: '/units/{code}/services',
+  tag: 'web',
+  summary: { zh: '办事服务：按人生事件、经营阶段或关键词', en: 'Services at a unit, by life event, business stage or words' },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ life: text, biz: text, q: text, cursor: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webGuideOp = operation({
+  id: 'webGuide',
+  method: 'GET',
+  path: '/units/{code}/services/{definer}/{item}',
+  tag: 'web',
+  summary: { zh: '办事指南（可打印）', en: 'A service guide, printable' },
+  auth: 'public',
+  params: z.strictObject({ code: z.string(), definer: z.string(), item: z.string() }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webProgressOp = operation({
+  id: 'webProgress',
+  method: 'GET',
+  path: '/progress',
+  tag: 'web',
+  summary: { zh: '凭办件编号和姓名查询办理进度', en: "An application's progress by reference number and name" },
+  auth: 'public',
+  query: z.strictObject({ ref: text, name: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const WEB_OPERATIONS = [
+  webHomeOp,
+  webUnitOp,
+  webSitemapOp,
+  webAssetOp,
+  webPrefsOp,
+  webSignInOp,
+  webCallbackOp,
+  webSignOutOp,
+  webMeOp,
+  webCatalogOp,
+  webGuideOp,
+  webProgressOp,
+];

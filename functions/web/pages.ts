@@ -11,6 +11,7 @@ import { html, type Html } from './html';
 import { layout, type Crumb } from './layout';
 import { htmlReply, t, type PageContext } from './page';
 import { unitView, type UnitView } from './site';
+import { servicesBlock } from './services';
 
 const CHILDREN_PAGE = 200;
 
@@ -93,6 +94,7 @@ export async function unitPage(ctx: PageContext, code: string, cursor: string | 
 ${site.host.code !== unit.code ? html`<p class="panel">${t(ctx, L.inSite).replace('{site}', site.name)}</p>` : ''}
 ${unit.status === 'suspended' ? html`<p class="panel">${t(ctx, L.suspended)}</p>` : ''}
 <dl class="facts"><dt>${t(ctx, L.level)}</dt><dd>${levelName(ctx, unit)}</dd><dt>${t(ctx, L.code)}</dt><dd>${unit.code}</dd></dl>
+${servicesBlock(ctx, code)}
 <section aria-labelledby="contact"><h2 id="contact">${t(ctx, L.contact)}</h2>${contactBlock(ctx, v)}
 ${v.contactFrom ? html`<p class="lede">${t(ctx, L.contactFrom).replace('{unit}', v.contactFrom.name)}</p>` : ''}</section>
 ${
@@ -121,7 +123,7 @@ ${children.cursor ? html`<p class="pager"><a href="/units/${code}?cursor=${encod
 export async function sitemap(ctx: PageContext, code: string): Promise<Reply> {
   const v = isUnitCode(code) ? await unitView(ctx.deps.store, code) : undefined;
   if (!v) return notFoundPage(ctx);
-  const urls = [`/units/${code}`];
+  const urls = [`/units/${code}`, `/units/${code}/services`];
   let cursor: string | undefined;
   // A sitemap holds at most 50,000 addresses; a unit has a few hundred children at most.
   do {

@@ -43,6 +43,9 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
   await measure('GET /units/{code}/sitemap.xml', unit, () => get(`/units/${unit}/sitemap.xml`, 200));
   const css = /href="(\/assets\/[^"]+)"/.exec(page.text)![1]!;
   await measure('GET /assets/{file}', 'the stylesheet', () => get(css, 200));
+  await measure('GET /units/{code}/services', 'life event: birth', () => get(`/units/${unit}/services?life=birth`, 200));
+  await measure('GET /units/{code}/services/{definer}/{item}', 'a guide defined at the province', () => get(`/units/${unit}/services/330000000000/330000-SV-001`, 200));
+  await measure('GET /progress', 'an unknown reference', () => get('/progress?ref=330106000000-260302-7K3D9Q&name=%E5%BC%A0%E4%B8%89', 404));
   await measure('GET /prefs', 'English', () => get(`/prefs?lang=en&back=/units/${unit}`, 303));
   const toIssuer = await measure('GET /sign-in', 'to the local issuer', () => get(`/sign-in?back=/me`, 303));
   const authorize = new URL(toIssuer.res.headers.get('location')!);
@@ -100,9 +103,11 @@ const PAGES: [string, string][] = [
   ['province home (/)', '/'],
   ['county home', `/units/${WORLD.county}`],
   ['village home (in the county site)', `/units/${WORLD.village}`],
+  ['services for a new baby (village)', `/units/${WORLD.village}/services?life=birth`],
+  ['service guide (village)', `/units/${WORLD.village}/services/${WORLD.province}/330000-SV-001`],
   ['404', '/units/330199000000'],
 ];
-const RENDERS = Number(process.env.BENCH_WEB_RENDERS ?? 200);
+const RENDERS = Number(process.env.BENCH_WEB_RENDERS ?? 100);
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
@@ -142,7 +147,7 @@ export async function webFigures(log: (line: string) => void): Promise<WebFigure
     }
     const paints = await paintFigures(world.url, [
       ['unit home (西湖区)', `/units/${WORLD.county}`],
-      ['village home', `/units/${WORLD.village}`],
+      ['service guide', `/units/${WORLD.village}/services/${WORLD.province}/330000-SV-001`],
     ]);
     return { weights, paints, renders: RENDERS };
   } finally {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiClient, DEMO_PROVINCE, DEMO_PROVINCE_ADMIN } from '../../infra/local/demo';
 import { seedDemoSites } from '../../infra/local/demo-web';
+import { seedServices } from '../../infra/local/demo-services';
+import type { Role } from '../../shared/roles';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { depsFromEnv } from '../../shared/aws/deps-from-env';
 import { bootstrapProvince } from '../../tenants/people';
@@ -12,7 +14,7 @@ import { unitItem } from '../../tenants/unit';
 /**
  * The local runtime the browser tests and the screenshots visit: the real one (gateway, handlers, emulators, issuer),
  * with a slice of the demo province instead of all 27,036 units, so it is ready in seconds: 浙江省 down to 上保社区,
- * with siblings at every level and the demo's site settings, set through the API.
+ * with siblings at every level, and the demo's site settings and service catalogue, set through the API.
  */
 export const WORLD = {
   province: DEMO_PROVINCE,
@@ -33,6 +35,9 @@ const UNITS: [string, string, string][] = [
   ['330106002051', '上保社区', '330106002000'],
   ['330106002052', '宝石社区', '330106002000'],
   ['330106002053', '金祝社区', '330106002000'],
+  // Adopters in the demo catalogue.
+  ['330110000000', '余杭区', '330100000000'],
+  ['330212000000', '鄞州区', '330200000000'],
 ];
 
 export interface World {
@@ -49,7 +54,16 @@ export async function startWorld(): Promise<World> {
   const at = deps.now().toISOString();
   await deps.store.putMany('registry', UNITS.map(([code, name, parent]) => unitItem(newUnit(code, name, parent, at))));
   const { token } = await runtime.issuer.mint({ sub: DEMO_PROVINCE_ADMIN, role: 'province-admin', unit: DEMO_PROVINCE });
-  await seedDemoSites(async () => apiClient(runtime.url, token), () => {});
+  const admin = apiClient(runtime.url, token);
+  // The demo's unit admins that the catalogue's adoptions need, as the demo makes them.
+  for (const unit of [WORLD.city, WORLD.township]) {
+    const r = await admin('POST', `/v1/units/${unit}/staff`, JSON.stringify({ sub: `demo-unit-admin-${unit}`, name: '管理员', role: 'unit-admin' }));
+    if (r.status !== 201) throw new Error(`unit admin of ${unit}: ${r.status} ${JSON.stringify(r.json)}`);
+  }
+  const as = async (role: Role, unit: string) =>
+    role === 'province-admin' ? admin : apiClient(runtime.url, (await runtime.issuer.mint({ sub: `demo-${role}-${unit}`, role, unit })).token);
+  await seedDemoSites(as, () => {});
+  await seedServices(() => {}, as);
   return {
     url: runtime.url,
     runtime,
