@@ -165,7 +165,7 @@ export const webApplyOp = operation({
   summary: { zh: '在线申请：按事项表单填写', en: "Apply online with the item's form" },
   auth: 'public',
   params: applyParams,
-  errors: ['not_found', 'forbidden'],
+  errors: ['not_found', 'forbidden', 'unauthorized'],
   response: page,
 });
 
@@ -179,7 +179,7 @@ export const webApplySubmitOp = operation({
   params: applyParams,
   bodyType: 'form',
   body: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-  errors: ['not_found', 'forbidden'],
+  errors: ['not_found', 'forbidden', 'unauthorized'],
   response: onward,
 });
 
@@ -192,7 +192,7 @@ export const webCaseOp = operation({
   auth: 'public',
   params: z.strictObject({ code: z.string(), id: z.string() }),
   query: z.strictObject({ sent: text }),
-  errors: ['not_found'],
+  errors: ['not_found', 'unauthorized'],
   response: page,
 });
 

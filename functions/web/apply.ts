@@ -12,7 +12,7 @@ import type { Field } from '../services/forms';
 import { html, type Html } from './html';
 import { layout } from './layout';
 import { htmlReply, redirect, t, type PageContext } from './page';
-import { notFoundPage } from './pages';
+import { notFoundPage, signInFirst } from './pages';
 import { csrfMatches } from './session';
 import { STATUS } from './services';
 
@@ -138,7 +138,7 @@ function answers(fields: Field[], values: Values) {
 
 export async function applyPage(ctx: PageContext, code: string, definer: string, item: string, posted?: Values): Promise<Reply> {
   const path = `/units/${code}/services/${definer}/${item}/apply`;
-  if (!ctx.signedIn) return redirect(`/sign-in?back=${encodeURIComponent(path)}`);
+  if (!ctx.signedIn) return signInFirst(ctx, path);
   const found = await offered(ctx, code, definer, item);
   if (!found) return notFoundPage(ctx);
   const { principal } = ctx.signedIn.session;
@@ -177,7 +177,7 @@ export async function applyPage(ctx: PageContext, code: string, definer: string,
 
 export async function casePage(ctx: PageContext, code: string, id: string, sent: boolean): Promise<Reply> {
   const path = `/me/applications/${code}/${id}`;
-  if (!ctx.signedIn) return redirect(`/sign-in?back=${encodeURIComponent(path)}`);
+  if (!ctx.signedIn) return signInFirst(ctx, path);
   let a;
   try {
     a = isUnitCode(code) ? await readApplication(ctx.deps, ctx.signedIn.session.principal, code, id, false) : undefined;

@@ -11,6 +11,9 @@ describe('applying for a service in Chromium', () => {
     await page.getByRole('link', { name: '出生医学证明签发' }).click();
     await page.getByRole('link', { name: '在线申请' }).click();
     // Not signed in: sign-in first, then back to the form.
+    await expect.poll(() => page.locator('h1').textContent()).toBe('请先登录');
+    await expectAccessible(page);
+    await page.getByRole('main').getByRole('link', { name: '登录' }).click();
     await page.getByRole('button', { name: /演示居民/ }).click();
     await expect.poll(() => page.locator('h1').textContent()).toContain('在线申请');
     await expectAccessible(page);
