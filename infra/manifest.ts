@@ -267,6 +267,23 @@ export const FUNCTIONS: FunctionSpec[] = [
     operations: OPERATIONS_BY_FUNCTION.services,
   },
   {
+    id: 'tickets',
+    entry: 'functions/tickets/handler.ts',
+    description: 'Tickets (12345 hotline loop) and the leader mailbox: duplicates and merges, published letters, Open311 GeoReport v2',
+    // Tickets, their cases, indexes and outboxes in every level table (a ticket is worked on above and below the unit
+    // it was filed to); units, settings and Open311 clients' keys read from the registry.
+    // Deletes: a ticket leaves the duplicate index when closed or merged.
+    tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
+    sends: [],
+    consumes: [],
+    // Checks the photos a ticket claims, uploaded beforehand under the filer's folder.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.tickets,
+  },
+  {
     id: 'uploads',
     entry: 'functions/uploads/handler.ts',
     description: "Presigned form uploads of people's files, each under its owner's folder at a unit",
