@@ -12,6 +12,7 @@ import { TICKETS_OPERATIONS } from './tickets/api';
 import { UPLOADS_OPERATIONS } from './uploads/api';
 import { NOTIFY_OPERATIONS } from './notify/api';
 import { DISCLOSURE_OPERATIONS } from './disclosure/api';
+import { WEB_OPERATIONS } from './web/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -28,6 +29,7 @@ export const OPERATIONS_BY_FUNCTION = {
   uploads: UPLOADS_OPERATIONS,
   notify: NOTIFY_OPERATIONS,
   disclosure: DISCLOSURE_OPERATIONS,
+  web: WEB_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

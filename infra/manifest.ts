@@ -352,6 +352,21 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 512,
     operations: [],
   },
+  {
+    id: 'web',
+    entry: 'functions/web/handler.ts',
+    description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE) and sessions',
+    // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out). The level
+    // tables hold the service catalogue, and the cases a signed-in person's applications make (with their audit
+    // chain and outbox), as the services function writes them.
+    tables: { registry: 'write+delete', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    sends: [],
+    consumes: [],
+    keys: { audit: 'sign' },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.web,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

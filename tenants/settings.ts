@@ -75,6 +75,34 @@ export const contactSchema = z.strictObject({
 });
 export type Contact = z.infer<typeof contactSchema>;
 
+const siteText = (max: number) => z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(max)));
+
+/**
+ * What the 政府网站发展指引 (国办发〔2017〕47号) asks every page of a government site to show, set by the unit that runs
+ * the site. Unset, the sponsor is the unit's own government (its name followed by 人民政府) and the filing numbers
+ * are left off the page rather than invented; each key is inherited like any other, nearest wins.
+ */
+export const siteSchema = z.strictObject({
+  /** 主办单位. */
+  sponsor: siteText(100),
+  /** 政府网站标识码, as 中央编办 issues it (10 digits: region code and serial). */
+  siteCode: siteText(16),
+  /** ICP 备案号, e.g. 浙ICP备05000000号. */
+  icp: siteText(64),
+  /** 公安机关备案号, e.g. 浙公网安备 33010602000000号. */
+  psb: siteText(64),
+  /** 党政机关网站标识: the address of its verification page, as 中央编办 issues it. */
+  markUrl: siteText(300),
+  /**
+   * The lowest level that runs a site of its own (the 指引: from the county up, none for townships and villages);
+   * units below it are shown inside the site of their ancestor at that level. The province's value decides.
+   */
+  hostLevel: z.optional(z.enum(['province', 'city', 'county'])),
+});
+export type Site = z.infer<typeof siteSchema>;
+/** Nationally, every county runs the site that its townships and villages live in. */
+export const NATIONAL_SITE_HOST_LEVEL = 'county';
+
 /** The parts a unit may override; every part and every key in it is optional. */
 export const overridesShape = {
   calendar: z.optional(
@@ -85,6 +113,7 @@ export const overridesShape = {
   ),
   deadlines: z.optional(z.record(deadlineName, workingDays)),
   contact: z.optional(contactSchema),
+  site: z.optional(siteSchema),
   /** What happens to a case whose deadline passes: flagged only, or also escalated to the parent unit. */
   escalation: z.optional(z.strictObject({ onOverdue: z.optional(z.boolean()) })),
   /**
@@ -112,6 +141,7 @@ export const settingsSchema = z.object({
   calendar: z.object({ extraHolidays: z.array(date), extraWorkdays: z.array(date) }),
   deadlines: z.record(z.string(), z.int()),
   contact: contactSchema,
+  site: siteSchema,
   escalation: z.object({ onOverdue: z.boolean() }),
   /** `leaderOffice` is not here: a department belongs to its unit, so it is read from the unit's own overrides. */
   tickets: z.object({ hours: z.record(z.string(), z.int()), reportRoles: z.array(z.string()) }),
@@ -123,6 +153,7 @@ export const sourcesSchema = z.object({
   calendar: z.record(z.string(), z.string()),
   deadlines: z.record(z.string(), z.string()),
   contact: z.record(z.string(), z.string()),
+  site: z.record(z.string(), z.string()),
   escalation: z.record(z.string(), z.string()),
   tickets: z.record(z.string(), z.string()),
 });
@@ -145,11 +176,13 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
     calendar: {},
     deadlines: Object.fromEntries(Object.keys(deadlines).map((k) => [k, NATIONAL])),
     contact: {},
+    site: { hostLevel: NATIONAL },
     escalation: { onOverdue: NATIONAL },
     tickets: { reportRoles: NATIONAL },
   };
   const tickets: Settings['tickets'] = { hours: {}, reportRoles: [...NATIONAL_REPORT_ROLES] };
   const contact: Record<string, string> = {};
+  const site: Record<string, string> = { hostLevel: NATIONAL_SITE_HOST_LEVEL };
   // Nationally an overdue case is flagged to both sides, not moved: moving it is a local choice.
   const escalation = { onOverdue: false };
   const days = new Map<string, 'holiday' | 'workday'>();
@@ -158,10 +191,12 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
       deadlines[k] = v;
       sources.deadlines[k] = unit;
     }
-    for (const [k, v] of Object.entries(o.contact ?? {})) {
-      if (v === undefined) continue;
-      contact[k] = v;
-      sources.contact[k] = unit;
+    for (const part of ['contact', 'site'] as const) {
+      for (const [k, v] of Object.entries(o[part] ?? {})) {
+        if (v === undefined) continue;
+        (part === 'contact' ? contact : site)[k] = v;
+        sources[part][k] = unit;
+      }
     }
     if (o.escalation?.onOverdue !== undefined) {
       escalation.onOverdue = o.escalation.onOverdue;
@@ -184,7 +219,7 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
   }
   const pick = (kind: 'holiday' | 'workday') => [...days].filter(([, k]) => k === kind).map(([d]) => d).sort();
   return {
-    effective: { calendar: { extraHolidays: pick('holiday'), extraWorkdays: pick('workday') }, deadlines, contact, escalation, tickets },
+    effective: { calendar: { extraHolidays: pick('holiday'), extraWorkdays: pick('workday') }, deadlines, contact, site, escalation, tickets },
     sources,
   };
 }
@@ -210,12 +245,15 @@ export async function readSettings(store: Store, code: string) {
 function tidy(o: Overrides): Overrides {
   const uniq = (a: string[] | undefined) => (a && a.length > 0 ? [...new Set(a)].sort() : undefined);
   const calendar = { extraHolidays: uniq(o.calendar?.extraHolidays), extraWorkdays: uniq(o.calendar?.extraWorkdays) };
-  const contact = Object.fromEntries(Object.entries(o.contact ?? {}).filter(([, v]) => v !== undefined));
+  const defined = (part: object | undefined) => Object.fromEntries(Object.entries(part ?? {}).filter(([, v]) => v !== undefined));
+  const contact = defined(o.contact);
+  const site = defined(o.site);
   return JSON.parse(
     JSON.stringify({
       ...(calendar.extraHolidays || calendar.extraWorkdays ? { calendar } : {}),
       ...(o.deadlines && Object.keys(o.deadlines).length > 0 ? { deadlines: o.deadlines } : {}),
       ...(Object.keys(contact).length > 0 ? { contact } : {}),
+      ...(Object.keys(site).length > 0 ? { site } : {}),
       ...(o.escalation?.onOverdue !== undefined ? { escalation: o.escalation } : {}),
       ...(o.tickets && Object.values(o.tickets).some((v) => v !== undefined) ? { tickets: o.tickets } : {}),
     }),

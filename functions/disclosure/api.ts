@@ -320,7 +320,7 @@ export const feedOp = operation({
   errors: ['not_found'],
   params: codeParams,
   query: z.strictObject({ category: z.optional(category) }),
-  response: { status: 200, schema: z.string(), contentType: 'application/atom+xml; charset=utf-8' },
+  response: { status: 200, schema: z.string(), type: 'application/atom+xml; charset=utf-8' },
 });
 
 export const submitRequestOp = operation({

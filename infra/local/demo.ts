@@ -5,8 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../../tenants/imports';
 import { loadDivisionText } from '../../tenants/divisions';
-import type { Role } from '../../shared/roles';
+import type { Principal, Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
+import { seedDemoSites } from './demo-web';
 import { seedServices } from './demo-services';
 import { seedDemoTickets } from './demo-tickets';
 import { seedDisclosure } from './demo-disclosure';
@@ -28,6 +29,18 @@ export const DEMO_ACCOUNTS: { role: Exclude<Role, 'citizen' | 'business'>; unit:
   { role: 'unit-admin', unit: '330106002051', name: '上保社区管理员', by: ['province-admin', DEMO_PROVINCE] },
 ];
 
+/** A demo resident and a demo business: anyone can be one, as at the identity provider. */
+export const DEMO_CITIZEN: Principal = { sub: 'demo-citizen-1', role: 'citizen', unit: '330106002051' };
+export const DEMO_BUSINESS: Principal = { sub: 'demo-business-1', role: 'business', unit: '330106002000' };
+
+/** The accounts offered on the local sign-in page: the public ones first, then every staff-side demo account. */
+export const demoSignIns = (): { principal: Principal; label: string }[] => [
+  { principal: DEMO_CITIZEN, label: '演示居民 Demo resident' },
+  { principal: DEMO_BUSINESS, label: '演示企业 Demo business' },
+  { principal: { sub: DEMO_PROVINCE_ADMIN, role: 'province-admin', unit: DEMO_PROVINCE }, label: '省管理员 Province admin' },
+  ...DEMO_ACCOUNTS.map((a) => ({ principal: { sub: `demo-${a.role}-${a.unit}`, role: a.role, unit: a.unit, ...(a.dept ? { dept: a.dept } : {}) }, label: a.name })),
+];
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -36,25 +49,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<void> {
   await ctx.bootstrap(DEMO_PROVINCE, '浙江省', DEMO_PROVINCE_ADMIN);
-  const as = async (role: Role, unit: string) => {
-    const token = await ctx.token(role, unit);
-    return async <T>(method: string, path: string, body?: string): Promise<{ status: number; json: T }> => {
-      const res = await fetch(`${ctx.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body,
-      });
-      return { status: res.status, json: (await res.json()) as T };
-    };
-  };
+  const as = async (role: Role, unit: string) => apiClient(ctx.url, await ctx.token(role, unit));
   const api = await as('province-admin', DEMO_PROVINCE);
   if (!(await importProvince(ctx, dataDir, api))) return;
   await seedDemoAccounts(ctx, as);
   await seedDemoTickets(ctx);
   await seedDisclosure(ctx);
+  await seedDemoSites(as, ctx.log);
 }
 
-type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+export type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+
+/** Calls to the API at `url` with a bearer token, JSON in and out. */
+export const apiClient =
+  (url: string, token: string): Api =>
+  async <T>(method: string, path: string, body?: string) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body,
+    });
+    return { status: res.status, json: (await res.json()) as T };
+  };
 
 /** The demo accounts, through the API; those already there (409) are kept. */
 async function seedDemoAccounts(ctx: DemoContext, as: (role: Role, unit: string) => Promise<Api>) {

@@ -28,7 +28,8 @@ import { pollersFor, type Pollers } from './pollers';
 import { streamPollersFor } from './streams';
 import { tierHealth } from './tier-health';
 import { ensureResources, type LocalResources } from './resources';
-import { loadIssuerKey, LocalIssuer } from './token-issuer';
+import { loadIssuerKey, LocalIssuer, LocalSignIn } from './token-issuer';
+import { demoSignIns } from './demo';
 
 export interface DemoContext {
   /** The gateway's base URL. */
@@ -132,10 +133,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
 
     // The issuer's URL is the gateway's, known once it listens; the token routes only work from then on anyway.
     let issuer: LocalIssuer | undefined;
+    let signIn: LocalSignIn | undefined;
     const needIssuer = () => {
       if (!issuer) throw new Error('the local issuer is not ready');
       return issuer;
     };
+    const needSignIn = () => (needIssuer(), signIn!);
     const load = handlerLoader();
     const invokeFunction = async (id: string, event: unknown) => {
       const spec = functionById(id);
@@ -156,6 +159,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       local: {
         'POST /local/token': (event) => needIssuer().tokenRoute(event),
         'GET /local/.well-known/jwks.json': () => needIssuer().jwksRoute(),
+        'GET /local/.well-known/openid-configuration': () => needSignIn().discoveryRoute(),
+        'GET /local/authorize': (event) => needSignIn().authorizeRoute(event),
+        'POST /local/authorize': (event) => needSignIn().chooseRoute(event),
+        'POST /local/oauth2/token': (event) => needSignIn().tokenRoute(event),
         'GET /health': async (event) =>
           health(event, () => invokeFunction('platform', event), probes, () => pollersState(pollers, opts.polling ?? 'auto'), tierHealth),
       },
@@ -163,6 +170,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     });
     cleanup.push(() => gateway.close());
     issuer = new LocalIssuer(key, gateway.url, (p) => accountCheck(store, p));
+    signIn = new LocalSignIn(issuer, demoSignIns);
     issuer.applyEnv();
 
     // Every entry module now, so that a broken import fails the start rather than the first request.

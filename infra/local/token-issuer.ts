@@ -1,7 +1,7 @@
 // The local stand-in for the Cognito user pool: mints ID tokens with the claims the pool puts in (role, unit and
 // department as custom attributes) and publishes its public key as a JWKS, so the handlers verify local tokens with
 // the very code that verifies Cognito's. Local only: the stack has no such route.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -107,9 +107,10 @@ export class LocalIssuer {
     return { keys: [this.key.publicJwk] };
   }
 
-  async mint(p: Principal, ttlSeconds = TOKEN_TTL_SECONDS): Promise<{ token: string; expiresIn: number }> {
+  async mint(p: Principal, ttlSeconds = TOKEN_TTL_SECONDS, nonce?: string): Promise<{ token: string; expiresIn: number }> {
     const token = await new SignJWT({
       token_use: 'id',
+      ...(nonce ? { nonce } : {}),
       'custom:role': p.role,
       'custom:unit': p.unit,
       ...(p.dept ? { 'custom:dept': p.dept } : {}),
@@ -126,10 +127,10 @@ export class LocalIssuer {
   }
 
   /** A token for an account the user pool would have: 403 for a staff, admin or auditor account without an active record. */
-  async issue(p: Principal): Promise<{ token: string; expiresIn: number }> {
+  async issue(p: Principal, nonce?: string): Promise<{ token: string; expiresIn: number }> {
     const refusal = await this.accounts?.(p);
     if (refusal) throw new ApiError('forbidden', [], refusal);
-    return this.mint(p);
+    return this.mint(p, TOKEN_TTL_SECONDS, nonce);
   }
 
   /** Signature, issuer, audience and expiry, as API Gateway's JWT authorizer checks them; the claims if all hold. */
@@ -171,6 +172,155 @@ export class LocalIssuer {
   /** `GET /local/.well-known/jwks.json`. */
   async jwksRoute(): Promise<APIGatewayProxyStructuredResultV2> {
     return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=300' }, body: JSON.stringify(this.jwks()) };
+  }
+}
+
+/** What `/local/authorize` hands out: one use, a minute at most, as an authorization server's codes are. */
+interface Grant {
+  principal: Principal;
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  nonce?: string;
+  expires: number;
+}
+const CODE_SECONDS = 60;
+
+const authorizeSchema = z.object({
+  response_type: z.literal('code'),
+  client_id: z.string(),
+  redirect_uri: z.string(),
+  state: z.optional(z.string()),
+  nonce: z.optional(z.string()),
+  code_challenge: z.string().check(z.minLength(43), z.maxLength(128)),
+  code_challenge_method: z.literal('S256'),
+});
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const formOf = (event: APIGatewayProxyEventV2) =>
+  Object.fromEntries(new URLSearchParams(event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '')));
+
+/**
+ * The authorization-code flow with PKCE (RFC 7636) of an OpenID provider, locally: the web pages sign in here exactly
+ * as they do at Cognito's hosted pages or a province's identity platform, through discovery, `/authorize` (where one
+ * picks a demo account instead of typing a password) and the token endpoint.
+ */
+export class LocalSignIn {
+  private readonly grants = new Map<string, Grant>();
+
+  constructor(
+    private readonly issuer: LocalIssuer,
+    /** The accounts offered on the sign-in page (each must be able to hold a token). */
+    private readonly accounts: () => { principal: Principal; label: string }[],
+  ) {}
+
+  async discoveryRoute(): Promise<APIGatewayProxyStructuredResultV2> {
+    const i = this.issuer.issuer;
+    const doc = {
+      issuer: i,
+      authorization_endpoint: `${i}/authorize`,
+      token_endpoint: `${i}/oauth2/token`,
+      jwks_uri: this.issuer.jwksUrl,
+      response_types_supported: ['code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [ALG],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none'],
+      grant_types_supported: ['authorization_code'],
+      scopes_supported: ['openid'],
+    };
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) };
+  }
+
+  /** Only the audience the verifier expects may ask, and only to come back to a page on this machine. */
+  private request(fields: unknown) {
+    const r = authorizeSchema.safeParse(fields);
+    if (!r.success || r.data.client_id !== this.issuer.audience) return undefined;
+    let back: URL;
+    try {
+      back = new URL(r.data.redirect_uri);
+    } catch {
+      return undefined;
+    }
+    return back.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(back.hostname) ? r.data : undefined;
+  }
+
+  /** `GET /local/authorize`: the page where one picks a demo account. */
+  async authorizeRoute(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const req = this.request(event.queryStringParameters ?? {});
+    if (!req) return { statusCode: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'invalid authorization request' };
+    const hidden = Object.entries(req)
+      .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(String(v))}">`)
+      .join('');
+    const choices = this.accounts()
+      .map(
+        (a, i) =>
+          `<li><form method="post" action="${escape(this.issuer.issuer)}/authorize">${hidden}<input type="hidden" name="account" value="${i}">` +
+          `<button type="submit">${escape(a.label)}</button> <small>${escape(a.principal.role)} · ${escape(a.principal.unit)}</small></form></li>`,
+      )
+      .join('');
+    const body =
+      '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">' +
+      '<title>本地登录 Local sign-in</title></head><body><main><h1>本地登录（演示账号）<br><span lang="en">Local sign-in (demo accounts)</span></h1>' +
+      `<p>本地运行时代替统一身份认证平台：选择一个账号登录。</p><ul>${choices}</ul></main></body></html>`;
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none'; form-action 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'",
+      },
+      body,
+    };
+  }
+
+  /** `POST /local/authorize`: the account chosen; back to the client with a code. */
+  async chooseRoute(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const form = formOf(event);
+    const req = this.request(form);
+    const account = this.accounts()[Number(form.account)];
+    if (!req || !account) return { statusCode: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'invalid authorization request' };
+    const code = randomBytes(24).toString('base64url');
+    this.grants.set(code, {
+      principal: account.principal,
+      clientId: req.client_id,
+      redirectUri: req.redirect_uri,
+      challenge: req.code_challenge,
+      nonce: req.nonce,
+      expires: Date.now() + CODE_SECONDS * 1000,
+    });
+    const back = new URL(req.redirect_uri);
+    back.searchParams.set('code', code);
+    if (req.state) back.searchParams.set('state', req.state);
+    back.searchParams.set('iss', this.issuer.issuer);
+    return { statusCode: 302, headers: { location: back.toString(), 'cache-control': 'no-store' } };
+  }
+
+  /** `POST /local/oauth2/token`: a code, once, for the ID token, when the verifier matches the challenge. */
+  async tokenRoute(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const form = formOf(event);
+    const fail = (error: string) => ({
+      statusCode: 400,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({ error }),
+    });
+    if (form.grant_type !== 'authorization_code') return fail('unsupported_grant_type');
+    const grant = this.grants.get(form.code ?? '');
+    this.grants.delete(form.code ?? '');
+    if (!grant || grant.expires < Date.now()) return fail('invalid_grant');
+    const challenge = createHash('sha256').update(form.code_verifier ?? '').digest('base64url');
+    if (challenge !== grant.challenge || form.redirect_uri !== grant.redirectUri || form.client_id !== grant.clientId) return fail('invalid_grant');
+    let minted;
+    try {
+      minted = await this.issuer.issue(grant.principal, grant.nonce);
+    } catch {
+      return fail('access_denied');
+    }
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({ id_token: minted.token, access_token: minted.token, token_type: 'Bearer', expires_in: minted.expiresIn }),
+    };
   }
 }
 

@@ -23,12 +23,18 @@ export interface ApiRequest<P = unknown, Q = unknown, B = unknown, S = unknown> 
   principal?: Principal;
   scope?: S;
   deps: Deps;
+  /** The request as API Gateway sent it: cookies, headers and path, for the routes that serve pages rather than JSON. */
+  event: APIGatewayProxyEventV2;
 }
 
 export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (an HTML page, a feed): its media type, the body then being the text sent as it is. */
+  type?: string;
+  /** Set-Cookie values (payload 2.0 carries them apart from the headers). */
+  cookies?: string[];
 }
 
 export type Implementation = (req: ApiRequest<never, never, never>) => Promise<Reply>;

@@ -11,8 +11,8 @@ import { authenticate } from './middlewares/authenticate';
 import { routeRoles } from './middlewares/route-roles';
 import { unitScope, type ScopeResolver } from './middlewares/unit-scope';
 import { validateInput } from './middlewares/validate-input';
-import { mapErrors } from './middlewares/map-errors';
-import { jsonReply, textReply } from './reply';
+import { mapErrors, type ErrorReply } from './middlewares/map-errors';
+import { replyResult } from './reply';
 import type { BodyOf, ParamsOf, QueryOf } from './operation';
 
 /** Binds an operation to its implementation, typed by the operation's schemas and the scope the pipeline resolves. */
@@ -35,6 +35,8 @@ export interface HttpFunctionOptions {
   resolveScope: ScopeResolver;
   deps?: () => Promise<Deps>;
   verifier?: () => TokenVerifier;
+  /** Refusals in the function's own media type (see ErrorReply). */
+  errorReply?: ErrorReply;
 }
 
 /**
@@ -64,11 +66,10 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) 
       principal: s.principal,
       scope: s.scope,
       deps: s.deps,
+      event,
     });
-    const type = s.binding!.op.response.contentType;
-    return type && typeof reply.body === 'string'
-      ? textReply(reply.status, reply.body, type, s.requestId, reply.headers)
-      : jsonReply(reply.status, reply.body, s.requestId, reply.headers);
+    // An operation that declares another media type (a feed, a page) answers in it unless the reply says otherwise.
+    return replyResult({ ...reply, type: reply.type ?? s.binding!.op.response.type }, s.requestId);
   };
   // middy runs `before` hooks in the order given and every `onError` hook in reverse, so mapErrors, last here,
   // answers first and the access log then sees the final status.
@@ -79,5 +80,5 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) 
     .use(routeRoles())
     .use(unitScope(options.resolveScope))
     .use(validateInput())
-    .use(mapErrors());
+    .use(mapErrors(options.errorReply));
 }

@@ -44,7 +44,7 @@ function parameters(op: Operation, schema: ReturnType<typeof schemaIn>) {
  */
 export function errorCodesOf(op: Operation): ErrorCode[] {
   const codes: ErrorCode[] = ['validation_failed'];
-  if (op.body) codes.push('invalid_json', 'payload_too_large', 'unsupported_media_type');
+  if (op.body) codes.push(...(op.bodyType === 'form' ? [] : (['invalid_json'] as const)), 'payload_too_large', 'unsupported_media_type');
   if (op.query && 'cursor' in op.query.shape) codes.push('invalid_cursor');
   if (op.auth === 'jwt') codes.push('unauthorized', 'forbidden');
   return [...new Set([...codes, ...(op.errors ?? [])])];
@@ -79,7 +79,7 @@ export function openApiDocument(ops: Operation[], version: string) {
     const responses: Record<string, unknown> = {
       [op.response.status]: {
         description: op.summary.en,
-        content: { [op.response.contentType ?? 'application/json']: { schema: schema(op.response.schema, 'output') } },
+        content: { [op.response.type ?? 'application/json']: { schema: schema(op.response.schema, 'output') } },
       },
       ...errorResponses(op, errors),
       default: { description: `internal: ${ERRORS.internal.en} (${ERRORS.internal.zh})`, content: errors },

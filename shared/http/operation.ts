@@ -33,7 +33,8 @@ export interface Operation {
   maxBodyBytes?: number;
   /**
    * How the body is encoded: JSON (the default), or an HTML form (`application/x-www-form-urlencoded`), which
-   * arrives at the schema as an object of strings. For routes a standard defines (Open311's POST requests).
+   * arrives at the schema as an object of strings (a list for a name sent more than once: checkboxes). For routes
+   * a standard defines (Open311's POST requests) and the web pages' forms.
    */
   bodyType?: 'json' | 'form';
   /**
@@ -42,10 +43,10 @@ export interface Operation {
    */
   errorFormat?: { schema: z.ZodMiniType; body: (error: ErrorBody, status: number) => unknown };
   /**
-   * Success status and the schema of its body; `contentType` for a body that is not JSON (a feed's XML), which the
-   * implementation then returns as a string, sent as it is.
+   * Success status and the schema of its body; `type` for a body that is not JSON (a page's HTML, a feed's XML),
+   * which the implementation then returns as a string, sent as it is.
    */
-  response: { status: number; schema: z.ZodMiniType; contentType?: string };
+  response: { status: number; schema: z.ZodMiniType; type?: string };
 }
 
 /** The platform's error, as `ApiError.body` gives it in the caller's language. */

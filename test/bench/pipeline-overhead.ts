@@ -66,7 +66,7 @@ export async function pipelineOverhead(iterations = 20_000, missIterations = 5_0
   const bare = async () => {
     const reply = await binding.run({
       params: { code: '330100000000' } as never, query: {} as never, body: undefined as never,
-      requestId: 'bench', lang: 'zh-CN', origin: 'http://127.0.0.1', principal, scope: scopeOf(principal), deps,
+      requestId: 'bench', lang: 'zh-CN', origin: 'http://127.0.0.1', principal, scope: scopeOf(principal), deps, event: event(sessionToken),
     });
     JSON.stringify(reply.body);
   };

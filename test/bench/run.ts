@@ -12,7 +12,8 @@ import { emptyTables, importNational, importZhejiang, zhejiangItems } from './im
 import { divertStdout } from './output';
 import { pipelineOverhead } from './pipeline-overhead';
 import { rawWriteRates } from './raw-write-rate';
-import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, type ImportRound, type Verdict } from './report';
+import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, webReport, type ImportRound, type Verdict } from './report';
+import { webFigures } from './web';
 import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
 import { tierReliability, tierReport } from './tier-reliability';
@@ -20,7 +21,7 @@ import { servicesFigures, servicesReport } from './services';
 import { ticketFigures } from './tickets';
 import { disclosureFigures, disclosureReach, disclosureReport, type DisclosureFigures, type DisclosureReach } from './disclosure';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'tickets', 'disclosure'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'tickets', 'disclosure', 'web'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -180,6 +181,13 @@ async function main(): Promise<void> {
     });
     figures.tiers = r;
     verdicts.push(...tierReport(r, out.print));
+  }
+
+  if (sections.has('web')) {
+    // Its own runtime with a slice of the demo province, and Chromium for the paint figures.
+    const r = await webFigures(out.log);
+    figures.web = r;
+    verdicts.push(...webReport(r, out.print));
   }
 
   verdictsReport(verdicts, out.print);

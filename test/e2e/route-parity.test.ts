@@ -37,7 +37,8 @@ const call = (key: string, headers: Record<string, string> = {}) => {
   const [method, template] = key.split(' ') as [string, string];
   const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => SAMPLE[name] ?? `sample-${name}`);
   const body = ['POST', 'PUT', 'PATCH'].includes(method) ? '{}' : undefined;
-  return fetch(`${runtime.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body });
+  // Not followed: the answer of the route itself (sign-in's sends the browser on to the issuer).
+  return fetch(`${runtime.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body, redirect: 'manual' });
 };
 
 describe('route parity between the stack and the local gateway', () => {
@@ -50,7 +51,8 @@ describe('route parity between the stack and the local gateway', () => {
       expect(route, `${key} is in the manifest`).toBeDefined();
       const res = await call(key, { authorization: `Bearer ${token}` });
       expect(res.headers.get(SERVED_BY_HEADER), key).toBe(route!.function);
-      expect(res.status, key).not.toBe(401);
+      // The authorizer took the token (a public page may still answer 401 of its own: it wants a session).
+      if (route!.auth === 'jwt') expect(res.status, key).not.toBe(401);
       expect(res.status, key).toBeLessThan(500);
       byFunction.set(route!.function, (byFunction.get(route!.function) ?? 0) + 1);
     }

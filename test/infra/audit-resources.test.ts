@@ -92,6 +92,7 @@ describe('audit resources', () => {
       'tickets',
       'tiers',
       'units',
+      'web',
     ]);
     expect(FUNCTIONS.filter((f) => f.keys?.audit === 'verify').map((f) => f.id)).toEqual(['audit']);
     const fixture = synth('dev', {}, [{ ...FUNCTIONS[0]!, id: 'registrar', keys: { identity: 'sign' } }]);

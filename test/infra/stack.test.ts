@@ -311,7 +311,8 @@ describe('GovtiersStack', () => {
   // Least privilege: test/infra/iam-matrix.test.ts evaluates every role of the template in an IAM policy simulator.
 
   it('stays well under CloudFormation’s limit whatever the number of units (units are items, not resources)', () => {
-    // A few resources per function and per route, none per unit: well clear of the 500 a stack may hold.
+    // Resources grow with routes (one HttpRoute each) and functions, never with units: well clear of the 500 a
+    // stack may hold.
     const count = Object.keys(prod.template.toJSON().Resources).length;
     expect(count).toBeLessThan(400);
   });

@@ -3,6 +3,7 @@ import { FUNCTIONS } from '../../infra/manifest';
 import type { Deps } from '../../shared/deps';
 import type { TokenVerifier } from '../../shared/auth/token-verifier';
 import type { Binding } from '../../shared/http/context';
+import type { ErrorReply } from '../../shared/http/middlewares/map-errors';
 import { apiFunction } from '../../functions/api-function';
 import { routeKey, type Operation } from '../../shared/http/operation';
 import { httpEvent, lambdaContext } from './events';
@@ -32,8 +33,8 @@ export interface Answer {
 export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
   const handlers = new Map<string, ReturnType<typeof apiFunction>>();
   for (const f of FUNCTIONS.filter((x) => x.operations.length > 0)) {
-    const mod = (await import(`../../${f.entry}`)) as { routes: Binding[] };
-    const handler = apiFunction(mod.routes, { deps: async () => deps, verifier: () => verifier });
+    const mod = (await import(`../../${f.entry}`)) as { routes: Binding[]; errorReply?: ErrorReply };
+    const handler = apiFunction(mod.routes, { deps: async () => deps, verifier: () => verifier, errorReply: mod.errorReply });
     for (const b of mod.routes) handlers.set(routeKey(b.op), handler);
   }
   return async (op: Operation, call: Call = {}): Promise<Answer> => {
@@ -57,7 +58,7 @@ export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
     const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
     // API Gateway answers a missing status with 502: a reply without one is a defect, never a pass.
     if (typeof res.statusCode !== 'number') throw new Error(`${routeKey(op)} answered without a status: ${JSON.stringify(res)}`);
-    const json = String(res.headers?.['content-type'] ?? '').startsWith('application/json');
+    const json = /json/.test(String(res.headers?.['content-type'] ?? 'application/json'));
     return { status: res.statusCode, body: res.body ? (json ? JSON.parse(res.body) : res.body) : undefined, headers: res.headers ?? {} };
   };
 }

@@ -51,6 +51,16 @@ function readBody(raw: string | undefined, base64: boolean | undefined): string 
   return base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
 }
 
+/** An HTML form's fields: a name sent once is a string, a name sent more than once (checkboxes) a list. */
+function formFields(text: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    const had = fields[k];
+    fields[k] = had === undefined ? v : [...(Array.isArray(had) ? had : [had]), v];
+  }
+  return fields;
+}
+
 /**
  * Checks and parses everything the caller sent: size (413), media type (415), JSON (400), then path, query and
  * body against the operation's zod schemas (400 with field errors). Nothing reaches the handler unchecked.
@@ -69,8 +79,7 @@ export const validateInput = (): ApiMiddleware => ({
         const type = header(event, 'content-type') ?? '';
         if (op.bodyType === 'form') {
           if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type', [], FORM_ONLY);
-          // A repeated field keeps its last value: no form field of a standard route is a list.
-          body = Object.fromEntries(new URLSearchParams(text));
+          body = formFields(text);
         } else {
           if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type');
           try {
@@ -79,6 +88,9 @@ export const validateInput = (): ApiMiddleware => ({
             throw new ApiError('invalid_json');
           }
         }
+      } else if (op.bodyType === 'form') {
+        // A form with no fields sends nothing at all.
+        body = {};
       }
     } else if (text !== undefined) {
       throw new ApiError('validation_failed', [{ path: 'body', message: FIELD_MESSAGES.no_body }]);

@@ -1,0 +1,215 @@
+import * as z from '../../shared/zod';
+import { operation } from '../../shared/http/operation';
+
+/**
+ * The web pages: server-rendered HTML at canonical addresses, readable without JavaScript. They are routes of the
+ * same HTTP API (so the same stack, throttling and logs serve them) and call the same domain modules; the session
+ * is a cookie the function checks itself, so every route is public at the gateway. Path and query values are
+ * checked by the pages, which answer a bad one with a page (a 404 for a unit code that is none), not JSON.
+ */
+const page = { status: 200, schema: z.string(), type: 'text/html' } as const;
+/** Routes that answer by sending the browser on (303 See Other). */
+const onward = { status: 303, schema: z.string(), type: 'text/plain' } as const;
+const text = z.optional(z.string());
+const codeParam = z.strictObject({ code: z.string() });
+
+export const webHomeOp = operation({
+  id: 'webHome',
+  method: 'GET',
+  path: '/',
+  tag: 'web',
+  summary: { zh: '网站首页：各省门户', en: 'Home page: the provinces served' },
+  auth: 'public',
+  response: page,
+});
+
+export const webUnitOp = operation({
+  id: 'webUnit',
+  method: 'GET',
+  path: '/units/{code}',
+  tag: 'web',
+  summary: { zh: '单位主页', en: "A unit's home page" },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ cursor: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webSitemapOp = operation({
+  id: 'webSitemap',
+  method: 'GET',
+  path: '/units/{code}/sitemap.xml',
+  tag: 'web',
+  summary: { zh: '单位网站地图（Sitemap）', en: "A unit's sitemap" },
+  auth: 'public',
+  params: codeParam,
+  errors: ['not_found'],
+  response: { status: 200, schema: z.string(), type: 'application/xml' },
+});
+
+export const webAssetOp = operation({
+  id: 'webAsset',
+  method: 'GET',
+  path: '/assets/{file}',
+  tag: 'web',
+  summary: { zh: '网页样式等静态文件', en: 'Stylesheet and other static files of the pages' },
+  auth: 'public',
+  params: z.strictObject({ file: z.string() }),
+  errors: ['not_found'],
+  response: { status: 200, schema: z.string(), type: 'text/css' },
+});
+
+export const webPrefsOp = operation({
+  id: 'webPrefs',
+  method: 'GET',
+  path: '/prefs',
+  tag: 'web',
+  summary: { zh: '切换语言或长者模式', en: 'Switch language or the larger-text mode' },
+  auth: 'public',
+  query: z.strictObject({ lang: text, mode: text, back: text }),
+  response: onward,
+});
+
+export const webSignInOp = operation({
+  id: 'webSignIn',
+  method: 'GET',
+  path: '/sign-in',
+  tag: 'web',
+  summary: { zh: '登录（转到统一身份认证）', en: 'Sign in at the identity provider' },
+  auth: 'public',
+  query: z.strictObject({ back: text }),
+  response: onward,
+});
+
+export const webCallbackOp = operation({
+  id: 'webSignInCallback',
+  method: 'GET',
+  path: '/sign-in/callback',
+  tag: 'web',
+  summary: { zh: '登录回调', en: 'Back from the identity provider' },
+  auth: 'public',
+  query: z.strictObject({ code: text, state: text, iss: text, error: text, error_description: text, error_uri: text, session_state: text }),
+  errors: ['unauthorized'],
+  response: onward,
+});
+
+export const webSignOutOp = operation({
+  id: 'webSignOut',
+  method: 'POST',
+  path: '/sign-out',
+  tag: 'web',
+  summary: { zh: '退出登录', en: 'Sign out' },
+  auth: 'public',
+  bodyType: 'form',
+  body: z.strictObject({ csrf: text }),
+  errors: ['forbidden'],
+  response: onward,
+});
+
+export const webMeOp = operation({
+  id: 'webMe',
+  method: 'GET',
+  path: '/me',
+  tag: 'web',
+  summary: { zh: '我的账户', en: 'My account' },
+  auth: 'public',
+  errors: ['unauthorized'],
+  response: page,
+});
+
+export const webCatalogOp = operation({
+  id: 'webCatalog',
+  method: 'GET',
+  path: '/units/{code}/services',
+  tag: 'web',
+  summary: { zh: '办事服务：按人生事件、经营阶段或关键词', en: 'Services at a unit, by life event, business stage or words' },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ life: text, biz: text, q: text, cursor: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webGuideOp = operation({
+  id: 'webGuide',
+  method: 'GET',
+  path: '/units/{code}/services/{definer}/{item}',
+  tag: 'web',
+  summary: { zh: '办事指南（可打印）', en: 'A service guide, printable' },
+  auth: 'public',
+  params: z.strictObject({ code: z.string(), definer: z.string(), item: z.string() }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webProgressOp = operation({
+  id: 'webProgress',
+  method: 'GET',
+  path: '/progress',
+  tag: 'web',
+  summary: { zh: '凭办件编号和姓名查询办理进度', en: "An application's progress by reference number and name" },
+  auth: 'public',
+  query: z.strictObject({ ref: text, name: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+const applyParams = z.strictObject({ code: z.string(), definer: z.string(), item: z.string() });
+
+export const webApplyOp = operation({
+  id: 'webApply',
+  method: 'GET',
+  path: '/units/{code}/services/{definer}/{item}/apply',
+  tag: 'web',
+  summary: { zh: '在线申请：按事项表单填写', en: "Apply online with the item's form" },
+  auth: 'public',
+  params: applyParams,
+  errors: ['not_found', 'forbidden', 'unauthorized'],
+  response: page,
+});
+
+export const webApplySubmitOp = operation({
+  id: 'webApplySubmit',
+  method: 'POST',
+  path: '/units/{code}/services/{definer}/{item}/apply',
+  tag: 'web',
+  summary: { zh: '提交申请（表单）', en: 'Send an application (form post)' },
+  auth: 'public',
+  params: applyParams,
+  bodyType: 'form',
+  body: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  errors: ['not_found', 'forbidden', 'unauthorized'],
+  response: onward,
+});
+
+export const webCaseOp = operation({
+  id: 'webCase',
+  method: 'GET',
+  path: '/me/applications/{code}/{id}',
+  tag: 'web',
+  summary: { zh: '我的办件：进度、期限和办理过程', en: 'One of my applications: status, due date, timeline' },
+  auth: 'public',
+  params: z.strictObject({ code: z.string(), id: z.string() }),
+  query: z.strictObject({ sent: text }),
+  errors: ['not_found', 'unauthorized'],
+  response: page,
+});
+
+export const WEB_OPERATIONS = [
+  webApplyOp,
+  webApplySubmitOp,
+  webCaseOp,
+  webHomeOp,
+  webUnitOp,
+  webSitemapOp,
+  webAssetOp,
+  webPrefsOp,
+  webSignInOp,
+  webCallbackOp,
+  webSignOutOp,
+  webMeOp,
+  webCatalogOp,
+  webGuideOp,
+  webProgressOp,
+];
