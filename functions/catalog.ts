@@ -8,6 +8,7 @@ import { TIERS_OPERATIONS } from './tiers/api';
 import { STATS_OPERATIONS } from './stats/api';
 import { QUEUES_OPERATIONS } from './queues/api';
 import { WEB_OPERATIONS } from './web/api';
+import { WORKBENCH_OPERATIONS } from './web/workbench/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -20,6 +21,7 @@ export const OPERATIONS_BY_FUNCTION = {
   stats: STATS_OPERATIONS,
   queues: QUEUES_OPERATIONS,
   web: WEB_OPERATIONS,
+  workbench: WORKBENCH_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();
