@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `unit` runs without emulators (domain, pipeline, infrastructure templates); `integration` shares
- * one set of emulators per run (test/support/global-emulators.ts) for integration and end-to-end tests.
+ * Three projects: `unit` runs without emulators (domain, pipeline, infrastructure templates); `integration` shares
+ * one set of emulators per run (test/support/global-emulators.ts) for integration and end-to-end tests; `browser`
+ * drives Chromium through the pages of one local runtime (test/browser/global-browser.ts).
  */
 export default defineConfig({
   test: {
@@ -21,6 +22,14 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-emulators.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-browser.ts'],
         },
       },
     ],

@@ -7,6 +7,9 @@ import { SETTINGS_OPERATIONS } from './settings/api';
 import { TIERS_OPERATIONS } from './tiers/api';
 import { STATS_OPERATIONS } from './stats/api';
 import { QUEUES_OPERATIONS } from './queues/api';
+import { SERVICES_OPERATIONS } from './services/api';
+import { UPLOADS_OPERATIONS } from './uploads/api';
+import { NOTIFY_OPERATIONS } from './notify/api';
 import { WEB_OPERATIONS } from './web/api';
 import { WORKBENCH_OPERATIONS } from './web/workbench/api';
 
@@ -20,6 +23,9 @@ export const OPERATIONS_BY_FUNCTION = {
   tiers: TIERS_OPERATIONS,
   stats: STATS_OPERATIONS,
   queues: QUEUES_OPERATIONS,
+  services: SERVICES_OPERATIONS,
+  uploads: UPLOADS_OPERATIONS,
+  notify: NOTIFY_OPERATIONS,
   web: WEB_OPERATIONS,
   workbench: WORKBENCH_OPERATIONS,
 } satisfies Record<string, Operation[]>;

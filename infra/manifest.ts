@@ -251,11 +251,55 @@ export const FUNCTIONS: FunctionSpec[] = [
     operations: OPERATIONS_BY_FUNCTION.queues,
   },
   {
+    id: 'services',
+    entry: 'functions/services/handler.ts',
+    description: 'One-stop services: the catalogue of items and adoptions, applications and their progress, ratings, bundles',
+    // Items, adoptions, applications (as cases), their indexes, outboxes and audit chains in every level table; units
+    // and settings (calendars, deadlines) read from the registry.
+    tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
+    sends: [],
+    consumes: [],
+    // Attachments are checked (HEAD) in their owner's upload folder before an application holds them.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.services,
+  },
+  {
+    id: 'uploads',
+    entry: 'functions/uploads/handler.ts',
+    description: "Presigned form uploads of people's files, each under its owner's folder at a unit",
+    // The unit must exist; nothing else is read or written.
+    tables: { registry: 'read' },
+    sends: [],
+    consumes: [],
+    // A presigned POST is only as good as its signer's own right to PutObject at the key.
+    bucket: { access: 'write', prefixes: ['uploads/'] },
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.uploads,
+  },
+  {
+    id: 'notify',
+    entry: 'functions/notify/handler.ts',
+    description: "Each account's in-app messages: list them, mark them read",
+    // Messages sit in the province table (written by the tier consumer, as notifications' effect); the scope's
+    // checks read units in the registry and staff records in every level table.
+    tables: { registry: 'read', province: 'write', city: 'read', county: 'read', township: 'read', village: 'read' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    operations: OPERATIONS_BY_FUNCTION.notify,
+  },
+  {
     id: 'web',
     entry: 'functions/web/handler.ts',
     description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE) and sessions',
-    // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out).
-    tables: { registry: 'write+delete' },
+    // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out). The level
+    // tables hold the service catalogue and cases the pages show.
+    tables: { registry: 'write+delete', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
     sends: [],
     consumes: [],
     timeoutSeconds: 10,

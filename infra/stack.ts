@@ -249,6 +249,9 @@ export class GovtiersStack extends Stack {
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'files/',
       removalPolicy: RemovalPolicy.RETAIN,
+      // Browsers send uploads straight here with a presigned POST (functions/uploads). Any origin may: the signed
+      // policy, not the page, decides what is written, and POST is the only method a page may use.
+      cors: [{ allowedMethods: [s3.HttpMethods.POST], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 3600 }],
     });
 
     // --- Identity: the stack's Cognito pool, or the province's own OIDC issuer. Either way the HTTP API's JWT

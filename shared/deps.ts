@@ -10,6 +10,13 @@ export interface Files {
   put(key: string, body: string, contentType: string): Promise<void>;
   /** The object's text, or undefined when there is none. */
   get(key: string): Promise<string | undefined>;
+  /** The object's size in bytes and its stored Content-Type, or undefined when there is none. */
+  head(key: string): Promise<{ size: number; contentType: string } | undefined>;
+  /**
+   * A browser form upload (S3's POST Object) of one object at `key`, valid for `expiresSeconds`: its signed policy
+   * fixes the key, the Content-Type and a size of 1 to `maxBytes` bytes, so S3 refuses any other file.
+   */
+  presignPost(key: string, policy: { contentType: string; maxBytes: number; expiresSeconds: number }): Promise<{ url: string; fields: Record<string, string> }>;
 }
 
 /**

@@ -11,7 +11,11 @@ import { staffKey, unitKey } from './unit';
  * order of authority in people.ts). 'people:read' lists a unit's staff (not public, unlike the unit directory);
  * 'people:register' registers a citizen or business on someone's behalf at a service counter.
  * 'tiers:act' is work a unit does in its own name (assign, handle, escalate, send and sign notices); 'tiers:read'
- * looks at that work; 'tiers:supervise' flags a case below for 督办.
+ * looks at that work; 'tiers:supervise' flags a case below for 督办. 'services:define' defines, adopts and bundles
+ * catalogue items in the unit's name; 'services:handle' works applications (the department is checked by the
+ * services domain); 'services:read' looks at applications and worklists. 'uploads:create' hands out a form upload
+ * of a file for the caller's own records at a unit: citizens and businesses anywhere they apply or report, staff and
+ * admins at their unit and below.
  */
 export type Action =
   | 'unit:read'
@@ -27,7 +31,11 @@ export type Action =
   | 'tiers:read'
   | 'tiers:supervise'
   | 'stats:read'
-  | 'queues:operate';
+  | 'queues:operate'
+  | 'services:define'
+  | 'services:handle'
+  | 'services:read'
+  | 'uploads:create';
 
 /**
  * How far each role reaches from its own unit for each action: its unit only, the unit and all below it, or only
@@ -50,6 +58,9 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'stats:read': 'subtree',
     // Dead-lettered tier messages: listed and redriven for the units of its province only.
     'queues:operate': 'subtree',
+    'services:define': 'self',
+    'services:read': 'subtree',
+    'uploads:create': 'subtree',
   },
   'unit-admin': {
     'unit:read': 'subtree',
@@ -61,8 +72,21 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'tiers:read': 'subtree',
     'tiers:supervise': 'subtree',
     'stats:read': 'subtree',
+    'services:define': 'self',
+    'services:read': 'subtree',
+    'uploads:create': 'subtree',
   },
-  staff: { 'unit:read': 'self', 'people:read': 'self', 'people:register': 'self', 'tiers:act': 'self', 'tiers:read': 'self', 'stats:read': 'self' },
+  staff: {
+    'unit:read': 'self',
+    'people:read': 'self',
+    'people:register': 'self',
+    'tiers:act': 'self',
+    'tiers:read': 'self',
+    'stats:read': 'self',
+    'services:handle': 'self',
+    'services:read': 'self',
+    'uploads:create': 'subtree',
+  },
   auditor: {
     'unit:read': 'subtree',
     'audit:read': 'subtree',
@@ -70,10 +94,11 @@ const RULES: Record<Role, Partial<Record<Action, Reach>>> = {
     'people:auditors': 'below',
     'tiers:read': 'subtree',
     'stats:read': 'subtree',
+    'services:read': 'subtree',
   },
   // The directory of government units is public information.
-  citizen: { 'unit:read': 'anywhere' },
-  business: { 'unit:read': 'anywhere' },
+  citizen: { 'unit:read': 'anywhere', 'uploads:create': 'anywhere' },
+  business: { 'unit:read': 'anywhere', 'uploads:create': 'anywhere' },
 };
 
 /**

@@ -32,6 +32,9 @@ export const NATIONAL_DEADLINES: Readonly<Record<string, number>> = {
   'consultation.reply': 3,
   signFor: 1,
   'badReview.rectify': 15,
+  // How many working days before an application's due date a worklist shows it yellow: a local choice, two by
+  // default as most provinces' 政务服务 rules warn at two or three days.
+  'services.warnBefore': 2,
 };
 
 export const NATIONAL = 'national';

@@ -20,7 +20,23 @@ import { getUnit, listChildren } from '../../tenants/units';
  * touch, are written by the consumer, which retries on concurrent changes).
  */
 
-export const EVENT_KINDS = ['opened', 'closed', 'overdue', 'escalated', 'returned'] as const;
+export const EVENT_KINDS = [
+  'opened',
+  'closed',
+  'overdue',
+  'escalated',
+  'returned',
+  // Applications: completed by their due date or after it; 好差评 ratings by level; rectifications opened and done.
+  'onTime',
+  'late',
+  'ratedVerySatisfied',
+  'ratedSatisfied',
+  'ratedFair',
+  'ratedDissatisfied',
+  'ratedVeryDissatisfied',
+  'rectificationOpened',
+  'rectified',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export type Counts = Record<EventKind, number>;
 

@@ -3,11 +3,18 @@ import type { TierMessage, TierMessageKind } from '../../shared/tiers/message';
 import type { TierEffect } from '../../shared/tiers/outbox';
 import type { TierGroupEffect } from '../../shared/tiers/inbox';
 import { rollupEffect, rollupGroupEffect, rollupGroupKey } from '../stats/rollup';
+import { notificationEffectFromEnv } from '../notify/notifications';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
+import { applicationRules, KIND as APPLICATION } from '../services/applications';
+import { rectificationRules, RECTIFICATION } from '../services/ratings';
 
 /** The subject kinds that are cases, with their rules: a kind that joins (tickets, applications…) adds one line. */
-export const CASE_RULES: Readonly<Record<string, CaseRules>> = { [ASSIGNMENT]: assignmentRules };
+export const CASE_RULES: Readonly<Record<string, CaseRules>> = {
+  [ASSIGNMENT]: assignmentRules,
+  [APPLICATION]: applicationRules,
+  [RECTIFICATION]: rectificationRules,
+};
 
 export function rulesOf(kind: string): CaseRules {
   const rules = Object.hasOwn(CASE_RULES, kind) ? CASE_RULES[kind] : undefined;
@@ -26,6 +33,7 @@ export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
   'assignment-update': assignmentUpdateEffect,
   escalation: escalationEffect(rulesOf),
   supervision: supervisionEffect(rulesOf),
+  notification: notificationEffectFromEnv,
 };
 
 /**

@@ -136,7 +136,8 @@ const COUNTED_STEPS: Readonly<Record<string, EventKind | undefined>> = {
 
 /**
  * Records a step on a case `unit` holds: the new state, the messages it causes (the kind's notice to a third party
- * and any given), and, for a staff action, its audit entry, all in one transaction.
+ * and any given), the subject kind's own writes that go with it (`extra`: its indexes, its counts), and, for a staff
+ * action, its audit entry, all in one transaction.
  */
 export async function recordStep(
   deps: Deps,
@@ -144,8 +145,9 @@ export async function recordStep(
   before: Case,
   rules: CaseRules,
   step: Omit<CaseStep, 'at' | 'unit' | 'by'>,
-  change: Partial<Pick<Case, 'overdue' | 'escalatedTo'>> = {},
+  change: Partial<Pick<Case, 'overdue' | 'escalatedTo' | 'due' | 'data'>> = {},
   messages: TierMessage[] = [],
+  extra: Write[] = [],
 ): Promise<Case> {
   const now = deps.now();
   const at = now.toISOString();
@@ -158,6 +160,7 @@ export async function recordStep(
     ...[...messages, ...(notice ? [notice] : [])].map(outboxWrite),
     // The unit's figures, rolled up its ancestors' subtree totals by the tier messages.
     ...(counted ? [countEvent({ unit: before.unit, kind: counted, day: toChinaDate(now), eventId: `${before.kind}/${before.id}/${full.action}/${at}` }, now)] : []),
+    ...extra,
   ];
   if (actor) {
     const subject = `${before.kind}/${before.id}`;

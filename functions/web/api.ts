@@ -8,6 +8,8 @@ import { operation } from '../../shared/http/operation';
  * checked by the pages, which answer a bad one with a page (a 404 for a unit code that is none), not JSON.
  */
 const page = { status: 200, schema: z.string(), type: 'text/html' } as const;
+/** Routes that answer by sending the browser on (303 See Other). */
+const onward = { status: 303, schema: z.string(), type: 'text/plain' } as const;
 const text = z.optional(z.string());
 const codeParam = z.strictObject({ code: z.string() });
 
@@ -30,6 +32,7 @@ export const webUnitOp = operation({
   auth: 'public',
   params: codeParam,
   query: z.strictObject({ cursor: text }),
+  errors: ['not_found'],
   response: page,
 });
 
@@ -41,6 +44,7 @@ export const webSitemapOp = operation({
   summary: { zh: '单位网站地图（Sitemap）', en: "A unit's sitemap" },
   auth: 'public',
   params: codeParam,
+  errors: ['not_found'],
   response: { status: 200, schema: z.string(), type: 'application/xml' },
 });
 
@@ -52,6 +56,7 @@ export const webAssetOp = operation({
   summary: { zh: '网页样式等静态文件', en: 'Stylesheet and other static files of the pages' },
   auth: 'public',
   params: z.strictObject({ file: z.string() }),
+  errors: ['not_found'],
   response: { status: 200, schema: z.string(), type: 'text/css' },
 });
 
@@ -63,7 +68,7 @@ export const webPrefsOp = operation({
   summary: { zh: '切换语言或长者模式', en: 'Switch language or the larger-text mode' },
   auth: 'public',
   query: z.strictObject({ lang: text, mode: text, back: text }),
-  response: page,
+  response: onward,
 });
 
 export const webSignInOp = operation({
@@ -74,7 +79,7 @@ export const webSignInOp = operation({
   summary: { zh: '登录（转到统一身份认证）', en: 'Sign in at the identity provider' },
   auth: 'public',
   query: z.strictObject({ back: text }),
-  response: page,
+  response: onward,
 });
 
 export const webCallbackOp = operation({
@@ -85,7 +90,8 @@ export const webCallbackOp = operation({
   summary: { zh: '登录回调', en: 'Back from the identity provider' },
   auth: 'public',
   query: z.strictObject({ code: text, state: text, iss: text, error: text, error_description: text, error_uri: text, session_state: text }),
-  response: page,
+  errors: ['unauthorized'],
+  response: onward,
 });
 
 export const webSignOutOp = operation({
@@ -97,7 +103,8 @@ export const webSignOutOp = operation({
   auth: 'public',
   bodyType: 'form',
   body: z.strictObject({ csrf: text }),
-  response: page,
+  errors: ['forbidden'],
+  response: onward,
 });
 
 export const webMeOp = operation({
@@ -107,7 +114,58 @@ export const webMeOp = operation({
   tag: 'web',
   summary: { zh: '我的账户', en: 'My account' },
   auth: 'public',
+  errors: ['unauthorized'],
   response: page,
 });
 
-export const WEB_OPERATIONS = [webHomeOp, webUnitOp, webSitemapOp, webAssetOp, webPrefsOp, webSignInOp, webCallbackOp, webSignOutOp, webMeOp];
+export const webCatalogOp = operation({
+  id: 'webCatalog',
+  method: 'GET',
+  path: '/units/{code}/services',
+  tag: 'web',
+  summary: { zh: '办事服务：按人生事件、经营阶段或关键词', en: 'Services at a unit, by life event, business stage or words' },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ life: text, biz: text, q: text, cursor: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webGuideOp = operation({
+  id: 'webGuide',
+  method: 'GET',
+  path: '/units/{code}/services/{definer}/{item}',
+  tag: 'web',
+  summary: { zh: '办事指南（可打印）', en: 'A service guide, printable' },
+  auth: 'public',
+  params: z.strictObject({ code: z.string(), definer: z.string(), item: z.string() }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webProgressOp = operation({
+  id: 'webProgress',
+  method: 'GET',
+  path: '/progress',
+  tag: 'web',
+  summary: { zh: '凭办件编号和姓名查询办理进度', en: "An application's progress by reference number and name" },
+  auth: 'public',
+  query: z.strictObject({ ref: text, name: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const WEB_OPERATIONS = [
+  webHomeOp,
+  webUnitOp,
+  webSitemapOp,
+  webAssetOp,
+  webPrefsOp,
+  webSignInOp,
+  webCallbackOp,
+  webSignOutOp,
+  webMeOp,
+  webCatalogOp,
+  webGuideOp,
+  webProgressOp,
+];

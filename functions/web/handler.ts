@@ -8,6 +8,9 @@ import { levelOf } from '../../shared/codes';
 import {
   webAssetOp,
   webCallbackOp,
+  webCatalogOp,
+  webGuideOp,
+  webProgressOp,
   webHomeOp,
   webMeOp,
   webPrefsOp,
@@ -21,6 +24,7 @@ import { layout } from './layout';
 import { finishSignIn, startSignIn, type PendingSignIn } from './oidc';
 import { htmlReply, pageContext, redirect, t, type PageContext } from './page';
 import { errorPage, homePage, notFoundPage, sitemap, unitPage } from './pages';
+import { catalogPage, guidePage, progressPage } from './services';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { STYLES, STYLES_FILE } from './styles';
 
@@ -69,6 +73,9 @@ export const routes = [
   page(webHomeOp, (ctx) => homePage(ctx)),
   page(webUnitOp, (ctx, { params, query }) => unitPage(ctx, params.code, query.cursor)),
   page(webSitemapOp, (ctx, { params }) => sitemap(ctx, params.code)),
+  page(webCatalogOp, (ctx, { params, query }) => catalogPage(ctx, params.code, query)),
+  page(webGuideOp, (ctx, { params }) => guidePage(ctx, params.code, params.definer, params.item)),
+  page(webProgressOp, (ctx, { query }) => progressPage(ctx, query)),
   page(webAssetOp, async (ctx, { params }) =>
     params.file === STYLES_FILE
       ? { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=31536000, immutable' } }
@@ -120,7 +127,7 @@ export const routes = [
 ];
 
 /** Refusals of the pipeline (a path or query no page takes) as pages too: a bad unit code is a page that is not there. */
-const errorReply: ErrorReply = async (error, event, deps) => {
+export const errorReply: ErrorReply = async (error, event, deps) => {
   const ctx = await pageContext(deps ?? (await depsFromEnv()), event);
   return error.code === 'validation_failed' && error.fields.some((f) => f.path.startsWith('params.')) ? notFoundPage(ctx) : errorPage(ctx, error);
 };

@@ -50,7 +50,7 @@ const prefLink = (ctx: PageContext, q: string) => `/prefs?${q}&back=${encodeURIC
 /** The page around every body: header with the language and 适老化 switches and sign-in, breadcrumbs, the 指引 footer. */
 export function layout(ctx: PageContext, p: PageInput): string {
   const site = p.site;
-  const siteName = site ? site.sponsor : t(ctx, L.platform);
+  const siteName = site ? site.name : t(ctx, L.platform);
   const canonical = p.canonical ?? `${ctx.origin}${ctx.event.rawPath}`;
   const session = ctx.signedIn;
   const doc = html`<!doctype html>
@@ -81,7 +81,7 @@ ${
 }
 </ul>
 </div></header>
-<div class="wrap">
+<div class="wrap grow">
 ${
   p.crumbs?.length
     ? html`<nav class="crumbs" aria-label="${t(ctx, L.where)}"><ol>${p.crumbs.map((c, i) =>

@@ -11,6 +11,7 @@ import { html, type Html } from './html';
 import { layout, type Crumb } from './layout';
 import { htmlReply, t, type PageContext } from './page';
 import { unitView, type UnitView } from './site';
+import { servicesBlock } from './services';
 
 const CHILDREN_PAGE = 200;
 
@@ -22,6 +23,7 @@ const L = {
     en: 'One platform serves every tier: province, city, county, township and village. Choose a province, then find your own area level by level.',
   },
   contact: { zh: '联系方式', en: 'Contact' },
+  contactFrom: { zh: '以上为{unit}的联系方式。', en: 'These are the contact details of {unit}.' },
   noContact: { zh: '暂未公布联系方式。', en: 'No contact details published yet.' },
   children: { zh: '下级单位', en: 'Units below' },
   more: { zh: '更多下级单位', en: 'More units' },
@@ -53,11 +55,13 @@ export const crumbsOf = (ctx: PageContext, v: UnitView, last?: Crumb): Crumb[] =
   ...(last ? [last] : []),
 ];
 
+/** `/`: a deployment serving one province (the usual case) shows that province's home; else the list to choose from. */
 export async function homePage(ctx: PageContext): Promise<Reply> {
   const list = await provinces(ctx.deps);
+  if (list.length === 1) return unitPage(ctx, list[0]!.code, undefined);
   const body = html`<h1>${t(ctx, L.provinces)}</h1>
 <p class="lede">${t(ctx, L.provincesLede)}</p>
-<ul class="units">${list.map((u) => html`<li><a href="/units/${u.code}">${u.name}</a></li>`)}</ul>`;
+<ul class="units big">${list.map((u) => html`<li><a href="/units/${u.code}">${u.name}</a></li>`)}</ul>`;
   return htmlReply(200, layout(ctx, { title: t(ctx, L.home), body }));
 }
 
@@ -87,10 +91,12 @@ export async function unitPage(ctx: PageContext, code: string, cursor: string | 
   }
   const { unit, site } = v;
   const body = html`<h1>${unit.name}</h1>
-${site.host.code !== unit.code ? html`<p class="panel">${t(ctx, L.inSite).replace('{site}', site.sponsor)}</p>` : ''}
+${site.host.code !== unit.code ? html`<p class="panel">${t(ctx, L.inSite).replace('{site}', site.name)}</p>` : ''}
 ${unit.status === 'suspended' ? html`<p class="panel">${t(ctx, L.suspended)}</p>` : ''}
 <dl class="facts"><dt>${t(ctx, L.level)}</dt><dd>${levelName(ctx, unit)}</dd><dt>${t(ctx, L.code)}</dt><dd>${unit.code}</dd></dl>
-<section aria-labelledby="contact"><h2 id="contact">${t(ctx, L.contact)}</h2>${contactBlock(ctx, v)}</section>
+${servicesBlock(ctx, code)}
+<section aria-labelledby="contact"><h2 id="contact">${t(ctx, L.contact)}</h2>${contactBlock(ctx, v)}
+${v.contactFrom ? html`<p class="lede">${t(ctx, L.contactFrom).replace('{unit}', v.contactFrom.name)}</p>` : ''}</section>
 ${
   children.items.length
     ? html`<section aria-labelledby="children"><h2 id="children">${t(ctx, L.children)}</h2>
@@ -107,7 +113,7 @@ ${children.cursor ? html`<p class="pager"><a href="/units/${code}?cursor=${encod
       site,
       crumbs: crumbsOf(ctx, v),
       canonical: `${ctx.origin}/units/${code}`,
-      description: `${unit.name} · ${site.sponsor}`,
+      description: `${unit.name} · ${site.name}`,
       alternates: [{ href: `/units/${code}/sitemap.xml`, type: 'application/xml', title: t(ctx, L.sitemap) }],
     }),
   );
@@ -117,7 +123,7 @@ ${children.cursor ? html`<p class="pager"><a href="/units/${code}?cursor=${encod
 export async function sitemap(ctx: PageContext, code: string): Promise<Reply> {
   const v = isUnitCode(code) ? await unitView(ctx.deps.store, code) : undefined;
   if (!v) return notFoundPage(ctx);
-  const urls = [`/units/${code}`];
+  const urls = [`/units/${code}`, `/units/${code}/services`];
   let cursor: string | undefined;
   // A sitemap holds at most 50,000 addresses; a unit has a few hundred children at most.
   do {

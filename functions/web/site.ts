@@ -8,6 +8,9 @@ import type { Level } from '../../shared/levels';
 export interface SiteInfo {
   /** The unit whose site this page belongs to: the unit itself from the host level up, else its ancestor there. */
   host: Unit;
+  /** The site's name: the host's government (浙江省人民政府). */
+  name: string;
+  /** 主办单位: the host's government unless its settings name another body (its general office, say). */
   sponsor: string;
   contact: Contact;
   siteCode?: string;
@@ -21,6 +24,8 @@ export interface UnitView {
   /** Existing ancestors, province first. */
   ancestors: Unit[];
   contact: Contact;
+  /** The unit the contact details were set at, when not this one (they are inherited like every setting). */
+  contactFrom?: Unit;
   site: SiteInfo;
 }
 
@@ -44,8 +49,10 @@ export async function unitView(store: Store, code: string): Promise<UnitView | u
     unit,
     ancestors,
     contact: own.effective.contact,
+    contactFrom: contactSource(own.sources.contact, unit, ancestors),
     site: {
       host,
+      name: `${host.name}人民政府`,
       sponsor: ownOf('sponsor') ?? `${host.name}人民政府`,
       contact: hostSettings.effective.contact,
       siteCode: ownOf('siteCode'),
@@ -54,4 +61,11 @@ export async function unitView(store: Store, code: string): Promise<UnitView | u
       markUrl: ownOf('markUrl'),
     },
   };
+}
+
+/** Whose contact details a unit shows: undefined when any of them is its own. */
+function contactSource(sources: Record<string, string>, unit: Unit, ancestors: Unit[]): Unit | undefined {
+  const from = new Set(Object.values(sources));
+  if (from.size === 0 || from.has(unit.code)) return undefined;
+  return [...ancestors].reverse().find((a) => from.has(a.code));
 }

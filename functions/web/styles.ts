@@ -10,7 +10,8 @@ export const STYLES = `
 :root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--brand:#a4161a;--link:#0b4ea2;--bg:#fff;--soft:#f4f4f2;--focus:#ffbf47}
 *{box-sizing:border-box}
 html{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;font-size:100%;line-height:1.6;color:var(--ink);background:var(--bg);-webkit-text-size-adjust:100%}
-body{margin:0}
+body{margin:0;min-height:100vh;display:flex;flex-direction:column}
+.grow{flex:1 0 auto;width:100%}
 a{color:var(--link)}
 a:focus,button:focus,input:focus,select:focus,textarea:focus,summary:focus{outline:3px solid var(--focus);outline-offset:2px;box-shadow:0 0 0 5px var(--ink)}
 .wrap{max-width:64rem;margin:0 auto;padding:0 1rem}
@@ -35,8 +36,32 @@ dl.facts dt{font-weight:700}
 dl.facts dd{margin:0;overflow-wrap:anywhere}
 ul.units{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.25rem 1rem}
 ul.units a{display:block;padding:.35rem 0}
+ul.units.big{grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.75rem}
+ul.units.big a{font-size:1.25rem;font-weight:700;padding:1rem;border:1px solid var(--line);background:var(--soft);text-decoration:none}
 .button{display:inline-block;font:inherit;font-weight:700;background:var(--brand);color:#fff;border:2px solid var(--brand);padding:.5rem 1.25rem;text-decoration:none;cursor:pointer}
 .button.secondary{background:#fff;color:var(--brand)}
+h3{font-size:1.1rem;margin:1rem 0 .25rem}
+ul.items{list-style:none;padding:0;margin:1rem 0}
+ul.items li{border-bottom:1px solid var(--line);padding:.6rem 0}
+ul.items a{font-weight:700;font-size:1.1rem}
+ul.items span{display:block;color:var(--muted);font-size:.9rem}
+form.search{margin:1rem 0}
+.row{display:flex;gap:.5rem;flex-wrap:wrap}
+.row input{flex:1 1 10rem;min-width:0}
+label{display:block;font-weight:700;margin:.25rem 0}
+input,select,textarea{font:inherit;border:2px solid var(--ink);padding:.4rem .5rem;max-width:100%;background:#fff;color:var(--ink)}
+.field{margin:0 0 1rem}
+.field input{width:100%;max-width:30rem}
+.hint{color:var(--muted);margin:0 0 .25rem}
+.invalid{border-left:4px solid var(--brand);padding-left:.75rem}
+.error{color:var(--brand);font-weight:700;margin:0 0 .25rem}
+.errors{border:3px solid var(--brand);padding:.5rem 1rem;margin:1rem 0}
+.errors h2{border:0;margin:.25rem 0}
+.prose{white-space:pre-line}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}
+th{background:var(--soft)}
 .panel{background:var(--soft);border-left:4px solid var(--brand);padding:.75rem 1rem;margin:1rem 0}
 .pager{margin-top:1rem}
 footer{border-top:4px solid var(--brand);background:var(--soft);font-size:.9rem;color:var(--muted)}
@@ -48,9 +73,10 @@ footer a{color:var(--link)}
 html.elder{font-size:125%;--muted:#1a1a1a;--line:#1a1a1a;--link:#00307a;--soft:#fff}
 html.elder body{letter-spacing:.02em}
 html.elder ul.units{grid-template-columns:1fr}
+html.elder ul.items span{color:var(--ink)}
 html.elder a{text-decoration-thickness:2px}
 html.elder .lede{font-size:1.05rem}
-@media print{.top .tools,.skip,nav.crumbs,.noprint,footer .tools{display:none}.top{background:none;color:#000;border-bottom:2px solid #000}.top a{color:#000}
+@media print{.top .tools,.skip,nav.crumbs,.noprint,footer .tools,form.search{display:none}.top{background:none;color:#000;border-bottom:2px solid #000}.top a{color:#000}
 a[href^="http"]::after,a[href^="/"]::after{content:" (" attr(href) ")";font-size:.8em}html{font-size:11pt}main{padding:0}h2{break-after:avoid}}
 `.replace(/\n/g, '');
 

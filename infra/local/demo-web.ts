@@ -1,7 +1,6 @@
 import type { Role } from '../../shared/roles';
 import type { Overrides } from '../../tenants/settings';
-
-type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+import type { Api } from './demo';
 
 /**
  * The site settings of the demo province (政府网站发展指引): the province's filing numbers, shared by the sites of

@@ -8,6 +8,7 @@ import { loadDivisionText } from '../../tenants/divisions';
 import type { Principal, Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
 import { seedDemoSites } from './demo-web';
+import { seedServices } from './demo-services';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -46,24 +47,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<void> {
   await ctx.bootstrap(DEMO_PROVINCE, '浙江省', DEMO_PROVINCE_ADMIN);
-  const as = async (role: Role, unit: string) => {
-    const token = await ctx.token(role, unit);
-    return async <T>(method: string, path: string, body?: string): Promise<{ status: number; json: T }> => {
-      const res = await fetch(`${ctx.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body,
-      });
-      return { status: res.status, json: (await res.json()) as T };
-    };
-  };
+  const as = async (role: Role, unit: string) => apiClient(ctx.url, await ctx.token(role, unit));
   const api = await as('province-admin', DEMO_PROVINCE);
   if (!(await importProvince(ctx, dataDir, api))) return;
   await seedDemoAccounts(ctx, as);
+  await seedServices(ctx.log, as);
   await seedDemoSites(as, ctx.log);
 }
 
-type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+export type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;
+
+/** Calls to the API at `url` with a bearer token, JSON in and out. */
+export const apiClient =
+  (url: string, token: string): Api =>
+  async <T>(method: string, path: string, body?: string) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body,
+    });
+    return { status: res.status, json: (await res.json()) as T };
+  };
 
 /** The demo accounts, through the API; those already there (409) are kept. */
 async function seedDemoAccounts(ctx: DemoContext, as: (role: Role, unit: string) => Promise<Api>) {
@@ -80,6 +84,7 @@ async function seedDemoAccounts(ctx: DemoContext, as: (role: Role, unit: string)
     if (r.status !== 201 && r.status !== 409) throw new Error(`demo account ${body.sub} was refused: ${r.status} ${JSON.stringify(r.json)}`);
   }
   ctx.log(`demo: accounts ${[DEMO_PROVINCE_ADMIN, ...DEMO_ACCOUNTS.map((a) => `demo-${a.role}-${a.unit}`)].join(', ')} (README: Demo accounts)`);
+  await seedServices(ctx.log, as);
 }
 
 /** Imports the province (or resumes the import) and follows the job; true once the tree is there. */

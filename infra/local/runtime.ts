@@ -20,6 +20,7 @@ import { bootstrapProvince } from '../../tenants/people';
 import { accountCheck } from '../../tenants/scope';
 import { RUNTIME_FILE, type RuntimeFile } from '../../tenants/cli/runtime-file';
 import { VERSION } from '../../shared/version';
+import { NOTIFY_LOG_FILE_ENV } from '../../functions/notify/sender';
 import { applyEndpointEnv, startEmulators, type Emulators } from './emulators';
 import { isLoopback, startGateway, type Gateway } from './gateway';
 import { handlerLoader, invoke } from './lambda-host';
@@ -99,6 +100,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   }
   useDummyCredentials();
   await useLocalMacKeys(opts.dataDir);
+  // SMS and e-mail notifications, locally: lines in a log under the data folder (functions/notify/sender.ts).
+  if (opts.dataDir !== ':memory:') process.env[NOTIFY_LOG_FILE_ENV] = join(resolvePath(opts.dataDir), 'notifications.log');
 
   const [emulators, key] = await Promise.all([
     startEmulators({ dataDir: opts.dataDir, host, ports: opts.emulatorPorts }),

@@ -13,6 +13,8 @@ export interface CallOptions {
 }
 
 export interface Api {
+  /** The runtime's base URL. */
+  url: string;
   call<T = unknown>(method: string, path: string, opts: CallOptions): Promise<T>;
   /** A token from the local issuer, which refuses staff-side accounts without an active record. */
   token(p: Principal): Promise<string>;
@@ -38,6 +40,7 @@ export function apiClient(url: string, issuer: LocalIssuer): Api {
     return JSON.parse(text) as T;
   };
   return {
+    url,
     call,
     token: async (p) => (await issuer.issue(p)).token,
     async bootstrap(province, name, sub) {

@@ -5,6 +5,7 @@ import type { pipelineOverhead } from './pipeline-overhead';
 import type { rawWriteRates } from './raw-write-rate';
 import type { requestsPerRoute } from './requests-per-route';
 import type { NoticeReach } from './tier-notices';
+import type { WebFigures } from './web';
 import { fmt, rounds, type Rounds } from './stats';
 
 /** One target of the brief, as measured in this run. */
@@ -25,6 +26,10 @@ const ms = (n: number) => `${fmt(n)} ms`;
 
 /** The targets of the brief. */
 export const TARGETS = {
+  /** A public page, everything it loads (the web brief: under 100 KiB, readable without JavaScript). */
+  webPageKiB: 100,
+  /** Largest Contentful Paint on a throttled phone. */
+  webLcpMs: 1500,
   overheadMs: 0.3,
   bundleBytes: 250 * 1024,
   bundleLoadRatio: 1.5,
@@ -87,6 +92,8 @@ export function bundlesReport(r: ReturnType<typeof bundleFigures>, print: Print)
 const OUTSIDE_THE_CAP: Record<string, string> = {
   'GET /health': "the local runtime's own probes (emulators, tier backlog over 20 pending-index partitions); the deployed function reads one item",
   'GET /v1/units/{code}/stats': 'one Query per direct child (a province has 11 cities, a township up to a few dozen villages)',
+  'GET /v1/units/{code}/catalog':
+    "one Query per unit of the caller's line (at most five) and one BatchGetItem per level of adoptions between it and the definers (at most four), or per word and unit for word search: never more with more adopters",
 };
 
 export function routesReport(r: Awaited<ReturnType<typeof requestsPerRoute>>, print: Print): Verdict[] {
@@ -179,5 +186,24 @@ export function noticesReport(r: NoticeReach, print: Print): Verdict[] {
       measured: `${r.publishTotal} (province) vs ${r.countyPublishTotal} (one county)`,
       pass: r.publishTotal === r.countyPublishTotal,
     },
+  ];
+}
+
+export function webReport(r: WebFigures, print: Print): Verdict[] {
+  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+  print(`\n7. Web pages: weight (gzip as sent compressed; no fonts, no scripts) and server time over ${r.renders} renders on the local runtime`);
+  print('  page                                 HTML (gzip)        CSS (gzip)       JS  total gzip   render median / p99');
+  for (const w of r.weights) {
+    print(
+      `  ${w.page.padEnd(36)} ${kib(w.htmlBytes).padStart(8)} (${kib(w.htmlGzip)})  ${kib(w.cssBytes).padStart(7)} (${kib(w.cssGzip)})  ${String(w.jsBytes).padStart(3)}  ${kib(w.totalGzip).padStart(9)}   ${w.renderMedianMs} / ${w.renderP99Ms} ms`,
+    );
+  }
+  print('  Chromium, 360 px phone, 4× CPU throttling, slow 4G (562.5 ms, 1.6 Mbit/s), cold cache, median of 3:');
+  for (const p of r.paints) print(`  ${p.page.padEnd(36)} LCP ${p.lcpMs} ms   TBT ${p.tbtMs} ms   ${kib(p.transferredBytes)} transferred`);
+  const heaviest = Math.max(...r.weights.map((w) => w.htmlBytes + w.cssBytes + w.jsBytes));
+  const slowest = Math.max(...r.paints.map((p) => p.lcpMs));
+  return [
+    { figure: 'web: heaviest public page (HTML+CSS+JS, uncompressed)', target: `< ${TARGETS.webPageKiB} KiB`, measured: kib(heaviest), pass: heaviest < TARGETS.webPageKiB * 1024 },
+    { figure: 'web: LCP, unit home and a service guide (4× CPU, slow 4G)', target: `< ${TARGETS.webLcpMs} ms`, measured: `${slowest} ms`, pass: slowest < TARGETS.webLcpMs },
   ];
 }

@@ -1,10 +1,13 @@
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ROUTES } from '../../infra/manifest';
+import { webRoutes } from './web';
 import { queueEnv } from '../../shared/resources';
 import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { ZHEJIANG } from './import-rate';
 import { tierRoutes } from './tier-notices';
+import { servicesRoutes } from './services';
+import { notifyRoutes } from './notify';
 
 // Units of the imported Zhejiang tree (the routes are measured on it), and one the bench adds.
 const CITY = '330100000000'; // 杭州市
@@ -165,6 +168,7 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   );
 
   await tierRoutes(api, measure);
+  await servicesRoutes(api, measure);
 
   // Figures and dead letters (the latter on SQS: only the scope's reads touch DynamoDB)
   await measure('GET /v1/units/{code}/stats', `${ZHEJIANG}, one day`, () =>
@@ -174,6 +178,18 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   await measure('POST /v1/queues/{queue}/dead-letters/redrive', 'inbox-village', () =>
     api.call('POST', '/v1/queues/inbox-village/dead-letters/redrive', { token: admin, expect: 200 }),
   );
+
+  // Uploads: the unit's read; signing the POST policy touches no table.
+  await measure('POST /v1/units/{code}/uploads', 'business, a PDF for an application', () =>
+    api.call('POST', `/v1/units/${COUNTY}/uploads`, {
+      token: business,
+      body: { purpose: 'application', name: '营业执照.pdf', type: 'application/pdf', size: 200_000 },
+      expect: 201,
+    }),
+  );
+  await notifyRoutes(api, measure, COUNTY);
+  // The web pages, as a browser goes through them (public pages, then signing in and out on the local issuer).
+  await webRoutes(api.url, COUNTY, measure);
 
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);

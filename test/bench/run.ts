@@ -12,12 +12,14 @@ import { emptyTables, importNational, importZhejiang, zhejiangItems } from './im
 import { divertStdout } from './output';
 import { pipelineOverhead } from './pipeline-overhead';
 import { rawWriteRates } from './raw-write-rate';
-import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, type ImportRound, type Verdict } from './report';
+import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, webReport, type ImportRound, type Verdict } from './report';
+import { webFigures } from './web';
 import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
 import { tierReliability, tierReport } from './tier-reliability';
+import { servicesFigures, servicesReport } from './services';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'web'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -87,7 +89,9 @@ async function main(): Promise<void> {
     figures.bundles = r;
     verdicts.push(...bundlesReport(r, out.print));
   }
-  if (sections.has('routes') || sections.has('import') || sections.has('notices')) {
+  const onTree = sections.has('routes') || sections.has('import') || sections.has('notices');
+  // One runtime for every section that needs one: the handlers keep the first runtime's issuer keys for the process's life.
+  if (onTree || sections.has('services')) {
     const { rt, proxy, stop } = await startRuntime(out.log);
     try {
       const api = apiClient(rt.url, rt.issuer);
@@ -104,7 +108,9 @@ async function main(): Promise<void> {
           verdicts.push(...noticesReport(r, out.print));
         }
       };
-      if (!sections.has('import')) {
+      if (!onTree) {
+        // Services only: its own small tree, no import.
+      } else if (!sections.has('import')) {
         await importZhejiang(api, proxy);
         await onImportedTree();
       } else {
@@ -129,20 +135,40 @@ async function main(): Promise<void> {
         figures.import = { rounds, national };
         verdicts.push(...importReport(rounds, national, out.print));
       }
+      if (sections.has('services')) {
+        // Its own tree (贵州省's codes, clear of 浙江省). BENCH_SERVICES_CASES and BENCH_SERVICES_STORE (store sizes,
+        // comma-separated) scale it down.
+        const r = await servicesFigures(api, proxy, {
+          cases: Number(process.env.BENCH_SERVICES_CASES ?? 10_000),
+          sizes: (process.env.BENCH_SERVICES_STORE ?? '10000,100000').split(',').map(Number),
+          log: out.log,
+        });
+        figures.services = r;
+        verdicts.push(...servicesReport(r, out.print));
+      }
     } finally {
       await stop();
     }
   }
 
   if (sections.has('tiers')) {
-    // Its own runtime, on disk: it restarts it. BENCH_TIER_MESSAGES and BENCH_TIER_ROLLUP_EVENTS scale it down.
+    // Its own runtime, on disk: it restarts it. BENCH_TIER_MESSAGES, BENCH_TIER_ROLLUP_EVENTS and
+    // BENCH_TIER_ESCALATION_ROUNDS scale it down.
     const r = await tierReliability({
       messages: Number(process.env.BENCH_TIER_MESSAGES ?? 10_000),
       rollupEvents: Number(process.env.BENCH_TIER_ROLLUP_EVENTS ?? 100_000),
+      escalationRounds: Number(process.env.BENCH_TIER_ESCALATION_ROUNDS ?? 25),
       log: out.log,
     });
     figures.tiers = r;
     verdicts.push(...tierReport(r, out.print));
+  }
+
+  if (sections.has('web')) {
+    // Its own runtime with a slice of the demo province, and Chromium for the paint figures.
+    const r = await webFigures(out.log);
+    figures.web = r;
+    verdicts.push(...webReport(r, out.print));
   }
 
   verdictsReport(verdicts, out.print);

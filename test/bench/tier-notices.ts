@@ -80,8 +80,8 @@ export async function noticeReach(api: Api, proxy: CountingProxy) {
 }
 
 /**
- * Until the tier transport runs on the local runtime, messages waiting in the outboxes of the given units are applied
- * here, through the very effects the consumer will call; later deliveries of the same messages change nothing.
+ * The bench's runtime keeps the tier transport still (so no background work is counted against a route): messages
+ * waiting in the outboxes of the given units are applied here, through the very effects the consumer calls.
  */
 async function deliver(deps: Pick<Deps, 'store' | 'now'>, units: string[]) {
   for (const unit of units) {

@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { CHROMIUM_PATH } from './prepare-path';
 
 /**
  * Run before `npm test` and `npm run screenshots`: the browser tests drive Debian's Chromium (no browser download by
  * Playwright) and need the Noto CJK fonts, without which Chinese renders as boxes. On a Debian machine where we are
  * root both are installed from Debian's packages; elsewhere the path of a Chromium is taken from CHROMIUM_PATH.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
 const CJK_FONT_DIR = '/usr/share/fonts/opentype/noto';
 
 const missing = [

@@ -3,6 +3,7 @@ import { FUNCTIONS } from '../../infra/manifest';
 import type { Deps } from '../../shared/deps';
 import type { TokenVerifier } from '../../shared/auth/token-verifier';
 import type { Binding } from '../../shared/http/context';
+import type { ErrorReply } from '../../shared/http/middlewares/map-errors';
 import { apiFunction } from '../../functions/api-function';
 import { routeKey, type Operation } from '../../shared/http/operation';
 import { httpEvent, lambdaContext } from './events';
@@ -31,8 +32,8 @@ export interface Answer {
 export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
   const handlers = new Map<string, ReturnType<typeof apiFunction>>();
   for (const f of FUNCTIONS.filter((x) => x.operations.length > 0)) {
-    const mod = (await import(`../../${f.entry}`)) as { routes: Binding[] };
-    const handler = apiFunction(mod.routes, { deps: async () => deps, verifier: () => verifier });
+    const mod = (await import(`../../${f.entry}`)) as { routes: Binding[]; errorReply?: ErrorReply };
+    const handler = apiFunction(mod.routes, { deps: async () => deps, verifier: () => verifier, errorReply: mod.errorReply });
     for (const b of mod.routes) handlers.set(routeKey(b.op), handler);
   }
   return async (op: Operation, call: Call = {}): Promise<Answer> => {

@@ -8,6 +8,7 @@ import { MemoryStore } from '../../shared/store/memory-store';
 export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
   const sent: { queue: QueueId; body: unknown; opts?: { delaySeconds?: number } }[] = [];
   const objects = new Map<string, string>();
+  const types = new Map<string, string>();
   const archived = new Map<string, string>();
   const dead = new Map<QueueId, DeadLetter[]>();
   const held = (q: QueueId) => dead.get(q) ?? dead.set(q, []).get(q)!;
@@ -15,7 +16,13 @@ export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
     store: new MemoryStore(),
     now,
     queues: { send: async (queue, body, opts) => void sent.push({ queue, body, ...(opts ? { opts } : {}) }) },
-    files: { put: async (key, body) => void objects.set(key, body), get: async (key) => objects.get(key) },
+    files: {
+      put: async (key, body, contentType) => void (objects.set(key, body), types.set(key, contentType)),
+      get: async (key) => objects.get(key),
+      head: async (key) => (objects.has(key) ? { size: Buffer.byteLength(objects.get(key)!), contentType: types.get(key)! } : undefined),
+      // What a presigned POST would carry, unsigned: the memory bucket has no policy to enforce.
+      presignPost: async (key, { contentType }) => ({ url: 'memory://files', fields: { key, 'Content-Type': contentType } }),
+    },
     archive: {
       put: async (key, body) => void (archived.has(key) || archived.set(key, body)),
       get: async (key) => archived.get(key),

@@ -39,7 +39,7 @@ const PARENT: Record<string, string | undefined> = {
  * process, and a hand-driven transport: messages waiting in the outboxes are found and applied through the effects
  * exactly as the consumer would, in whatever order and as often as a test likes.
  */
-export async function tierWorld(start = '2026-03-02T01:00:00Z') {
+export async function tierWorld(start = '2026-03-02T01:00:00Z', extra: Record<string, Principal> = {}) {
   let clock = new Date(start);
   const { deps, objects } = memoryDeps(() => clock);
   const store = deps.store as MemoryStore;
@@ -51,6 +51,7 @@ export async function tierWorld(start = '2026-03-02T01:00:00Z') {
     people[`admin@${code}`] = { sub: `admin-${code}`, role: code === U.province ? 'province-admin' : 'unit-admin', unit: code };
   }
   people.auditor = { sub: 'auditor', role: 'auditor', unit: U.province };
+  Object.assign(people, extra);
   await seedAccounts(store, Object.values(people));
   const t = await testTokens();
   const api = await inProcessApi(deps, t.verifier);

@@ -77,20 +77,27 @@ describe('bad input to every operation, from every role', async () => {
     const label = JSON.stringify({ call: { ...call, token: call.token && '…' }, res }).slice(0, 2000);
     expect(Number.isInteger(res.status) && res.status >= 200 && res.status < 500, label).toBe(true);
     if (res.status >= 400) {
-      const code = res.body?.error?.code as ErrorCode;
-      expect(errorCodesOf(op), label).toContain(code);
-      expect(ERRORS[code].status, label).toBe(res.status);
+      if (op.response.type) {
+        // A page's refusal is a page: its status must be one of the operation's errors'.
+        expect(errorCodesOf(op).map((c) => ERRORS[c].status), label).toContain(res.status);
+      } else {
+        const code = res.body?.error?.code as ErrorCode;
+        expect(errorCodesOf(op), label).toContain(code);
+        expect(ERRORS[code].status, label).toBe(res.status);
+      }
       expect({ writes: counter.writes, sent: sent.length, objects: objects.size }, `a ${res.status} wrote something: ${label}`).toEqual(before);
     } else {
       expect(res.status, label).toBe(op.response.status);
-      expect(op.response.schema.safeParse(res.body).error?.issues, label).toBeUndefined();
+      expect(op.response.schema.safeParse(res.body ?? '').error?.issues, label).toBeUndefined();
     }
     return res;
   }
 
   const schemaInput = (s: z.ZodMiniType | undefined, text: boolean, none: unknown) => (s ? validArb(s, text) : fc.constant(none));
 
-  for (const op of ALL_OPERATIONS) {
+  // Sign-in's first step only sends the browser to the identity provider, after reading the provider's discovery
+  // document: there is none here. The browser tests go through it end to end, on the local issuer.
+  for (const op of ALL_OPERATIONS.filter((o) => o.id !== 'webSignIn')) {
     describe(`${op.method} ${op.path}`, () => {
       it('inputs drawn from its own schemas: valid, or broken in one place', async () => {
         const valid = fc.record({

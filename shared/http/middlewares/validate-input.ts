@@ -87,6 +87,9 @@ export const validateInput = (): ApiMiddleware => ({
             throw new ApiError('invalid_json');
           }
         }
+      } else if (op.bodyType === 'form') {
+        // A form with no fields sends nothing at all.
+        body = {};
       }
     } else if (text !== undefined) {
       throw new ApiError('validation_failed', [{ path: 'body', message: FIELD_MESSAGES.no_body }]);

@@ -1,0 +1,41 @@
+// `npm run screenshots`: the main pages at phone (360 px) and desktop (1280 px) widths, in both display modes, as
+// PNG files in SCREENSHOTS_DIR (default screenshots/), from a local runtime started for the purpose.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from './prepare-path';
+import { startWorld, WORLD } from './world';
+
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+const dir = resolve(process.env.SCREENSHOTS_DIR || 'screenshots');
+const PAGES: [string, string][] = [
+  ['home', '/'],
+  ['province', `/units/${WORLD.province}`],
+  ['county', `/units/${WORLD.county}`],
+  ['village', `/units/${WORLD.village}`],
+  ['not-found', '/units/330199000000'],
+];
+const WIDTHS = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 900 } };
+
+await mkdir(dir, { recursive: true });
+const world = await startWorld();
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
+try {
+  for (const [width, viewport] of Object.entries(WIDTHS)) {
+    for (const mode of ['standard', 'elder']) {
+      const context = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
+      await context.addCookies([{ name: 'mode', value: mode, url: world.url }]);
+      const page = await context.newPage();
+      for (const [name, path] of PAGES) {
+        await page.goto(path);
+        const file = join(dir, `${name}-${width}-${mode}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        console.log(file);
+      }
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await world.stop();
+}
