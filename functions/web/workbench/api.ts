@@ -12,8 +12,11 @@ const text = z.optional(z.string());
 const code = z.strictObject({ code: z.string() });
 const form = <S extends Record<string, z.ZodMiniType>>(shape: S) => z.strictObject({ csrf: text, ...shape });
 
+/** A page answers a sign-in it lacks, and shows whatever the API refused, with the API's status. */
+const PAGE_ERRORS = ['unauthorized', 'forbidden', 'not_found', 'conflict', 'already_exists', 'payload_too_large', 'unprocessable'] as const;
+
 const op = <const E extends Partial<Operation> = {}>(id: string, method: 'GET' | 'POST', path: string, summary: Text, extra?: E) =>
-  operation({ id, method, path, tag: 'web', summary, auth: 'public', response: page, ...(extra as E) });
+  operation({ id, method, path, tag: 'web', summary, auth: 'public', errors: PAGE_ERRORS, response: page, ...(extra as E) });
 
 export const workHomeOp = op('workHome', 'GET', '/work', { zh: '工作台：待办事项', en: 'Workbench: the worklist' }, {
   query: z.strictObject({ kind: text, state: text }),
@@ -93,6 +96,7 @@ export const workChartOp = op('workChart', 'GET', '/work/dashboard/{code}/chart.
 });
 export const workAssetOp = op('workAsset', 'GET', '/work/assets/{file}', { zh: '工作台样式与脚本', en: 'Workbench stylesheet and script' }, {
   params: z.strictObject({ file: z.string() }),
+  errors: ['not_found'],
 });
 
 export const WORKBENCH_OPERATIONS = [

@@ -3,7 +3,7 @@ import type { Reply } from '../../../shared/http/context';
 import { LEVEL_NAMES } from '../../../shared/levels';
 import { levelOf } from '../../../shared/codes';
 import { toChinaDate } from '../../../shared/working-days';
-import { EVENT_KINDS } from '../../stats/rollup';
+import type { EventKind } from '../../stats/rollup';
 import { readStatsOp } from '../../stats/api';
 import { html } from '../html';
 import { t } from '../page';
@@ -20,13 +20,28 @@ const L = {
   up: { zh: '上一级', en: 'Up one level' },
 } satisfies Record<string, Text>;
 
-export const FIGURES: Record<(typeof EVENT_KINDS)[number], Text> = {
-  opened: { zh: '受理', en: 'Opened' },
-  closed: { zh: '办结', en: 'Closed' },
-  overdue: { zh: '超期', en: 'Overdue' },
-  escalated: { zh: '上报', en: 'Escalated' },
-  returned: { zh: '退回', en: 'Returned' },
-};
+type Counts = Record<EventKind, number>;
+
+/** What the dashboard shows of the counters: five counts, and two rates made from them (none when nothing counted). */
+const COLUMNS: { key: string; label: Text; of: (c: Counts) => number | undefined }[] = [
+  { key: 'opened', label: { zh: '受理', en: 'Opened' }, of: (c) => c.opened ?? 0 },
+  { key: 'closed', label: { zh: '办结', en: 'Closed' }, of: (c) => c.closed ?? 0 },
+  { key: 'overdue', label: { zh: '超期', en: 'Overdue' }, of: (c) => c.overdue ?? 0 },
+  { key: 'escalated', label: { zh: '上报', en: 'Escalated' }, of: (c) => c.escalated ?? 0 },
+  { key: 'returned', label: { zh: '退回', en: 'Returned' }, of: (c) => c.returned ?? 0 },
+  { key: 'onTimeRate', label: { zh: '按时办结率', en: 'On time' }, of: (c) => rate(c.onTime, (c.onTime ?? 0) + (c.late ?? 0)) },
+  {
+    key: 'satisfaction',
+    label: { zh: '好评率', en: 'Satisfied' },
+    of: (c) =>
+      rate(
+        (c.ratedVerySatisfied ?? 0) + (c.ratedSatisfied ?? 0),
+        (['ratedVerySatisfied', 'ratedSatisfied', 'ratedFair', 'ratedDissatisfied', 'ratedVeryDissatisfied'] as const).reduce((n, k) => n + (c[k] ?? 0), 0),
+      ),
+  },
+];
+const rate = (part: number | undefined, whole: number) => (whole ? Math.round(((part ?? 0) / whole) * 1000) / 10 : undefined);
+const shown = (k: string, v: number | undefined) => (v === undefined ? '—' : k.endsWith('Rate') || k === 'satisfaction' ? `${v} %` : String(v));
 
 const PERIODS = [7, 30, 90, 365];
 export const daysOf = (q: string | undefined) => (PERIODS.includes(Number(q)) ? Number(q) : 30);
@@ -44,7 +59,8 @@ export async function dashboardPage(s: Staff, code: string, q: { sort?: string; 
   const desc = q.sort?.startsWith('-') ?? false;
   const key = (q.sort ?? '').replace(/^-/, '');
   const children = [...(st.children as any[])];
-  if ((EVENT_KINDS as readonly string[]).includes(key)) children.sort((a, b) => (a.subtree[key] - b.subtree[key]) * (desc ? -1 : 1) || a.code.localeCompare(b.code));
+  const column = COLUMNS.find((c) => c.key === key);
+  if (column) children.sort((a, b) => ((column.of(a.subtree) ?? -1) - (column.of(b.subtree) ?? -1)) * (desc ? -1 : 1) || a.code.localeCompare(b.code));
   else if (key === 'name') children.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') * (desc ? -1 : 1));
   const self = `/work/dashboard/${code}`;
   const sortLink = (k: string, label: string) => {
@@ -52,9 +68,9 @@ export async function dashboardPage(s: Staff, code: string, q: { sort?: string; 
     const next = on && !desc ? `-${k}` : k;
     return html`<th scope="col" class="${k === 'name' ? '' : 'num'}"${on ? html` aria-sort="${desc ? 'descending' : 'ascending'}"` : ''}><a href="${self}?days=${days}&amp;sort=${next}">${label}${on ? (desc ? ' ▼' : ' ▲') : ''}</a></th>`;
   };
-  const cards = (label: Text, counts: Record<string, number>, id: string) =>
-    html`<section aria-labelledby="${id}"><h2 id="${id}">${t(s.ctx, label)}</h2><dl class="bar">${EVENT_KINDS.map(
-      (k) => html`<div><dt>${t(s.ctx, FIGURES[k])}</dt><dd><span class="figure" data-figure="${id}-${k}">${counts[k] ?? 0}</span></dd></div>`,
+  const cards = (label: Text, counts: Counts, id: string) =>
+    html`<section aria-labelledby="${id}"><h2 id="${id}">${t(s.ctx, label)}</h2><dl class="bar">${COLUMNS.map(
+      (c) => html`<div><dt>${t(s.ctx, c.label)}</dt><dd><span class="figure" data-figure="${id}-${c.key}">${shown(c.key, c.of(counts))}</span></dd></div>`,
     )}</dl></section>`;
   const body = html`<h1>${t(s.ctx, W.dashboard)} · ${st.name}</h1>
 <p>${t(s.ctx, LEVEL_NAMES[levelOf(code)])} · ${t(s.ctx, L.period)}：${st.from} – ${st.to}</p>
@@ -65,8 +81,8 @@ ${
   children.length
     ? html`<h2>${t(s.ctx, L.childrenTable)}</h2>
 <img class="chart" src="${self}/chart.svg?days=${days}" width="640" height="320" alt="${t(s.ctx, L.chartAlt)}">
-<div class="table-scroll"><table class="wb" id="children"><thead><tr>${sortLink('name', t(s.ctx, L.unit))}${EVENT_KINDS.map((k) => sortLink(k, t(s.ctx, FIGURES[k])))}</tr></thead>
-<tbody>${children.map((c) => html`<tr><th scope="row"><a href="/work/dashboard/${c.code}?days=${days}">${c.name}</a></th>${EVENT_KINDS.map((k) => html`<td class="num">${c.subtree[k] ?? 0}</td>`)}</tr>`)}</tbody></table></div>`
+<div class="table-scroll"><table class="wb" id="children"><thead><tr>${sortLink('name', t(s.ctx, L.unit))}${COLUMNS.map((c) => sortLink(c.key, t(s.ctx, c.label)))}</tr></thead>
+<tbody>${children.map((c) => html`<tr><th scope="row"><a href="/work/dashboard/${c.code}?days=${days}">${c.name}</a></th>${COLUMNS.map((col) => html`<td class="num">${shown(col.key, col.of(c.subtree))}</td>`)}</tr>`)}</tbody></table></div>`
     : ''
 }`;
   return wbPage(s, { title: `${t(s.ctx, W.dashboard)} · ${st.name}`, body, crumbs: [{ href: self, label: st.name }] });
@@ -90,7 +106,7 @@ export async function chartSvg(s: Staff, code: string, days: number): Promise<Re
     xAxis: { type: 'category', data: kids.map((c) => c.name), axisLabel: { rotate: kids.length > 6 ? 45 : 0, interval: 0 } },
     yAxis: { type: 'value', minInterval: 1 },
     color: ['#0b4ea2', '#1e7b34', '#a4161a'],
-    series: (['opened', 'closed', 'overdue'] as const).map((k) => ({ type: 'bar', name: t(s.ctx, FIGURES[k]), data: kids.map((c) => c.subtree[k] ?? 0) })),
+    series: COLUMNS.slice(0, 3).map((col) => ({ type: 'bar', name: t(s.ctx, col.label), data: kids.map((c) => col.of(c.subtree) ?? 0) })),
   });
   const svg = chart.renderToSVGString();
   chart.dispose();
