@@ -19,7 +19,7 @@ const op = <const E extends Partial<Operation> = {}>(id: string, method: 'GET' |
   operation({ id, method, path, tag: 'web', summary, auth: 'public', errors: PAGE_ERRORS, response: page, ...(extra as E) });
 
 export const workHomeOp = op('workHome', 'GET', '/work', { zh: '工作台：待办事项', en: 'Workbench: the worklist' }, {
-  query: z.strictObject({ kind: text, state: text }),
+  query: z.strictObject({ kind: text, state: text, dept: text }),
 });
 export const workInboxOp = op('workInbox', 'GET', '/work/inbox', { zh: '工作台：收件箱与交办', en: 'Workbench: inbox and assignments' });
 export const workNoticeOp = op('workNotice', 'GET', '/work/notices/{from}/{id}', { zh: '工作台：收到的通知', en: 'Workbench: a notice received' }, {
@@ -44,6 +44,14 @@ export const workCaseActionOp = op('workCaseAction', 'POST', '/work/cases/{unit}
   params: z.strictObject({ unit: z.string(), kind: z.string(), id: z.string() }),
   bodyType: 'form',
   body: form({ action: text, note: text, v: text }),
+});
+export const workApplicationOp = op('workApplication', 'GET', '/work/applications/{unit}/{id}', { zh: '工作台：一件办件', en: 'Workbench: one application' }, {
+  params: z.strictObject({ unit: z.string(), id: z.string() }),
+});
+export const workApplicationActionOp = op('workApplicationAction', 'POST', '/work/applications/{unit}/{id}', { zh: '工作台：办理办件', en: 'Workbench: act on an application' }, {
+  params: z.strictObject({ unit: z.string(), id: z.string() }),
+  bodyType: 'form',
+  body: form({ action: text, reason: text, missing: text, v: text }),
 });
 export const workAssignmentOp = op('workAssignment', 'GET', '/work/assignments/{id}', { zh: '工作台：交办任务的办理情况', en: 'Workbench: an assignment sent, per assignee' }, {
   params: z.strictObject({ id: z.string() }),
@@ -108,6 +116,8 @@ export const WORKBENCH_OPERATIONS = [
   workNewNoticeOp,
   workCaseOp,
   workCaseActionOp,
+  workApplicationOp,
+  workApplicationActionOp,
   workAssignmentOp,
   workAssignOp,
   workUnitOp,

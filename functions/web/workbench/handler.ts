@@ -9,6 +9,8 @@ import { admin, auditPage, changePeople, changeUnit, jobPage, peoplePage, SCRIPT
 import {
   workAckOp,
   workAssetOp,
+  workApplicationActionOp,
+  workApplicationOp,
   workAssignmentOp,
   workAssignOp,
   workAuditOp,
@@ -29,6 +31,7 @@ import {
   workUnitChangeOp,
   workUnitOp,
 } from './api';
+import { actOnApplication, applicationPage } from './applications';
 import { httpClient, type ApiClient } from './client';
 import { chartSvg, daysOf, dashboardPage } from './dashboard';
 import { badForm, formOk, isReply, PageRefusal, refusalPage, staffOf, STYLE_FILE, WB_STYLES, type Staff } from './shell';
@@ -67,6 +70,8 @@ export function workbenchRoutes(clientFor: ClientFor): Binding[] {
     page(workNewNoticeOp, (s, { body }) => publishNotice(s, body), true),
     page(workCaseOp, (s, { params }) => casePage(s, params)),
     page(workCaseActionOp, (s, { params, body }) => actOnCase(s, params, body), true),
+    page(workApplicationOp, (s, { params }) => applicationPage(s, params.unit, params.id)),
+    page(workApplicationActionOp, (s, { params, body }) => actOnApplication(s, params.unit, params.id, body), true),
     page(workAssignmentOp, (s, { params }) => assignmentPage(s, params.id)),
     page(workAssignOp, (s, { body }) => assign(s, body), true),
     page(workUnitOp, (s, { params, query }) => unitPage(s, params.code, query.cursor)),

@@ -69,18 +69,25 @@ const L = {
   unitsBelow: { zh: '承办单位（直属下级）', en: 'Assignees (units directly below)' },
   total: { zh: '合计', en: 'Total' },
   filter: { zh: '筛选', en: 'Filter' },
+  dept: { zh: '部门', en: 'Department' },
+  myDept: { zh: '本部门', en: 'My department' },
+  wholeUnit: { zh: '全单位', en: 'Whole unit' },
   all: { zh: '全部', en: 'All' },
   worklistLede: {
     zh: '本单位正在办理的事项，按办理期限排序：黄色为临近期限（3 天内），红色为已超期。',
     en: 'Open cases of your unit by due date: yellow when due within 3 days, red when overdue.',
   },
   services: {
-    zh: '办件、诉求工单和依申请公开的办理将在各自功能上线后并入本列表。',
-    en: 'Service cases, tickets and disclosure requests join this list as those capabilities arrive.',
+    zh: '诉求工单和依申请公开的办理将在各自功能上线后并入本列表。',
+    en: 'Tickets and disclosure requests join this list as those capabilities arrive.',
   },
 } satisfies Record<string, Text>;
 
 const STATUS: Record<string, Text> = {
+  submitted: { zh: '待受理', en: 'Submitted' },
+  'in-review': { zh: '审查中', en: 'In review' },
+  approved: { zh: '准予', en: 'Approved' },
+  denied: { zh: '不予许可', en: 'Denied' },
   assigned: { zh: '待签收', en: 'Assigned' },
   accepted: { zh: '办理中', en: 'In progress' },
   completed: { zh: '已办结', en: 'Completed' },
@@ -96,7 +103,7 @@ const ACTION: Record<string, Text> = {
   overdue: { zh: '超期', en: 'Overdue' },
   create: { zh: '交办', en: 'Assigned' },
 };
-const KIND: Record<string, Text> = { assignment: { zh: '交办任务', en: 'Assignment' } };
+const KIND: Record<string, Text> = { assignment: { zh: '交办任务', en: 'Assignment' }, application: { zh: '办件', en: 'Application' } };
 
 const say = (s: Staff, map: Record<string, Text>, k: string) => (map[k] ? t(s.ctx, map[k]) : k);
 const statusOf = (s: Staff, k: string) => say(s, STATUS, k);
@@ -114,13 +121,19 @@ const dueCell = (s: Staff, today: string, due: string | undefined, overdue: bool
   return html`<td class="${c}">${due ?? ''} ${c === 'due-late' ? html`<span class="tag">${t(s.ctx, L.overdue)}</span>` : c === 'due-soon' ? html`<span class="tag">${t(s.ctx, L.soon)}</span>` : ''}</td>`;
 };
 
+/** Applications have their own screen (their steps and form); every other kind of case the common one. */
+const recordHref = (c: { kind: string; unit: string; id: string }) =>
+  c.kind === 'application' ? `/work/applications/${c.unit}/${c.id}` : `/work/cases/${c.unit}/${c.kind}/${c.id}`;
+
 const today = (s: Staff) => toChinaDate(s.ctx.deps.now());
 
 /** The worklist: the unit's open cases by due date, with filters and counts. */
-export async function worklistPage(s: Staff, q: { kind?: string; state?: string }): Promise<Reply> {
+export async function worklistPage(s: Staff, q: { kind?: string; state?: string; dept?: string }): Promise<Reply> {
   const page = await must(s, s.api(listCasesOp, { params: { code: s.me.unit }, query: { open: '1', limit: '200' } }));
   const all: any[] = page.items;
-  const shown = all.filter((c) => (!q.kind || c.kind === q.kind) && (!q.state || c.status === q.state));
+  // A staff member of a department sees that department's applications and the unit's other work.
+  const mine = all.filter((c) => !s.me.dept || !c.data.dept || c.data.dept === s.me.dept || q.dept === 'all');
+  const shown = mine.filter((c) => (!q.kind || c.kind === q.kind) && (!q.state || c.status === q.state));
   const d = today(s);
   const late = shown.filter((c) => dueClass(d, c.due, c.overdue) === 'due-late').length;
   const soon = shown.filter((c) => dueClass(d, c.due, c.overdue) === 'due-soon').length;
@@ -132,6 +145,7 @@ export async function worklistPage(s: Staff, q: { kind?: string; state?: string 
 <form class="bar" method="get" action="/work">
 <label>${t(s.ctx, L.kind)} <select name="kind">${option('', t(s.ctx, L.all), q.kind ?? '')}${kinds.map((k) => option(k, say(s, KIND, k), q.kind))}</select></label>
 <label>${t(s.ctx, L.state)} <select name="state">${option('', t(s.ctx, L.all), q.state ?? '')}${states.map((k) => option(k, statusOf(s, k), q.state))}</select></label>
+${s.me.dept ? html`<label>${t(s.ctx, L.dept)} <select name="dept">${option('', t(s.ctx, L.myDept), q.dept ?? '')}${option('all', t(s.ctx, L.wholeUnit), q.dept)}</select></label>` : ''}
 <button class="button secondary" type="submit">${t(s.ctx, L.filter)}</button>
 </form>
 <p class="bar"><span>${t(s.ctx, L.total)}：<strong id="count-total">${shown.length}</strong></span><span class="due-soon">${t(s.ctx, L.soon)}：<strong id="count-soon">${soon}</strong></span><span class="due-late">${t(s.ctx, L.overdue)}：<strong id="count-late">${late}</strong></span></p>
@@ -139,7 +153,7 @@ ${
   shown.length
     ? html`<div class="table-scroll"><table class="wb"><caption class="sr-only">${t(s.ctx, W.worklist)}</caption>
 <thead><tr><th scope="col">${t(s.ctx, L.title)}</th><th scope="col">${t(s.ctx, L.kind)}</th><th scope="col">${t(s.ctx, L.state)}</th><th scope="col">${t(s.ctx, L.due)}</th></tr></thead>
-<tbody>${shown.map((c) => html`<tr><td><a href="/work/cases/${c.unit}/${c.kind}/${c.id}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${statusOf(s, c.status)}</td>${dueCell(s, d, c.due, c.overdue)}</tr>`)}</tbody></table></div>`
+<tbody>${shown.map((c) => html`<tr><td><a href="${recordHref(c)}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${statusOf(s, c.status)}</td>${dueCell(s, d, c.due, c.overdue)}</tr>`)}</tbody></table></div>`
     : html`<p>${t(s.ctx, L.none)}</p>`
 }
 <p class="lede">${t(s.ctx, L.services)}</p>`;
