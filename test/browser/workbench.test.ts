@@ -5,7 +5,8 @@ import { expectAccessible, scrollsSideways, signIn, useBrowser, VIEWPORTS } from
 import { WORLD } from './world';
 
 /** The staff workbench in Chromium, signed in through the local issuer's account chooser as each demo account. */
-describe('staff workbench in Chromium', () => {
+// Each journey waits for tier messages between units, on a machine that may be busy: a minute each at most.
+describe('staff workbench in Chromium', { timeout: 60_000 }, () => {
   const b = useBrowser();
   const api = async (who: { sub: string; role: string; unit: string }, method: string, path: string, body?: unknown) => {
     const t = await fetch(`${b.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
@@ -23,18 +24,23 @@ describe('staff workbench in Chromium', () => {
 
   beforeAll(async () => {
     // The demo accounts these journeys sign in as, made as the demo makes them (a second file finds them there).
-    for (const [by, unit, sub, name, role] of [
-      [townshipAdmin, WORLD.township, `demo-staff-${WORLD.township}`, '北山街道工作人员', 'staff'],
-      [provinceAdmin, WORLD.village, `demo-unit-admin-${WORLD.village}`, '上保社区管理员', 'unit-admin'],
+    const depts = await api(townshipAdmin, 'GET', `/v1/units/${WORLD.township}/departments`);
+    const deptId =
+      depts.json.items.find((d: { name: string }) => d.name === '综合办公室')?.id ??
+      (await api(townshipAdmin, 'POST', `/v1/units/${WORLD.township}/departments`, { name: '综合办公室' })).json.id;
+    for (const [by, unit, body] of [
+      [townshipAdmin, WORLD.township, { sub: `demo-staff-${WORLD.township}`, name: '北山街道工作人员', role: 'staff', deptId }],
+      [provinceAdmin, WORLD.village, { sub: `demo-unit-admin-${WORLD.village}`, name: '上保社区管理员', role: 'unit-admin' }],
     ] as const) {
-      const r = await api(by, 'POST', `/v1/units/${unit}/staff`, { sub, name, role });
+      const r = await api(by, 'POST', `/v1/units/${unit}/staff`, body);
       expect([201, 409], JSON.stringify(r.json)).toContain(r.status);
     }
   });
 
   /** A fresh browser, signed in at the workbench as `label`. */
   async function staffAt(label: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
-    const page = await b.open('/work', viewport);
+    const page = await b.open(undefined, viewport);
+    expect((await page.goto('/work'))?.status()).toBe(401);
     await signIn(page, label);
     await expect.poll(() => page.locator('h1').textContent()).toBe('待办');
     await expectAccessible(page);

@@ -165,7 +165,8 @@ describe('the staff workbench', () => {
     const job = await wb.get('/work/jobs/{jobId}', started.location!, admin);
     expect(job.status).toBe(200);
     expect(job.html).toMatch(/<progress id="job-bar" max="100" value="\d+"/);
-    expect(job.html).toContain('http-equiv="refresh"');
+    expect(job.html).toMatch(/data-poll="1000"/);
+    expect(job.html).toContain('<script src="/work/assets/wb.');
   });
 
   it('shows settings with their sources, and verifies the audit log for an auditor', async () => {
