@@ -69,6 +69,7 @@ const ROLE: Record<string, Text> = {
   auditor: { zh: '审计员', en: 'Auditor' },
   'province-admin': { zh: '省级管理员', en: 'Province administrator' },
 };
+const UNIT_STATE: Record<string, Text> = { active: { zh: '正常', en: 'Active' }, suspended: { zh: '已停用', en: 'Suspended' } };
 const JOB_STATE: Record<string, Text> = {
   queued: { zh: '排队中', en: 'Queued' },
   running: { zh: '导入中', en: 'Running' },
@@ -98,7 +99,7 @@ export async function unitPage(s: Staff, code: string, cursor?: string, problem?
   const action = `/work/units/${code}`;
   const body = html`<h1>${unit.name}</h1>
 <dl class="facts"><dt>${t(s.ctx, L.code)}</dt><dd>${unit.code}</dd><dt>${t(s.ctx, L.level)}</dt><dd>${t(s.ctx, LEVEL_NAMES[levelOf(code)])}</dd>
-<dt>${t(s.ctx, L.state)}</dt><dd>${unit.status}</dd>
+<dt>${t(s.ctx, L.state)}</dt><dd>${say(s, UNIT_STATE, unit.status)}</dd>
 ${unit.parent ? html`<dt>${t(s.ctx, L.up)}</dt><dd><a href="/work/units/${unit.parent}">${unit.parent}</a></dd>` : ''}</dl>
 <p class="bar"><a href="/work/dashboard/${code}">${t(s.ctx, W.dashboard)}</a><a href="/work/people/${code}">${t(s.ctx, W.people)}</a><a href="/work/settings/${code}">${t(s.ctx, W.settings)}</a>${s.me.role === 'auditor' ? html`<a href="/work/audit/${code}">${t(s.ctx, W.audit)}</a>` : ''}</p>
 <h2>${t(s.ctx, L.children)}</h2>

@@ -149,7 +149,8 @@ nav.wb a[aria-current=page]{color:var(--ink);text-decoration:none;border-bottom:
 table.wb{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.95rem}
 table.wb th,table.wb td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}
 table.wb th{background:var(--soft)}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.wb th{white-space:nowrap}
+table.wb .num{text-align:right;font-variant-numeric:tabular-nums}
 .table-scroll{overflow-x:auto}
 .due-soon{background:#fff4c2}
 .due-late{background:#fde0de}
@@ -170,6 +171,8 @@ ol.timeline li{padding:.25rem 0 .5rem 1rem}
 progress{width:100%;height:1.5rem}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .bar{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}
+dl.bar{margin:0}
+dl.bar dd{margin:0}
 .figure{font-size:1.6rem;font-weight:700;display:block}
 .chart{max-width:100%;height:auto;border:1px solid var(--line)}
 `.replace(/\n/g, '');
