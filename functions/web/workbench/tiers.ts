@@ -308,7 +308,9 @@ export async function casePage(s: Staff, ref: CaseRef, problem?: { r: Refusal; c
   const holder = s.me.unit === c.unit && s.me.role !== 'auditor';
   const open = c.status === 'assigned' || c.status === 'accepted';
   const action = `/work/cases/${ref.unit}/${ref.kind}/${ref.id}`;
-  const steps = holder && open ? [...Object.entries(TRANSITIONS).filter(([, tr]) => tr.from.includes(c.status)).map(([k, tr]) => ({ k, needsNote: tr.needsNote })), { k: 'escalate', needsNote: true }] : [];
+  // An assignment's own steps; every kind of case can be escalated while it is open here.
+  const own = c.kind === 'assignment' ? Object.entries(TRANSITIONS).filter(([, tr]) => tr.from.includes(c.status)).map(([k, tr]) => ({ k, needsNote: tr.needsNote })) : [];
+  const steps = holder && c.status !== 'escalated' && !c.escalatedTo && (open || c.kind !== 'assignment') ? [...own, { k: 'escalate', needsNote: true }] : [];
   const near = (k: string) => (problem && !problem.changed && problem.action === k ? html`${refusalBlock(s, problem.r, `refusal-${k}`)}` : '');
   const body = html`<h1>${c.title}</h1>
 ${problem?.changed ? html`<div class="refusal" role="alert" id="changed"><p>${t(s.ctx, W.changed)}</p><p>${problem.r.message}</p></div>` : ''}
