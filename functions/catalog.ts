@@ -8,6 +8,7 @@ import { TIERS_OPERATIONS } from './tiers/api';
 import { STATS_OPERATIONS } from './stats/api';
 import { QUEUES_OPERATIONS } from './queues/api';
 import { SERVICES_OPERATIONS } from './services/api';
+import { TICKETS_OPERATIONS } from './tickets/api';
 import { UPLOADS_OPERATIONS } from './uploads/api';
 import { NOTIFY_OPERATIONS } from './notify/api';
 import { WEB_OPERATIONS } from './web/api';
@@ -24,6 +25,7 @@ export const OPERATIONS_BY_FUNCTION = {
   stats: STATS_OPERATIONS,
   queues: QUEUES_OPERATIONS,
   services: SERVICES_OPERATIONS,
+  tickets: TICKETS_OPERATIONS,
   uploads: UPLOADS_OPERATIONS,
   notify: NOTIFY_OPERATIONS,
   web: WEB_OPERATIONS,

@@ -267,6 +267,23 @@ export const FUNCTIONS: FunctionSpec[] = [
     operations: OPERATIONS_BY_FUNCTION.services,
   },
   {
+    id: 'tickets',
+    entry: 'functions/tickets/handler.ts',
+    description: 'Tickets (12345 hotline loop) and the leader mailbox: duplicates and merges, published letters, Open311 GeoReport v2',
+    // Tickets, their cases, indexes and outboxes in every level table (a ticket is worked on above and below the unit
+    // it was filed to); units, settings and Open311 clients' keys read from the registry.
+    // Deletes: a ticket leaves the duplicate index when closed or merged.
+    tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
+    sends: [],
+    consumes: [],
+    // Checks the photos a ticket claims, uploaded beforehand under the filer's folder.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
+    keys: { audit: 'sign' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    operations: OPERATIONS_BY_FUNCTION.tickets,
+  },
+  {
     id: 'uploads',
     entry: 'functions/uploads/handler.ts',
     description: "Presigned form uploads of people's files, each under its owner's folder at a unit",
@@ -298,10 +315,12 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/web/handler.ts',
     description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE) and sessions',
     // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out). The level
-    // tables hold the service catalogue and cases the pages show.
-    tables: { registry: 'write+delete', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
+    // tables hold the service catalogue, and the cases a signed-in person's applications make (with their audit
+    // chain and outbox), as the services function writes them.
+    tables: { registry: 'write+delete', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
     sends: [],
     consumes: [],
+    keys: { audit: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.web,

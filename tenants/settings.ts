@@ -9,6 +9,7 @@ import { chinaWorkingCalendar } from './calendars';
 import { ancestorCandidates, prefixOf } from '../shared/codes';
 import { unitKey } from './unit';
 import { worded } from '../shared/validation-messages';
+import { roleSchema, type Role } from '../shared/roles';
 
 /**
  * Per-unit settings, inherited down the tree: each unit stores only its own overrides, and what applies to a unit
@@ -35,7 +36,24 @@ export const NATIONAL_DEADLINES: Readonly<Record<string, number>> = {
   // How many working days before an application's due date a worklist shows it yellow: a local choice, two by
   // default as most provinces' 政务服务 rules warn at two or three days.
   'services.warnBefore': 2,
+  // 诉求 (tickets): 国办发〔2020〕53号 leaves every time limit to the local hotline; these are common local values
+  // (答复 of 求助 and 表扬 like a consultation's upper bound, 举报 and 建议 like a complaint's), to be overridden.
+  'help.reply': 5,
+  'report.reply': 15,
+  'suggestion.reply': 15,
+  'praise.reply': 5,
+  /** 受理 to 派单, 答复 to 回访, 回访 to 办结 (the filer's 评价 in between). */
+  'ticket.dispatch': 1,
+  'ticket.callback': 3,
+  'ticket.close': 5,
 };
+
+/**
+ * Who may see 举报 (reports against officials) at a unit, unless its settings say otherwise: its admins. Reports
+ * name officials and must stay with the few who handle them confidentially (the 检举人 is protected); a unit widens
+ * or narrows this to its own discipline-inspection practice.
+ */
+export const NATIONAL_REPORT_ROLES: readonly Role[] = ['unit-admin', 'province-admin'];
 
 export const NATIONAL = 'national';
 
@@ -88,6 +106,17 @@ export const overridesShape = {
   site: z.optional(siteSchema),
   /** What happens to a case whose deadline passes: flagged only, or also escalated to the parent unit. */
   escalation: z.optional(z.strictObject({ onOverdue: z.optional(z.boolean()) })),
+  /**
+   * Tickets (诉求): deadlines in hours, which win over a deadline in working days of the same name (a hotline that
+   * dispatches within 2 hours); the roles that see 举报; the department acting as the leader's office (领导信箱).
+   */
+  tickets: z.optional(
+    z.strictObject({
+      hours: z.optional(z.record(deadlineName, z.int().check(z.gte(1), z.lte(720)))),
+      reportRoles: z.optional(z.array(roleSchema).check(z.minLength(1), z.maxLength(6))),
+      leaderOffice: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    }),
+  ),
 };
 export const overridesSchema = z.object(overridesShape);
 export type Overrides = z.infer<typeof overridesSchema>;
@@ -104,6 +133,8 @@ export const settingsSchema = z.object({
   contact: contactSchema,
   site: siteSchema,
   escalation: z.object({ onOverdue: z.boolean() }),
+  /** `leaderOffice` is not here: a department belongs to its unit, so it is read from the unit's own overrides. */
+  tickets: z.object({ hours: z.record(z.string(), z.int()), reportRoles: z.array(z.string()) }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -114,6 +145,7 @@ export const sourcesSchema = z.object({
   contact: z.record(z.string(), z.string()),
   site: z.record(z.string(), z.string()),
   escalation: z.record(z.string(), z.string()),
+  tickets: z.record(z.string(), z.string()),
 });
 export type Sources = z.infer<typeof sourcesSchema>;
 
@@ -136,7 +168,9 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
     contact: {},
     site: { hostLevel: NATIONAL },
     escalation: { onOverdue: NATIONAL },
+    tickets: { reportRoles: NATIONAL },
   };
+  const tickets: Settings['tickets'] = { hours: {}, reportRoles: [...NATIONAL_REPORT_ROLES] };
   const contact: Record<string, string> = {};
   const site: Record<string, string> = { hostLevel: NATIONAL_SITE_HOST_LEVEL };
   // Nationally an overdue case is flagged to both sides, not moved: moving it is a local choice.
@@ -158,6 +192,14 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
       escalation.onOverdue = o.escalation.onOverdue;
       sources.escalation.onOverdue = unit;
     }
+    for (const [k, v] of Object.entries(o.tickets?.hours ?? {})) {
+      tickets.hours[k] = v;
+      sources.tickets[`hours.${k}`] = unit;
+    }
+    if (o.tickets?.reportRoles) {
+      tickets.reportRoles = o.tickets.reportRoles;
+      sources.tickets.reportRoles = unit;
+    }
     const mark = (d: string, kind: 'holiday' | 'workday') => {
       days.set(d, kind);
       sources.calendar[d] = unit;
@@ -167,7 +209,7 @@ export function merge(chain: UnitOverrides[]): { effective: Settings; sources: S
   }
   const pick = (kind: 'holiday' | 'workday') => [...days].filter(([, k]) => k === kind).map(([d]) => d).sort();
   return {
-    effective: { calendar: { extraHolidays: pick('holiday'), extraWorkdays: pick('workday') }, deadlines, contact, site, escalation },
+    effective: { calendar: { extraHolidays: pick('holiday'), extraWorkdays: pick('workday') }, deadlines, contact, site, escalation, tickets },
     sources,
   };
 }
@@ -203,6 +245,7 @@ function tidy(o: Overrides): Overrides {
       ...(Object.keys(contact).length > 0 ? { contact } : {}),
       ...(Object.keys(site).length > 0 ? { site } : {}),
       ...(o.escalation?.onOverdue !== undefined ? { escalation: o.escalation } : {}),
+      ...(o.tickets && Object.values(o.tickets).some((v) => v !== undefined) ? { tickets: o.tickets } : {}),
     }),
   ) as Overrides;
 }

@@ -36,6 +36,10 @@ export const EVENT_KINDS = [
   'ratedVeryDissatisfied',
   'rectificationOpened',
   'rectified',
+  // Tickets: rated by their filer, of which 差评 (1 or 2 of 5), and merged into another.
+  'rated',
+  'badRated',
+  'merged',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export type Counts = Record<EventKind, number>;

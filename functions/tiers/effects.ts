@@ -8,12 +8,15 @@ import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSI
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
 import { applicationRules, KIND as APPLICATION } from '../services/applications';
 import { rectificationRules, RECTIFICATION } from '../services/ratings';
+import { KIND as TICKET } from '../tickets/model';
+import { ticketDispatchEffect, ticketRules } from '../tickets/tickets';
 
 /** The subject kinds that are cases, with their rules: a kind that joins (tickets, applications…) adds one line. */
 export const CASE_RULES: Readonly<Record<string, CaseRules>> = {
   [ASSIGNMENT]: assignmentRules,
   [APPLICATION]: applicationRules,
   [RECTIFICATION]: rectificationRules,
+  [TICKET]: ticketRules,
 };
 
 export function rulesOf(kind: string): CaseRules {
@@ -33,6 +36,7 @@ export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
   'assignment-update': assignmentUpdateEffect,
   escalation: escalationEffect(rulesOf),
   supervision: supervisionEffect(rulesOf),
+  'ticket-dispatch': ticketDispatchEffect,
   notification: notificationEffectFromEnv,
 };
 

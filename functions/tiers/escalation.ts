@@ -147,12 +147,15 @@ export async function recordStep(
   step: Omit<CaseStep, 'at' | 'unit' | 'by'>,
   change: Partial<Pick<Case, 'overdue' | 'escalatedTo' | 'due' | 'data'>> = {},
   messages: TierMessage[] = [],
+  /** Writes of the subject kind's own records that belong to the same step (its content, its indexes, its counts). */
   extra: Write[] = [],
 ): Promise<Case> {
   const now = deps.now();
   const at = now.toISOString();
   const full: CaseStep = { at, unit: before.unit, ...(actor ? { by: actor.sub } : {}), ...step };
   const after: Case = { ...before, ...change, status: step.status, history: [...before.history, full], updatedAt: at, v: before.v + 1 };
+  // A step may end a deadline without starting another.
+  if ('due' in change && change.due === undefined) delete after.due;
   const notice = rules.notify?.(after, full, now);
   const counted = COUNTED_STEPS[step.action];
   const writes: Write[] = [

@@ -155,7 +155,51 @@ export const webProgressOp = operation({
   response: page,
 });
 
+const applyParams = z.strictObject({ code: z.string(), definer: z.string(), item: z.string() });
+
+export const webApplyOp = operation({
+  id: 'webApply',
+  method: 'GET',
+  path: '/units/{code}/services/{definer}/{item}/apply',
+  tag: 'web',
+  summary: { zh: '在线申请：按事项表单填写', en: "Apply online with the item's form" },
+  auth: 'public',
+  params: applyParams,
+  errors: ['not_found', 'forbidden', 'unauthorized'],
+  response: page,
+});
+
+export const webApplySubmitOp = operation({
+  id: 'webApplySubmit',
+  method: 'POST',
+  path: '/units/{code}/services/{definer}/{item}/apply',
+  tag: 'web',
+  summary: { zh: '提交申请（表单）', en: 'Send an application (form post)' },
+  auth: 'public',
+  params: applyParams,
+  bodyType: 'form',
+  body: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  errors: ['not_found', 'forbidden', 'unauthorized'],
+  response: onward,
+});
+
+export const webCaseOp = operation({
+  id: 'webCase',
+  method: 'GET',
+  path: '/me/applications/{code}/{id}',
+  tag: 'web',
+  summary: { zh: '我的办件：进度、期限和办理过程', en: 'One of my applications: status, due date, timeline' },
+  auth: 'public',
+  params: z.strictObject({ code: z.string(), id: z.string() }),
+  query: z.strictObject({ sent: text }),
+  errors: ['not_found', 'unauthorized'],
+  response: page,
+});
+
 export const WEB_OPERATIONS = [
+  webApplyOp,
+  webApplySubmitOp,
+  webCaseOp,
   webHomeOp,
   webUnitOp,
   webSitemapOp,

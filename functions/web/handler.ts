@@ -6,8 +6,11 @@ import type { Text } from '../../shared/i18n';
 import { LEVEL_NAMES } from '../../shared/levels';
 import { levelOf } from '../../shared/codes';
 import {
+  webApplyOp,
+  webApplySubmitOp,
   webAssetOp,
   webCallbackOp,
+  webCaseOp,
   webCatalogOp,
   webGuideOp,
   webProgressOp,
@@ -25,6 +28,7 @@ import { finishSignIn, startSignIn, type PendingSignIn } from './oidc';
 import { htmlReply, pageContext, redirect, t, type PageContext } from './page';
 import { errorPage, homePage, notFoundPage, sitemap, unitPage } from './pages';
 import { catalogPage, guidePage, progressPage } from './services';
+import { applyPage, casePage, myCasesBlock } from './apply';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { STYLES, STYLES_FILE } from './styles';
 
@@ -76,6 +80,9 @@ export const routes = [
   page(webCatalogOp, (ctx, { params, query }) => catalogPage(ctx, params.code, query)),
   page(webGuideOp, (ctx, { params }) => guidePage(ctx, params.code, params.definer, params.item)),
   page(webProgressOp, (ctx, { query }) => progressPage(ctx, query)),
+  page(webApplyOp, (ctx, { params }) => applyPage(ctx, params.code, params.definer, params.item)),
+  page(webApplySubmitOp, (ctx, { params, body }) => applyPage(ctx, params.code, params.definer, params.item, body)),
+  page(webCaseOp, (ctx, { params, query }) => casePage(ctx, params.code, params.id, query.sent === '1')),
   page(webAssetOp, async (ctx, { params }) =>
     params.file === STYLES_FILE
       ? { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=31536000, immutable' } }
@@ -121,7 +128,8 @@ export const routes = [
     const p = ctx.signedIn.session.principal;
     const body = html`<h1>${t(ctx, L.me)}</h1>
 <dl class="facts"><dt>${t(ctx, L.role)}</dt><dd>${t(ctx, ROLE_NAMES[p.role]!)}</dd>
-<dt>${t(ctx, L.unit)}</dt><dd><a href="/units/${p.unit}">${p.unit}</a> (${t(ctx, LEVEL_NAMES[levelOf(p.unit)])})</dd></dl>`;
+<dt>${t(ctx, L.unit)}</dt><dd><a href="/units/${p.unit}">${p.unit}</a> (${t(ctx, LEVEL_NAMES[levelOf(p.unit)])})</dd></dl>
+${await myCasesBlock(ctx)}`;
     return htmlReply(200, layout(ctx, { title: t(ctx, L.me), body, crumbs: [{ href: '/', label: t(ctx, { zh: '首页', en: 'Home' }) }, { href: '/me', label: t(ctx, L.me) }] }));
   }),
 ];

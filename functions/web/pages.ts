@@ -35,6 +35,9 @@ const L = {
   address: { zh: '地址', en: 'Address' },
   email: { zh: '电子邮箱', en: 'E-mail' },
   hours: { zh: '办公时间', en: 'Opening hours' },
+  signInFirst: { zh: '请先登录', en: 'Please sign in' },
+  signInFirstBody: { zh: '登录后即可继续，登录后会回到本页。', en: 'Sign in to go on; you will come back to this page.' },
+  signInButton: { zh: '登录', en: 'Sign in' },
   notFound: { zh: '找不到这个页面', en: 'Page not found' },
   notFoundBody: {
     zh: '您要找的页面不存在，可能是地址有误，或者该单位已调整。',
@@ -137,6 +140,13 @@ ${urls.map((u) => html`<url><loc>${ctx.origin}${u}</loc></url>
 `)}</urlset>
 `;
   return { status: 200, body: xml.text, type: 'application/xml; charset=utf-8', headers: { 'cache-control': 'public, max-age=3600' } };
+}
+
+/** A page for signed-in people, asked for without a session: a 401 page whose sign-in comes back to it. */
+export function signInFirst(ctx: PageContext, back: string): Reply {
+  const body = html`<h1>${t(ctx, L.signInFirst)}</h1><p>${t(ctx, L.signInFirstBody)}</p>
+<p><a class="button" href="/sign-in?back=${encodeURIComponent(back)}">${t(ctx, L.signInButton)}</a></p>`;
+  return htmlReply(401, layout(ctx, { title: t(ctx, L.signInFirst), body }));
 }
 
 export function notFoundPage(ctx: PageContext): Reply {

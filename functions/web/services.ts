@@ -49,7 +49,7 @@ const BIZ_EN: Record<keyof typeof BUSINESS_STAGE_LABELS, string> = {
   tax: 'Tax',
 };
 
-const STATUS: Record<Status, Text> = {
+export const STATUS: Record<Status, Text> = {
   submitted: { zh: '已提交，待受理', en: 'Submitted, waiting to be accepted' },
   supplement: { zh: '待补正材料', en: 'Waiting for more documents from you' },
   accepted: { zh: '已受理', en: 'Accepted' },
@@ -94,6 +94,7 @@ const L = {
   phone: { zh: '咨询电话', en: 'Phone' },
   online: { zh: '网办深度', en: 'Online' },
   form: { zh: '申请表内容', en: 'What the application form asks' },
+  applyOnline: { zh: '在线申请', en: 'Apply online' },
   print: { zh: '打印本页可在窗口使用。', en: 'Print this page to take to the counter.' },
   progress: { zh: '办件进度查询', en: 'Check an application' },
   progressLede: { zh: '输入办件编号和申请人姓名。', en: "Enter the reference number and the applicant's name." },
@@ -219,6 +220,7 @@ ${row(L.statutory, days(ctx, g.statutoryDays))}
 <h2>${t(ctx, L.fee)}</h2><p>${g.fee}</p>
 <h2>${t(ctx, L.basis)}</h2><p class="prose">${g.legalBasis}</p>
 ${g.form.length ? html`<h2>${t(ctx, L.form)}</h2><ul>${g.form.map((f) => html`<li>${f.label}</li>`)}</ul>` : ''}
+<p class="noprint"><a class="button" href="/units/${o.at}/services/${definer}/${item}/apply">${t(ctx, L.applyOnline)}</a></p>
 <p class="lede noprint">${t(ctx, L.print)}</p>`;
   return htmlReply(
     200,

@@ -9,6 +9,7 @@ import type { Principal, Role } from '../../shared/roles';
 import type { DemoContext } from './runtime';
 import { seedDemoSites } from './demo-web';
 import { seedServices } from './demo-services';
+import { seedDemoTickets } from './demo-tickets';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -51,7 +52,7 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
   const api = await as('province-admin', DEMO_PROVINCE);
   if (!(await importProvince(ctx, dataDir, api))) return;
   await seedDemoAccounts(ctx, as);
-  await seedServices(ctx.log, as);
+  await seedDemoTickets(ctx);
   await seedDemoSites(as, ctx.log);
 }
 

@@ -6,11 +6,17 @@ import { createS3Archive } from './s3-archive';
 import { createS3Files } from './s3-files';
 import { createSqsQueues } from './sqs-queues';
 
-let cached: Promise<Deps> | undefined;
+let cached: { for: string; deps: Promise<Deps> } | undefined;
 
-/** The real adapters, made once per Lambda instance (or local process) from the environment. */
+/**
+ * The real adapters, made once per Lambda instance (or local process) from the environment; made again only if the
+ * endpoints or key folder it names change, which happens when one process starts a second local runtime.
+ */
 export function depsFromEnv(): Promise<Deps> {
-  cached ??= (async () => {
+  const env = process.env;
+  const target = [env.AWS_ENDPOINT_URL_DYNAMODB, env.AWS_ENDPOINT_URL_SQS, env.AWS_ENDPOINT_URL_S3, env.MAC_KEY_DIR].join('|');
+  if (cached?.for === target) return cached.deps;
+  const deps = (async () => {
     const [store, queues, files, archive, deadLetters] = await Promise.all([
       createDynamoStore(),
       createSqsQueues(),
@@ -20,5 +26,6 @@ export function depsFromEnv(): Promise<Deps> {
     ]);
     return { store, queues, files, archive, deadLetters, keys: keysFromEnv(), now: () => new Date() };
   })();
-  return cached;
+  cached = { for: target, deps };
+  return deps;
 }

@@ -38,7 +38,14 @@ export interface HttpFunctionOptions {
  */
 export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) {
   const routes = new Map(bindings.map((b) => [routeKey(b.op), b]));
-  let verifier: TokenVerifier | undefined;
+  // Built on first use and kept, as a Lambda instance keeps it; built again only if the issuer the environment names
+  // changes, which happens when one process starts a second local runtime (benchmarks, restart tests).
+  let verifier: { for: string; verifier: TokenVerifier } | undefined;
+  const verifierFromEnv = () => {
+    const issuer = `${process.env.JWT_ISSUER}|${process.env.JWKS_URL}`;
+    if (verifier?.for !== issuer) verifier = { for: issuer, verifier: tokenVerifierFromEnv() };
+    return verifier.verifier;
+  };
   const core = async (event: APIGatewayProxyEventV2, context: ApiContext): Promise<APIGatewayProxyStructuredResultV2> => {
     const s = context.govtiers;
     const input = s.input!;
@@ -60,7 +67,7 @@ export function httpFunction(bindings: Binding[], options: HttpFunctionOptions) 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>(core)
     .use(requestContext(routes, options.deps ?? depsFromEnv))
     .use(accessLog())
-    .use(authenticate(options.verifier ?? (() => (verifier ??= tokenVerifierFromEnv()))))
+    .use(authenticate(options.verifier ?? verifierFromEnv))
     .use(routeRoles())
     .use(unitScope(options.resolveScope))
     .use(validateInput())

@@ -52,13 +52,13 @@ export function errorCodesOf(op: Operation): ErrorCode[] {
 
 const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
 
-/** One response per status, each naming the codes it can carry, all with the one error schema. */
-function errorResponses(op: Operation) {
+/** One response per status, each naming the codes it can carry, all with the one error schema (or the route's own). */
+function errorResponses(op: Operation, content: unknown) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(op)) byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
   const responses: Record<string, unknown> = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    responses[status] = { description: codes.map((c) => `${c}: ${ERRORS[c].en} (${ERRORS[c].zh})`).join('; '), content: errorContent };
+    responses[status] = { description: codes.map((c) => `${c}: ${ERRORS[c].en} (${ERRORS[c].zh})`).join('; '), content };
   }
   return responses;
 }
@@ -75,13 +75,14 @@ export function openApiDocument(ops: Operation[], version: string) {
   const components: Components = {};
   for (const op of ops) {
     const schema = schemaIn(components, op.id);
+    const errors = op.errorFormat ? { 'application/json': { schema: schema(op.errorFormat.schema, 'output') } } : errorContent;
     const responses: Record<string, unknown> = {
       [op.response.status]: {
         description: op.summary.en,
         content: { [op.response.type ?? 'application/json']: { schema: schema(op.response.schema, 'output') } },
       },
-      ...errorResponses(op),
-      default: { description: `internal: ${ERRORS.internal.en} (${ERRORS.internal.zh})`, content: errorContent },
+      ...errorResponses(op, errors),
+      default: { description: `internal: ${ERRORS.internal.en} (${ERRORS.internal.zh})`, content: errors },
     };
     (paths[op.path] ??= {})[op.method.toLowerCase()] = {
       operationId: op.id,
@@ -91,12 +92,7 @@ export function openApiDocument(ops: Operation[], version: string) {
       ...(op.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
       parameters: parameters(op, schema),
       ...(op.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { [op.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: schema(op.body, 'input') } },
-            },
-          }
+        ? { requestBody: { required: true, content: { [op.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: schema(op.body, 'input') } } } }
         : {}),
       responses,
     };

@@ -24,8 +24,6 @@ export interface Operation {
   params?: z.ZodMiniObject;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
-  /** How the body is sent: JSON (the default) or an HTML form's `application/x-www-form-urlencoded` fields. */
-  bodyType?: 'json' | 'form';
   /**
    * The errors its implementation can answer with (not found, conflicts...). Those of the pipeline (bad input,
    * sign-in, media type, size) follow from the rest of the operation; the OpenAPI document lists both.
@@ -33,8 +31,26 @@ export interface Operation {
   errors?: readonly ErrorCode[];
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /**
+   * How the body is encoded: JSON (the default), or an HTML form (`application/x-www-form-urlencoded`), which
+   * arrives at the schema as an object of strings (a list for a name sent more than once: checkboxes). For routes
+   * a standard defines (Open311's POST requests) and the web pages' forms.
+   */
+  bodyType?: 'json' | 'form';
+  /**
+   * A standard's own error body for this route (Open311's `[{code, description}]`) in place of the platform's
+   * `{error}`: the same errors with the same statuses, written its way, and documented with `schema`.
+   */
+  errorFormat?: { schema: z.ZodMiniType; body: (error: ErrorBody, status: number) => unknown };
   /** Success status and the schema of its body. */
   response: { status: number; schema: z.ZodMiniType; /** Media type when not JSON (pages: text/html). */ type?: string };
+}
+
+/** The platform's error, as `ApiError.body` gives it in the caller's language. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  fields: { path: string; message: string }[];
 }
 
 export const routeKey = (o: Pick<Operation, 'method' | 'path'>) => `${o.method} ${o.path}`;

@@ -16,6 +16,7 @@ export const TIER_MESSAGE_KINDS = [
   'rollup',
   'data-request',
   'data-response',
+  'ticket-dispatch',
   'notification',
 ] as const;
 export type TierMessageKind = (typeof TIER_MESSAGE_KINDS)[number];

@@ -8,6 +8,8 @@ export interface CallOptions {
   token?: string;
   /** Sent as it is when a string (a division file's text), as JSON otherwise. */
   body?: unknown;
+  /** Sent form-encoded instead (a standard's form route: Open311's POST requests). */
+  form?: Record<string, string>;
   /** The status the call must answer; anything else throws. */
   expect: number;
 }
@@ -29,11 +31,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The local runtime's HTTP API, as a client sees it. */
 export function apiClient(url: string, issuer: LocalIssuer): Api {
-  const call = async <T>(method: string, path: string, { token, body, expect }: CallOptions): Promise<T> => {
+  const call = async <T>(method: string, path: string, { token, body, form, expect }: CallOptions): Promise<T> => {
+    const type = form ? 'application/x-www-form-urlencoded' : body !== undefined ? 'application/json' : undefined;
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(type ? { 'content-type': type } : {}) },
+      body: form ? new URLSearchParams(form).toString() : body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
     if (res.status !== expect) throw new Error(`${method} ${path} answered ${res.status} (expected ${expect}): ${text.slice(0, 500)}`);

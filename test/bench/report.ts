@@ -94,6 +94,10 @@ const OUTSIDE_THE_CAP: Record<string, string> = {
   'GET /v1/units/{code}/stats': 'one Query per direct child (a province has 11 cities, a township up to a few dozen villages)',
   'GET /v1/units/{code}/catalog':
     "one Query per unit of the caller's line (at most five) and one BatchGetItem per level of adoptions between it and the definers (at most four), or per word and unit for word search: never more with more adopters",
+  'GET /v1/units/{code}/tickets/{id}/duplicates':
+    'one Query per geohash cell the 250 m circle touches (at most four) and per indexed word (at most ten), each capped at 40 items: never more with more open tickets',
+  'POST /v1/units/{code}/tickets/{id}/merge': 'the reads of two tickets (content, case, the dispatcher’s standing to each) before one transaction',
+  'POST /v1/units/{code}/tickets/{id}/unmerge': 'the reads of two tickets (content, case, the dispatcher’s standing) before one transaction',
 };
 
 export function routesReport(r: Awaited<ReturnType<typeof requestsPerRoute>>, print: Print): Verdict[] {

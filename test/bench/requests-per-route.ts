@@ -8,6 +8,7 @@ import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { ZHEJIANG } from './import-rate';
 import { tierRoutes } from './tier-notices';
 import { servicesRoutes } from './services';
+import { ticketRoutes } from './ticket-routes';
 import { notifyRoutes } from './notify';
 
 // Units of the imported Zhejiang tree (the routes are measured on it), and one the bench adds.
@@ -170,6 +171,7 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
 
   await tierRoutes(api, measure);
   await servicesRoutes(api, measure);
+  await ticketRoutes(api, measure);
 
   // Figures and dead letters (the latter on SQS: only the scope's reads touch DynamoDB)
   await measure('GET /v1/units/{code}/stats', `${ZHEJIANG}, one day`, () =>

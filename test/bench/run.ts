@@ -18,8 +18,9 @@ import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
 import { tierReliability, tierReport } from './tier-reliability';
 import { servicesFigures, servicesReport } from './services';
+import { ticketFigures } from './tickets';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'web'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'tickets', 'web'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -88,6 +89,12 @@ async function main(): Promise<void> {
     const r = bundleFigures();
     figures.bundles = r;
     verdicts.push(...bundlesReport(r, out.print));
+  }
+  if (sections.has('tickets')) {
+    // BENCH_TICKETS (tickets round the loop) and BENCH_TICKETS_OPEN (open tickets, two sizes) scale it.
+    const r = await ticketFigures(out.print);
+    figures.tickets = r.figures;
+    verdicts.push(...r.verdicts);
   }
   const onTree = sections.has('routes') || sections.has('import') || sections.has('notices');
   // One runtime for every section that needs one: the handlers keep the first runtime's issuer keys for the process's life.

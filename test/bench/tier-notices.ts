@@ -83,7 +83,7 @@ export async function noticeReach(api: Api, proxy: CountingProxy) {
  * The bench's runtime keeps the tier transport still (so no background work is counted against a route): messages
  * waiting in the outboxes of the given units are applied here, through the very effects the consumer calls.
  */
-async function deliver(deps: Pick<Deps, 'store' | 'now'>, units: string[]) {
+export async function deliver(deps: Pick<Deps, 'store' | 'now'>, units: string[]) {
   for (const unit of units) {
     const page = await deps.store.query({ table: levelOf(unit), pk: `${prefixOf(unit)}#outbox`, limit: 1000 });
     for (const item of page.items) {
@@ -93,7 +93,7 @@ async function deliver(deps: Pick<Deps, 'store' | 'now'>, units: string[]) {
   }
 }
 
-type Measure = <T>(route: string, what: string, call: () => Promise<T>) => Promise<T>;
+export type Measure = <T>(route: string, what: string, call: () => Promise<T>) => Promise<T>;
 
 /** One successful call of each tiers route, for the requests-per-route table: a county assigns, a township works it. */
 export async function tierRoutes(api: Api, measure: Measure) {

@@ -59,6 +59,21 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
   await measure('GET /sign-in/callback', 'code for the ID token, session started', () => get(back.pathname + back.search, 303));
   const me = await measure('GET /me', 'signed in', () => get('/me', 200));
   const csrf = /name="csrf" value="([^"]+)"/.exec(me.text)![1]!;
+  // The catalogue of this run has no items at this unit: the apply pages answer their 404, after the same reads.
+  const apply = `/units/${unit}/services/330000000000/330000-SV-001/apply`;
+  await measure('GET /units/{code}/services/{definer}/{item}/apply', 'an item not offered here', () => get(apply, 404));
+  await measure('POST /units/{code}/services/{definer}/{item}/apply', 'an item not offered here', async () => {
+    const res = jar.take(
+      await fetch(new URL(apply, url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `csrf=${encodeURIComponent(csrf)}`,
+      }),
+    );
+    if (res.status !== 404) throw new Error(`POST ${apply} answered ${res.status}`);
+  });
+  await measure('GET /me/applications/{code}/{id}', 'no such application', () => get(`/me/applications/${unit}/01JAAAAAAAAAAAAAAAAAAAAAAA`, 404));
   await measure('POST /sign-out', 'session ended', async () => {
     const res = jar.take(
       await fetch(new URL('/sign-out', url), {

@@ -1,7 +1,6 @@
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { CHROMIUM_PATH } from './prepare-path';
-import { startWorld } from './world';
 
 /**
  * One Chromium and one local runtime for every browser test file of a run: each file connects to the browser and
@@ -9,7 +8,9 @@ import { startWorld } from './world';
  */
 export default async function setup(project: TestProject) {
   // The runtime's handlers run in this process, which vitest's `env` does not reach.
+  // (set before the runtime's modules load: their logger reads it once).
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const { startWorld } = await import('./world');
   const world = await startWorld();
   let browser: BrowserServer;
   try {

@@ -6,13 +6,15 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH } from './prepare-path';
 import { startWorld, WORLD } from './world';
 
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 const dir = resolve(process.env.SCREENSHOTS_DIR || 'screenshots');
 const PAGES: [string, string][] = [
   ['home', '/'],
   ['province', `/units/${WORLD.province}`],
   ['county', `/units/${WORLD.county}`],
   ['village', `/units/${WORLD.village}`],
+  ['services-birth', `/units/${WORLD.village}/services?life=birth`],
+  ['guide', `/units/${WORLD.village}/services/${WORLD.province}/330000-SV-001`],
+  ['progress-errors', '/progress?ref=x&name='],
   ['not-found', '/units/330199000000'],
 ];
 const WORKBENCH_PAGES: [string, string][] = [

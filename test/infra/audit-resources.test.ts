@@ -83,7 +83,16 @@ describe('audit resources', () => {
   });
 
   it('appending functions sign, the audit function verifies, and the identity key is granted from the same field', () => {
-    expect(FUNCTIONS.filter((f) => f.keys?.audit === 'sign').map((f) => f.id).sort()).toEqual(['importWorker', 'people', 'services', 'settings', 'tiers', 'units']);
+    expect(FUNCTIONS.filter((f) => f.keys?.audit === 'sign').map((f) => f.id).sort()).toEqual([
+      'importWorker',
+      'people',
+      'services',
+      'settings',
+      'tickets',
+      'tiers',
+      'units',
+      'web',
+    ]);
     expect(FUNCTIONS.filter((f) => f.keys?.audit === 'verify').map((f) => f.id)).toEqual(['audit']);
     const fixture = synth('dev', {}, [{ ...FUNCTIONS[0]!, id: 'registrar', keys: { identity: 'sign' } }]);
     const statements = statementsOf(fixture, 'registrar');

@@ -309,7 +309,9 @@ describe('GovtiersStack', () => {
   // Least privilege: test/infra/iam-matrix.test.ts evaluates every role of the template in an IAM policy simulator.
 
   it('stays well under CloudFormation’s limit whatever the number of units (units are items, not resources)', () => {
+    // Resources grow with routes (one HttpRoute each) and functions, never with units; the web pages' routes
+    // took the stack past 250. CloudFormation's limit is 500.
     const count = Object.keys(prod.template.toJSON().Resources).length;
-    expect(count).toBeLessThan(250);
+    expect(count).toBeLessThan(300);
   });
 });

@@ -39,16 +39,19 @@ export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
   return async (op: Operation, call: Call = {}): Promise<Answer> => {
     const handler = handlers.get(routeKey(op));
     if (!handler) throw new Error(`no handler for ${routeKey(op)}`);
+    // A form route gets its body as a form, as a client of the standard sends it.
+    const form = op.bodyType === 'form' && call.body !== null && typeof call.body === 'object' && call.rawBody === undefined;
+    const encoded = form ? new URLSearchParams(Object.entries(call.body as object).map(([k, v]): [string, string] => [k, String(v)])).toString() : undefined;
     const event = httpEvent({
       routeKey: routeKey(op),
       pathParameters: call.params,
       query: call.query,
       headers: {
         ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
-        ...(call.body !== undefined && call.rawBody === undefined ? { 'content-type': 'application/json' } : {}),
+        ...(call.body !== undefined && call.rawBody === undefined ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}),
         ...call.headers,
       },
-      body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
+      body: call.rawBody ?? encoded ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
     });
     event.isBase64Encoded = call.base64 ?? false;
     const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;

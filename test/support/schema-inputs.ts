@@ -101,6 +101,9 @@ function stringArb(b: Bounds): fc.Arbitrary<string> {
   if (byKey) return byKey;
   if (b.formats.includes('date')) return isoDays;
   if (b.formats.includes('email')) return fc.constantFrom('office@hz.gov.cn', 'zhang.san@example.com');
+  if (b.formats.includes('datetime')) {
+    return fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+  }
   if (b.formats.length > 0) throw new Error(`no generator for the string format ${b.formats.join(', ')}`);
   const [pattern] = b.patterns;
   const min = b.min ?? 0;
@@ -199,6 +202,7 @@ export function mutations(s: Schema, value: unknown, text = false, path = ''): M
       if (b.patterns.length > 0) bad('pattern', '#');
       if (b.formats.includes('date')) bad('date', '2026-02-30');
       if (b.formats.includes('email')) bad('email', 'not-an-email');
+      if (b.formats.includes('datetime')) bad('datetime', '2026-02-30T25:00:00Z');
       if (b.keys.length > 0) bad(`refine:${b.keys.join(',')}`, '000000000000');
       return out;
     case 'number':
@@ -221,7 +225,8 @@ export function mutations(s: Schema, value: unknown, text = false, path = ''): M
       const obj = value as Record<string, unknown>;
       const shape = d.shape!;
       if (!text) bad('type', 'x');
-      bad('unknown key', { ...obj, zzUnknown: 1 });
+      // Only a strict object refuses a key it does not know (a standard's form lets the client send more).
+      bad('unknown key', { ...obj, zzUnknown: 1 }, d.catchall !== undefined && defOf(d.catchall).type === 'never');
       for (const [k, field] of Object.entries(shape)) {
         if (!isOptional(field)) {
           const { [k]: _, ...rest } = obj;

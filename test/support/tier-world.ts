@@ -87,5 +87,7 @@ export async function tierWorld(start = '2026-03-02T01:00:00Z', extra: Record<st
   }
   const snapshot = () => JSON.stringify([...store['tables']].map(([t, m]) => [t, [...m.entries()]]));
   const setClock = (iso: string) => void (clock = new Date(iso));
-  return { deps: deps as Deps, store, api, token, people, pending, apply, settle, snapshot, setClock, objects };
+  /** A token for anyone else (citizens, staff of a department), whose account a test seeds itself. */
+  const sign = (p: Principal) => t.sign(p);
+  return { deps: deps as Deps, store, api, token, sign, people, pending, apply, settle, snapshot, setClock, objects };
 }

@@ -77,8 +77,10 @@ describe('bad input to every operation, from every role', async () => {
     const label = JSON.stringify({ call: { ...call, token: call.token && '…' }, res }).slice(0, 2000);
     expect(Number.isInteger(res.status) && res.status >= 200 && res.status < 500, label).toBe(true);
     if (res.status >= 400) {
-      if (op.response.type) {
-        // A page's refusal is a page: its status must be one of the operation's errors'.
+      if (op.response.type || op.errorFormat) {
+        // A page's refusal is a page, a standard's error body carries the status, not the code: either way one
+        // of the listed errors must have that status.
+        if (op.errorFormat) expect(op.errorFormat.schema.safeParse(res.body).error?.issues, label).toBeUndefined();
         expect(errorCodesOf(op).map((c) => ERRORS[c].status), label).toContain(res.status);
       } else {
         const code = res.body?.error?.code as ErrorCode;

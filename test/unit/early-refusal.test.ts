@@ -87,6 +87,8 @@ describe('input that could exhaust the validator', async () => {
         'defineServiceItem', 'changeServiceItem', 'getServiceItem', 'adoptServiceItem', 'getAdoption', 'markAdoptionSeen',
         'submitApplication', 'getApplication', 'actOnApplication', 'supplementApplication', 'listMyApplications', 'getDepartmentWorklist',
         'rateApplication', 'rectifyApplication', 'defineServiceBundle', 'submitServiceBundle', 'getBundleSubmission',
+        // Tickets: staff work them, filers file, follow and rate their own (getTicket is open: who the caller is to the ticket decides).
+        'fileTicket', 'listTickets', 'listIncomingTickets', 'listMyTickets', 'actOnTicket', 'rateTicket', 'suggestDuplicateTickets', 'mergeTicket', 'unmergeTicket', 'publishLetter', 'registerOpen311Client',
         // Auditors only read: they upload nothing.
         'startUpload',
       ].sort(),

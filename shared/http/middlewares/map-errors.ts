@@ -30,6 +30,8 @@ export const mapErrors = (errorReply?: ErrorReply): ApiMiddleware => ({
       request.response = replyResult(await errorReply(known, request.event, s?.deps), s?.requestId);
       return;
     }
-    request.response = jsonReply(known.status, known.body(lang), s?.requestId);
+    const format = s?.binding?.op.errorFormat;
+    const body = known.body(lang);
+    request.response = jsonReply(known.status, format ? format.body(body.error, known.status) : body, s?.requestId);
   },
 });

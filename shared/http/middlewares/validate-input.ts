@@ -5,6 +5,7 @@ import { FIELD_MESSAGES, describeIssue } from '../../validation-messages';
 import { header, type ApiMiddleware } from '../context';
 
 const DEFAULT_MAX_BODY = 64 * 1024;
+const FORM_ONLY = { zh: '请求体必须是 application/x-www-form-urlencoded', en: 'The request body must be application/x-www-form-urlencoded' };
 const errorMaps: Record<Lang, z.core.$ZodErrorMap> = {
   'zh-CN': (issue) => describeIssue(issue, 'zh-CN'),
   en: (issue) => describeIssue(issue, 'en'),
@@ -77,7 +78,7 @@ export const validateInput = (): ApiMiddleware => ({
       if (text !== undefined) {
         const type = header(event, 'content-type') ?? '';
         if (op.bodyType === 'form') {
-          if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type');
+          if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type', [], FORM_ONLY);
           body = formFields(text);
         } else {
           if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type');
