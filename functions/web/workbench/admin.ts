@@ -69,7 +69,12 @@ const ROLE: Record<string, Text> = {
   auditor: { zh: '审计员', en: 'Auditor' },
   'province-admin': { zh: '省级管理员', en: 'Province administrator' },
 };
-const UNIT_STATE: Record<string, Text> = { active: { zh: '正常', en: 'Active' }, suspended: { zh: '已停用', en: 'Suspended' } };
+/** States of units and of accounts. */
+const UNIT_STATE: Record<string, Text> = {
+  active: { zh: '正常', en: 'Active' },
+  suspended: { zh: '已停用', en: 'Suspended' },
+  disabled: { zh: '已停用', en: 'Disabled' },
+};
 const JOB_STATE: Record<string, Text> = {
   queued: { zh: '排队中', en: 'Queued' },
   running: { zh: '导入中', en: 'Running' },
@@ -194,7 +199,7 @@ ${depts.items.length ? html`<ul id="departments">${depts.items.map((d: any) => h
 ${
   staff.items.length
     ? html`<div class="table-scroll"><table class="wb" id="staff"><thead><tr><th scope="col">${t(s.ctx, L.name)}</th><th scope="col">${t(s.ctx, L.sub)}</th><th scope="col">${t(s.ctx, L.role)}</th><th scope="col">${t(s.ctx, L.dept)}</th><th scope="col">${t(s.ctx, L.state)}</th></tr></thead>
-<tbody>${staff.items.map((p: any) => html`<tr><td>${p.name}</td><td>${p.sub}</td><td>${say(s, ROLE, p.role)}</td><td>${p.deptId ? (deptName.get(p.deptId) ?? p.deptId) : ''}</td><td>${p.status}</td></tr>`)}</tbody></table></div>`
+<tbody>${staff.items.map((p: any) => html`<tr><td>${p.name}</td><td>${p.sub}</td><td>${say(s, ROLE, p.role)}</td><td>${p.deptId ? (deptName.get(p.deptId) ?? p.deptId) : ''}</td><td>${say(s, UNIT_STATE, p.status)}</td></tr>`)}</tbody></table></div>`
     : html`<p>${t(s.ctx, L.none)}</p>`
 }
 ${
