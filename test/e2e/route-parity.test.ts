@@ -51,7 +51,8 @@ describe('route parity between the stack and the local gateway', () => {
       expect(route, `${key} is in the manifest`).toBeDefined();
       const res = await call(key, { authorization: `Bearer ${token}` });
       expect(res.headers.get(SERVED_BY_HEADER), key).toBe(route!.function);
-      expect(res.status, key).not.toBe(401);
+      // The authorizer took the token (a public page may still answer 401 of its own: it wants a session).
+      if (route!.auth === 'jwt') expect(res.status, key).not.toBe(401);
       expect(res.status, key).toBeLessThan(500);
       byFunction.set(route!.function, (byFunction.get(route!.function) ?? 0) + 1);
     }
