@@ -13,6 +13,7 @@ import { UPLOADS_OPERATIONS } from './uploads/api';
 import { NOTIFY_OPERATIONS } from './notify/api';
 import { DISCLOSURE_OPERATIONS } from './disclosure/api';
 import { WEB_OPERATIONS } from './web/api';
+import { WORKBENCH_OPERATIONS } from './web/workbench/api';
 
 /** Every capability's operations, by the function that serves them. */
 export const OPERATIONS_BY_FUNCTION = {
@@ -30,6 +31,7 @@ export const OPERATIONS_BY_FUNCTION = {
   notify: NOTIFY_OPERATIONS,
   disclosure: DISCLOSURE_OPERATIONS,
   web: WEB_OPERATIONS,
+  workbench: WORKBENCH_OPERATIONS,
 } satisfies Record<string, Operation[]>;
 
 export const ALL_OPERATIONS: Operation[] = Object.values(OPERATIONS_BY_FUNCTION).flat();

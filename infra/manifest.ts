@@ -367,6 +367,19 @@ export const FUNCTIONS: FunctionSpec[] = [
     memoryMb: 512,
     operations: OPERATIONS_BY_FUNCTION.web,
   },
+  {
+    id: 'workbench',
+    entry: 'functions/web/workbench/handler.ts',
+    description: "The staff and admin workbench's pages: each action goes to the API with the signed-in person's token",
+    // Reads the session only: everything else goes through the API, with its own functions' permissions.
+    tables: { registry: 'read' },
+    sends: [],
+    consumes: [],
+    timeoutSeconds: 29,
+    // Charts are drawn here (ECharts to SVG).
+    memoryMb: 1024,
+    operations: OPERATIONS_BY_FUNCTION.workbench,
+  },
 ];
 
 /** The function that answers requests matching no route (API Gateway's `$default`). */

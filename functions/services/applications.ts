@@ -38,7 +38,7 @@ export type Status = (typeof STATUSES)[number];
 export const STAFF_ACTIONS = ['accept', 'reject', 'request-supplement', 'review', 'approve', 'deny', 'complete'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
-const TRANSITIONS: Record<StaffAction, { from: readonly Status[]; to: Status }> = {
+export const TRANSITIONS: Record<StaffAction, { from: readonly Status[]; to: Status }> = {
   accept: { from: ['submitted'], to: 'accepted' },
   reject: { from: ['submitted'], to: 'rejected' },
   'request-supplement': { from: ['submitted'], to: 'supplement' },

@@ -239,6 +239,57 @@ export const addInstructionOp = operation({
   response: { status: 201, schema: instructionSchema },
 });
 
+const listQuery = z.extend(pageQuerySchema, {
+  kind: z.optional(caseKind),
+  /** `open=1`: only the cases still open, by due date (earliest first); otherwise every case, newest first. */
+  open: z.optional(z.enum(['1'])),
+});
+
+export const listCasesOp = operation({
+  id: 'listCases',
+  method: 'GET',
+  path: '/v1/units/{code}/cases',
+  tag: 'tiers',
+  summary: {
+    zh: '本单位承办的事项：全部（新的在前），或仍在办理的（按期限先后）',
+    en: "The cases a unit holds: all of them, newest first, or the open ones by due date",
+  },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['invalid_cursor'],
+  params: codeParams,
+  query: listQuery,
+  response: { status: 200, schema: pageOf(caseSchema) },
+});
+
+export const listSentAssignmentsOp = operation({
+  id: 'listSentAssignments',
+  method: 'GET',
+  path: '/v1/units/{code}/assignments',
+  tag: 'tiers',
+  summary: { zh: '本单位交办出去的任务，新的在前', en: 'Assignments the unit sent, newest first' },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['invalid_cursor'],
+  params: codeParams,
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(assignmentSchema) },
+});
+
+export const listSentNoticesOp = operation({
+  id: 'listSentNotices',
+  method: 'GET',
+  path: '/v1/units/{code}/notices',
+  tag: 'tiers',
+  summary: { zh: '本单位发出的通知，新的在前', en: 'Notices the unit published, newest first' },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['invalid_cursor'],
+  params: codeParams,
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(noticeSchema) },
+});
+
 export const TIERS_OPERATIONS = [
   createAssignmentOp,
   getAssignmentOp,
@@ -252,4 +303,7 @@ export const TIERS_OPERATIONS = [
   inboxNoticeOp,
   acknowledgeOp,
   addInstructionOp,
+  listCasesOp,
+  listSentAssignmentsOp,
+  listSentNoticesOp,
 ];

@@ -43,14 +43,14 @@ export const ACTIONS = ['accept', 'progress', 'complete', 'return'] as const;
 export type AssignmentAction = (typeof ACTIONS)[number];
 
 /** From which statuses each action may be taken, and the status it leads to. */
-const TRANSITIONS: Record<AssignmentAction, { from: readonly string[]; to: string; needsNote: boolean }> = {
+export const TRANSITIONS: Record<AssignmentAction, { from: readonly string[]; to: string; needsNote: boolean }> = {
   accept: { from: ['assigned'], to: 'accepted', needsNote: false },
   progress: { from: ['accepted'], to: 'accepted', needsNote: true },
   complete: { from: ['accepted'], to: 'completed', needsNote: false },
   return: { from: ['assigned', 'accepted'], to: 'returned', needsNote: true },
 };
 
-const assignmentKey = (from: string, id: string): Key => ({ pk: `${prefixOf(from)}#assignment`, sk: id });
+export const assignmentKey = (from: string, id: string): Key => ({ pk: `${prefixOf(from)}#assignment`, sk: id });
 const stepsPartition = (from: string, id: string) => `${prefixOf(from)}#assignment#${id}`;
 const stepKey = (from: string, id: string, assignee: string, seq: number): Key => ({
   pk: stepsPartition(from, id),

@@ -11,6 +11,9 @@ import {
   getSentNoticeOp,
   inboxNoticeOp,
   inboxOp,
+  listCasesOp,
+  listSentAssignmentsOp,
+  listSentNoticesOp,
   publishNoticeOp,
   superviseOp,
   unsignedOp,
@@ -18,6 +21,7 @@ import {
 import { actOnAssignment, createAssignment, readAssignment } from './assignments';
 import { rulesOf } from './effects';
 import { escalate, heldCase, readCase, supervise } from './escalation';
+import { listCases, listSentAssignments, listSentNotices } from './lists';
 import { acknowledge, addInstruction, publishNotice, readAddressed, readInbox, readSent, unsigned } from './notices';
 
 const reasonRequired = () =>
@@ -78,6 +82,18 @@ export const routes = [
   route(addInstructionOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('tiers:act', params.code);
     return { status: 201, body: await addInstruction(deps, principal!, params.code, params.from, params.id, body.text) };
+  }),
+  route(listCasesOp, async ({ params, query, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await listCases(deps.store, params.code, { kind: query.kind, open: query.open === '1', limit: query.limit, cursor: query.cursor }) };
+  }),
+  route(listSentAssignmentsOp, async ({ params, query, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await listSentAssignments(deps.store, params.code, query.limit, query.cursor) };
+  }),
+  route(listSentNoticesOp, async ({ params, query, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await listSentNotices(deps.store, params.code, query.limit, query.cursor) };
   }),
 ];
 

@@ -48,7 +48,7 @@ export const inboxItemSchema = z.object({
   signedAt: z.optional(z.string()),
 });
 
-const noticeKey = (from: string, id: string): Key => ({ pk: `${prefixOf(from)}#notice`, sk: id });
+export const noticeKey = (from: string, id: string): Key => ({ pk: `${prefixOf(from)}#notice`, sk: id });
 const listingPartition = (from: string, level: Level) => `${prefixOf(from)}#notice@${level}`;
 const ackKey = (unit: string, id: string): Key => ({ pk: `${prefixOf(unit)}#notice-ack`, sk: id });
 const instructionKey = (unit: string, id: string): Key => ({ pk: `${prefixOf(unit)}#notice-instruction`, sk: id });

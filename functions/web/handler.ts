@@ -113,7 +113,7 @@ export const routes = [
       // A wrong state, a used code, a refused account: nothing is kept; the reader starts again.
       return { ...signInAgain(ctx, localPath(pending.back)), cookies: [clear] };
     }
-    const session = await startSession(ctx.deps, signedIn.principal, signedIn.expiresAt, ctx.secure);
+    const session = await startSession(ctx.deps, signedIn.principal, signedIn.expiresAt, ctx.secure, signedIn.token);
     return redirect(localPath(pending.back), [clear, session]);
   }),
   page(webSignOutOp, async (ctx, { body }) => {

@@ -22,6 +22,8 @@ export interface PageInput {
   alternates?: { href: string; type: string; title: string }[];
   /** Scripts of this origin the page needs (none for a public page). */
   scripts?: string[];
+  /** Stylesheets of this origin beside the site's own (the staff workbench's). */
+  styles?: string[];
 }
 
 const L = {
@@ -60,6 +62,7 @@ export function layout(ctx: PageContext, p: PageInput): string {
 ${p.description ? html`<meta name="description" content="${p.description}">` : ''}
 <link rel="canonical" href="${canonical}">
 <link rel="stylesheet" href="/assets/${STYLES_FILE}">
+${(p.styles ?? []).map((s) => html`<link rel="stylesheet" href="${s}">`)}
 ${(p.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${a.href}">`)}
 ${(p.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 </head>

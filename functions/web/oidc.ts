@@ -57,12 +57,12 @@ export async function startSignIn(redirectUri: string, back: string): Promise<{ 
 }
 
 /** The callback: checks state, exchanges the code with the verifier, checks the ID token; the principal and when it expires. */
-export async function finishSignIn(callbackUrl: URL, redirectUri: string, pending: PendingSignIn): Promise<{ principal: Principal; expiresAt: number }> {
+export async function finishSignIn(callbackUrl: URL, redirectUri: string, pending: PendingSignIn): Promise<{ principal: Principal; expiresAt: number; token: string }> {
   const as = await authorizationServer();
   const params = oauth.validateAuthResponse(as, client(), callbackUrl, pending.state);
   const res = await oauth.authorizationCodeGrantRequest(as, client(), oauth.None(), params, redirectUri, pending.verifier, insecure(new URL(as.token_endpoint!)));
   const result = await oauth.processAuthorizationCodeResponse(as, client(), res, { expectedNonce: pending.nonce, requireIdToken: true });
   const claims = oauth.getValidatedIdTokenClaims(result)!;
   const principal = await (verifier ??= tokenVerifierFromEnv()).verify(result.id_token!);
-  return { principal, expiresAt: claims.exp };
+  return { principal, expiresAt: claims.exp, token: result.id_token! };
 }

@@ -22,6 +22,8 @@ export interface Session {
   principal: Principal;
   csrf: string;
   expiresAt: number;
+  /** The ID token, kept here on the server: the staff workbench calls the API with it in the signed-in person's name. */
+  token?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface Session {
  * needs the number asks the people function, as the API does.
  */
 const principalSchema = z.object({ sub: z.string(), role: roleSchema, unit: z.string(), dept: z.optional(z.string()) });
-const sessionItem = z.object({ principal: principalSchema, csrf: z.string(), expiresAt: z.number() });
+const sessionItem = z.object({ principal: principalSchema, csrf: z.string(), expiresAt: z.number(), token: z.optional(z.string()) });
 
 const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
 const sessionKey = (id: string): Key => ({ pk: `session#${hashOf(id)}`, sk: 'session' });
@@ -81,14 +83,14 @@ export async function readSession(deps: Deps, event: APIGatewayProxyEventV2): Pr
 }
 
 /** Starts a session for a signed-in principal; the Set-Cookie value to send. */
-export async function startSession(deps: Deps, principal: Principal, tokenExpiresAt: number, secure: boolean): Promise<string> {
+export async function startSession(deps: Deps, principal: Principal, tokenExpiresAt: number, secure: boolean, token?: string): Promise<string> {
   const id = newSecret();
   const now = Math.floor(deps.now().getTime() / 1000);
   const expiresAt = Math.min(tokenExpiresAt, now + SESSION_SECONDS);
   await deps.store.write({
     op: 'put',
     table: 'registry',
-    item: { ...sessionKey(id), principal: principalSchema.parse(principal), csrf: newSecret(), expiresAt, createdAt: deps.now().toISOString() },
+    item: { ...sessionKey(id), principal: principalSchema.parse(principal), csrf: newSecret(), expiresAt, ...(token ? { token } : {}), createdAt: deps.now().toISOString() },
     expect: { absent: true },
   });
   return cookie(sessionCookieName(secure), id, { secure, maxAge: Math.max(0, expiresAt - now) });

@@ -1,6 +1,7 @@
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ROUTES } from '../../infra/manifest';
 import { webRoutes } from './web';
+import { workbenchRoutes } from './workbench';
 import { queueEnv } from '../../shared/resources';
 import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
@@ -194,6 +195,7 @@ export async function requestsPerRoute(api: Api, proxy: CountingProxy) {
   await notifyRoutes(api, measure, COUNTY);
   // The web pages, as a browser goes through them (public pages, then signing in and out on the local issuer).
   await webRoutes(api.url, COUNTY, measure);
+  await workbenchRoutes(api, ZHEJIANG, CITY, COUNTY, measure);
 
   const missing = ROUTES.filter((r) => !rows.some((row) => row.route === r.key)).map((r) => r.key);
   const unknown = rows.filter((row) => !ROUTES.some((r) => r.key === row.route)).map((row) => row.route);

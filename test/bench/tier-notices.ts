@@ -146,6 +146,11 @@ export async function tierRoutes(api: Api, measure: Measure) {
   await measure('GET /v1/units/{code}/assignments/{id}', 'the assigner', () =>
     api.call('GET', `/v1/units/${COUNTY}/assignments/${a.id}`, { token: county, expect: 200 }),
   );
+  await measure('GET /v1/units/{code}/cases', 'open ones by due date', () =>
+    api.call('GET', `/v1/units/${TOWNSHIP}/cases?open=1`, { token: township, expect: 200 }),
+  );
+  await measure('GET /v1/units/{code}/assignments', 'sent', () => api.call('GET', `/v1/units/${COUNTY}/assignments`, { token: county, expect: 200 }));
+  await measure('GET /v1/units/{code}/notices', 'sent', () => api.call('GET', `/v1/units/${CITY}/notices`, { token: city, expect: 200 }));
 }
 
 export type NoticeReach = Awaited<ReturnType<typeof noticeReach>>;

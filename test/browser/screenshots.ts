@@ -17,6 +17,14 @@ const PAGES: [string, string][] = [
   ['progress-errors', '/progress?ref=x&name='],
   ['not-found', '/units/330199000000'],
 ];
+const WORKBENCH_PAGES: [string, string][] = [
+  ['work-worklist', '/work'],
+  ['work-inbox', '/work/inbox'],
+  ['work-units', `/work/units/${WORLD.county}`],
+  ['work-people', `/work/people/${WORLD.township}`],
+  ['work-settings', `/work/settings/${WORLD.township}`],
+  ['work-dashboard', `/work/dashboard/${WORLD.city}`],
+];
 const WIDTHS = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 900 } };
 
 await mkdir(dir, { recursive: true });
@@ -36,6 +44,19 @@ try {
       }
       await context.close();
     }
+    // The staff workbench, signed in as the province admin through the local issuer's account chooser.
+    const staff = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
+    const page = await staff.newPage();
+    await page.goto(`/sign-in?back=/work`);
+    await page.getByRole('button', { name: '省管理员 Province admin' }).click();
+    await page.waitForURL('**/work');
+    for (const [name, path] of WORKBENCH_PAGES) {
+      await page.goto(path);
+      const file = join(dir, `${name}-${width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(file);
+    }
+    await staff.close();
   }
 } finally {
   await browser.close();

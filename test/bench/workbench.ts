@@ -1,0 +1,76 @@
+import { demoSignIns } from '../../infra/local/demo';
+import type { Api } from './api';
+import { CookieJar } from './web';
+
+type Measure = <T>(route: string, what: string, call: () => Promise<T>) => Promise<T>;
+
+/**
+ * Every workbench route once, as 杭州市's unit admin in a browser: signed in on the local issuer, each page calling
+ * the API with the session's token (so a page's count includes the API requests it makes). Cases and applications
+ * are not delivered while routes are counted (the transport stands still), so their screens answer 404 here.
+ */
+export async function workbenchRoutes(api: Api, province: string, city: string, county: string, measure: Measure) {
+  const admin = await api.token({ sub: 'bench-admin', role: 'province-admin', unit: province });
+  const sub = `demo-unit-admin-${city}`;
+  await api.call('POST', `/v1/units/${city}/staff`, { token: admin, body: { sub, name: '杭州市管理员', role: 'unit-admin' }, expect: 201 });
+  const notice = await api.call<{ id: string }>('POST', `/v1/units/${province}/notices`, { token: admin, body: { title: '省通知（基准）', body: '正文', levels: ['city'] }, expect: 201 });
+
+  const jar = new CookieJar();
+  const send = async (method: 'GET' | 'POST', path: string, expect: number | number[], form?: Record<string, string>) => {
+    const res = jar.take(
+      await fetch(new URL(path, api.url), {
+        method,
+        redirect: 'manual',
+        headers: { cookie: jar.header, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        body: form ? new URLSearchParams(form).toString() : undefined,
+      }),
+    );
+    if (![expect].flat().includes(res.status)) throw new Error(`${method} ${path} answered ${res.status} (expected ${expect})`);
+    return { res, text: await res.text() };
+  };
+  const toIssuer = await send('GET', '/sign-in?back=/work', 303);
+  const authorize = new URL(toIssuer.res.headers.get('location')!);
+  const account = demoSignIns().findIndex((a) => a.principal.sub === sub);
+  const chosen = await fetch(authorize.origin + authorize.pathname, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `${authorize.searchParams}&account=${account}`,
+  });
+  const back = new URL(chosen.headers.get('location')!);
+  await send('GET', back.pathname + back.search, 303);
+
+  const list = await measure('GET /work', 'worklist, nothing due', () => send('GET', '/work', 200));
+  const csrf = /name="csrf" value="([^"]+)"/.exec(list.text)?.[1] ?? '';
+  const css = /href="(\/work\/assets\/[^"]+)"/.exec(list.text)![1]!;
+  await measure('GET /work/assets/{file}', 'the stylesheet', () => send('GET', css, 200));
+  await measure('GET /work/inbox', 'a notice received', () => send('GET', '/work/inbox', 200));
+  await measure('GET /work/notices/{from}/{id}', 'the province notice', () => send('GET', `/work/notices/${province}/${notice.id}`, 200));
+  await measure('POST /work/notices/{from}/{id}', '签收', () => send('POST', `/work/notices/${province}/${notice.id}`, 303, { csrf, kind: 'sign' }));
+  const sent = await measure('POST /work/sent', 'a notice to the subtree', () => send('POST', '/work/sent', 303, { csrf, title: '市通知（基准）', body: '正文' }));
+  await measure('GET /work/sent/{id}', 'signing progress per level', () => send('GET', sent.res.headers.get('location')!, 200));
+  const assigned = await measure('POST /work/assignments', 'to 西湖区', () =>
+    send('POST', '/work/assignments', 303, { csrf, title: '交办（基准）', body: '正文', assignees: county, workingDays: '5' }),
+  );
+  const assignment = assigned.res.headers.get('location')!;
+  await measure('GET /work/assignments/{id}', 'one assignee', () => send('GET', assignment, 200));
+  const id = assignment.split('/').pop()!;
+  await measure('GET /work/cases/{unit}/{kind}/{id}', 'not delivered yet', () => send('GET', `/work/cases/${county}/assignment/${id}`, 404));
+  await measure('POST /work/cases/{unit}/{kind}/{id}', '督办, not delivered yet', () =>
+    send('POST', `/work/cases/${county}/assignment/${id}`, 404, { csrf, action: 'supervise', note: '请抓紧', v: '1' }),
+  );
+  await measure('GET /work/applications/{unit}/{id}', 'none', () => send('GET', `/work/applications/${county}/${id}`, 404));
+  await measure('POST /work/applications/{unit}/{id}', 'none (a unit admin handles no applications)', () => send('POST', `/work/applications/${county}/${id}`, [403, 404], { csrf, action: 'accept', reason: '材料齐全', v: '1' }));
+  await measure('GET /work/units/{code}', city, () => send('GET', `/work/units/${city}`, 200));
+  await measure('POST /work/units/{code}', 'rename, refused to a unit admin', () => send('POST', `/work/units/${city}`, 403, { csrf, action: 'rename', name: '杭州市' }));
+  await measure('POST /work/units/{code}/imports', 'refused to a unit admin', () =>
+    send('POST', `/work/units/${city}/imports`, 403, { csrf, tree: JSON.stringify({ code: '330199000000', name: '新区', level: 'county' }) }),
+  );
+  await measure('GET /work/jobs/{jobId}', 'refused to a unit admin', () => send('GET', `/work/jobs/${city}-x`, 403));
+  await measure('GET /work/people/{code}', city, () => send('GET', `/work/people/${city}`, 200));
+  await measure('POST /work/people/{code}', 'a department', () => send('POST', `/work/people/${city}`, 303, { csrf, action: 'dept', name: '办公室（基准）' }));
+  await measure('GET /work/settings/{code}', county, () => send('GET', `/work/settings/${county}`, 200));
+  await measure('GET /work/audit/{code}', 'refused to a unit admin', () => send('GET', `/work/audit/${city}`, 403));
+  await measure('GET /work/dashboard/{code}', `${city}, 30 days`, () => send('GET', `/work/dashboard/${city}`, 200));
+  await measure('GET /work/dashboard/{code}/chart.svg', `${city}, 30 days`, () => send('GET', `/work/dashboard/${city}/chart.svg`, 200));
+}
