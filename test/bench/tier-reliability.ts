@@ -354,9 +354,12 @@ export async function tierReliability(
         tally('escalation', (up?.history.filter((s) => s.action === 'escalate' && s.unit === c.assignee).length ?? 0) - 1);
       }
       if (c.supervise) {
-        // The flag lands where the case is when it arrives: the assignee, or the parent it was escalated to.
+        // The flag lands where the case is when it arrives: the assignee, or the parent it was escalated to; one that
+        // landed before the escalation goes up with the case, so both copies show it. Once in some copy, never twice
+        // in one.
         const up = c.steps.includes('escalate') ? await getCase(deps, parentOf.get(c.assignee)!, ASSIGNMENT, c.id!) : undefined;
-        tally('supervision', [held, up].reduce((n, k) => n + (k?.supervision.filter((s) => s.ref === c.ref).length ?? 0), 0) - 1);
+        const counts = [held, up].map((k) => k?.supervision.filter((s) => s.ref === c.ref).length ?? 0);
+        tally('supervision', Math.max(...counts) === 0 ? -1 : Math.max(...counts) - 1);
       }
     }
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);

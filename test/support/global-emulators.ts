@@ -16,10 +16,15 @@ const SHARED_ENV = /^(AWS_|TABLE_|QUEUE_|BUCKET_|MAC_KEY_DIR$)/;
 export default async function setup(project: TestProject) {
   const emulators = await startEmulators({ dataDir: ':memory:' });
   const keyDir = await mkdtemp(join(tmpdir(), 'govtiers-keys-'));
+  // The resources are made through the environment, which is then put back: this process also hosts the browser
+  // tests' local runtime, whose handlers must keep finding their own emulators.
+  const before = { ...process.env };
   process.env[MAC_KEY_DIR_ENV] = keyDir;
   applyEndpointEnv(emulators.endpoints);
   await ensureResources();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => SHARED_ENV.test(k))) as Record<string, string>;
+  for (const k of Object.keys(process.env)) if (!(k in before)) delete process.env[k];
+  Object.assign(process.env, before);
   project.provide('sharedEmulators', { endpoints: emulators.endpoints, env });
   return async () => {
     await emulators.stop();
