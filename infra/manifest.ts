@@ -18,6 +18,9 @@ const INBOXES = LEVELS.map(inboxOf);
  */
 export type Access = 'read' | 'write' | 'write+delete';
 
+/** The five level tables, each with the same access: most capabilities keep records at every tier. */
+const everyLevel = (access: Access) => Object.fromEntries(LEVELS.map((l) => [l, access])) as Record<(typeof LEVELS)[number], Access>;
+
 /** Objects of the files bucket under some key prefixes (each ends with `/`). */
 export interface BucketAccess {
   access: Access;
@@ -83,7 +86,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/units/handler.ts',
     description: 'The unit hierarchy: create, read, list children, rename/suspend, start imports, job progress',
     // Every level table: a unit's audit chain lives in its level's table.
-    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'write', ...everyLevel('write') },
     sends: ['jobs'],
     consumes: [],
     // Stores an import's checked plan for the worker.
@@ -99,7 +102,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'importWorker',
     entry: 'functions/units/import-worker.ts',
     description: 'Runs division-tree imports in resumable chunks',
-    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'write', ...everyLevel('write') },
     sends: ['jobs'],
     consumes: ['jobs'],
     bucket: { access: 'read', prefixes: ['imports/'] },
@@ -114,7 +117,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/audit/handler.ts',
     description: "Auditors' read access to the per-unit audit chains, and their verification",
     // The level tables hold the chains (and staff records, which auditors may read); citizens' records are not there.
-    tables: { registry: 'read', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
+    tables: { registry: 'read', ...everyLevel('read') },
     sends: [],
     consumes: [],
     // Verification runs here, the one function allowed to check audit MACs.
@@ -130,7 +133,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     description: 'Departments, staff accounts, and citizen and business accounts with their identity numbers and disputes',
     // Staff records and audit chains in every level table; units and the staff index in the registry; citizens' and
     // businesses' accounts, number indexes and disputes in the people table, which no other function may touch.
-    tables: { registry: 'write', people: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'write', people: 'write', ...everyLevel('write') },
     sends: [],
     consumes: [],
     // The identity key keeps the number index; only this function may use it.
@@ -144,7 +147,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/settings/handler.ts',
     description: 'Per-unit settings inherited down the tree, and due dates on the effective working-day calendar',
     // Settings sit in the registry beside the units; the level tables hold each unit's audit chain.
-    tables: { registry: 'write', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'write', ...everyLevel('write') },
     sends: [],
     consumes: [],
     keys: { audit: 'sign' },
@@ -157,7 +160,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/tiers/handler.ts',
     description: 'Work between tiers: assignments down, escalation and supervision of cases, notices published once',
     // Cases, notices and outboxes in every level table; units and settings read from the registry; attachments in the bucket.
-    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'read', ...everyLevel('write') },
     sends: [],
     consumes: [],
     // Notices' attachments, under notices/<sender prefix>/.
@@ -171,7 +174,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'stats',
     entry: 'functions/stats/handler.ts',
     description: "Units' work figures by day: their own, their subtree's and each child's",
-    tables: { registry: 'read', province: 'read', city: 'read', county: 'read', township: 'read', village: 'read' },
+    tables: { registry: 'read', ...everyLevel('read') },
     sends: [],
     consumes: [],
     timeoutSeconds: 10,
@@ -184,14 +187,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     description: "Applies tier messages at their receiver once, acknowledges them to the sender's outbox",
     // The receiver's level for the effect and its record, the sender's for the acknowledgement (which deletes the
     // outbox item): any level.
-    tables: {
-      registry: 'read',
-      province: 'write+delete',
-      city: 'write+delete',
-      county: 'write+delete',
-      township: 'write+delete',
-      village: 'write+delete',
-    },
+    tables: { registry: 'read', ...everyLevel('write+delete') },
     sends: [],
     consumes: [...INBOXES],
     deadLetters: Object.fromEntries(INBOXES.map((q) => [q, 'send'])),
@@ -215,7 +211,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'tiersReconciler',
     entry: 'functions/tiers/reconciler.ts',
     description: 'Sends again the outbox messages not acknowledged in time; publishes the outbox backlog',
-    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'read', ...everyLevel('write') },
     sends: [...INBOXES],
     consumes: [],
     everyMinutes: 1,
@@ -228,7 +224,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/tiers/sweep.ts',
     description: 'Flags overdue cases and escalates them where the unit settings say so',
     // Cases and their outgoing messages in every level table; units, the children index and settings in the registry.
-    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'read', ...everyLevel('write') },
     sends: [],
     consumes: [],
     // A quarter of an hour is fine-grained enough for deadlines counted in working days.
@@ -242,7 +238,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     id: 'queues',
     entry: 'functions/queues/handler.ts',
     description: 'Dead-lettered tier messages: list with their reasons, redrive',
-    tables: { registry: 'read', ...Object.fromEntries(LEVELS.map((l) => [l, 'read'])) },
+    tables: { registry: 'read', ...everyLevel('read') },
     sends: [...INBOXES],
     consumes: [],
     deadLetters: Object.fromEntries(INBOXES.map((q) => [q, 'manage'])),
@@ -256,7 +252,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     description: 'One-stop services: the catalogue of items and adoptions, applications and their progress, ratings, bundles',
     // Items, adoptions, applications (as cases), their indexes, outboxes and audit chains in every level table; units
     // and settings (calendars, deadlines) read from the registry.
-    tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
+    tables: { registry: 'read', ...everyLevel('write+delete') },
     sends: [],
     consumes: [],
     // Attachments are checked (HEAD) in their owner's upload folder before an application holds them.
@@ -273,7 +269,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     // Tickets, their cases, indexes and outboxes in every level table (a ticket is worked on above and below the unit
     // it was filed to); units, settings and Open311 clients' keys read from the registry.
     // Deletes: a ticket leaves the duplicate index when closed or merged.
-    tables: { registry: 'read', province: 'write+delete', city: 'write+delete', county: 'write+delete', township: 'write+delete', village: 'write+delete' },
+    tables: { registry: 'read', ...everyLevel('write+delete') },
     sends: [],
     consumes: [],
     // Checks the photos a ticket claims, uploaded beforehand under the filer's folder.
@@ -317,14 +313,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     // Documents, listings, cases and audit chains in every level table (withdrawal deletes listings and postings,
     // never the record); the province table also holds each province's fingerprints and search postings; units and
     // settings in the registry.
-    tables: {
-      registry: 'read',
-      province: 'write+delete',
-      city: 'write+delete',
-      county: 'write+delete',
-      township: 'write+delete',
-      village: 'write+delete',
-    },
+    tables: { registry: 'read', ...everyLevel('write+delete') },
     sends: [],
     consumes: [],
     // Attachments are the publisher's uploads, checked (HEAD) where they are before a document holds them.
@@ -342,7 +331,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     description: 'Daily reminders of disclosure columns and drafts near or past their deadlines',
     // Each unit's freshness partitions and settings; the reminder markers and notification outbox items are written
     // in the unit's own table.
-    tables: { registry: 'read', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'read', ...everyLevel('write') },
     sends: [],
     consumes: [],
     // Once a day: deadlines and cadences are counted in working days.
@@ -359,7 +348,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out). The level
     // tables hold the service catalogue, and the cases a signed-in person's applications make (with their audit
     // chain and outbox), as the services function writes them.
-    tables: { registry: 'write+delete', province: 'write', city: 'write', county: 'write', township: 'write', village: 'write' },
+    tables: { registry: 'write+delete', ...everyLevel('write') },
     sends: [],
     consumes: [],
     keys: { audit: 'sign' },
