@@ -7,6 +7,7 @@ import { unitCodeSchema } from '../../shared/roles';
 import { ACTIONS, assignmentSchema, MAX_ASSIGNEES } from './assignments';
 import { CASE_RULES } from './effects';
 import { caseSchema, caseStepSchema, supervisionSchema } from './escalation';
+import { cellSchema, columnSchema, MAX_COLUMNS, MAX_ROWS } from './data-table';
 import { ackSchema, inboxItemSchema, instructionSchema, noticeSchema } from './notices';
 
 const ulid = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/));
@@ -41,6 +42,14 @@ export const createAssignmentOp = operation({
   response: { status: 201, schema: assignmentSchema },
 });
 
+const assigneeView = z.object({
+  unit: z.string(),
+  status: z.string(),
+  overdue: z.boolean(),
+  heldBy: z.optional(z.string()),
+  steps: z.array(z.extend(caseStepSchema, { seq: z.int() })),
+});
+
 export const getAssignmentOp = operation({
   id: 'getAssignment',
   method: 'GET',
@@ -55,15 +64,7 @@ export const getAssignmentOp = operation({
     status: 200,
     schema: z.object({
       assignment: assignmentSchema,
-      assignees: z.array(
-        z.object({
-          unit: z.string(),
-          status: z.string(),
-          overdue: z.boolean(),
-          heldBy: z.optional(z.string()),
-          steps: z.array(z.extend(caseStepSchema, { seq: z.int() })),
-        }),
-      ),
+      assignees: z.array(assigneeView),
     }),
   },
 });
@@ -97,7 +98,12 @@ export const caseActionOp = operation({
   roles: rolesFor('tiers:act'),
   errors: ['not_found', 'conflict', 'unprocessable'],
   params: caseParams,
-  body: z.strictObject({ action: z.enum([...ACTIONS, 'escalate']), note: z.optional(text(2_000)) }),
+  body: z.strictObject({
+    action: z.enum([...ACTIONS, 'escalate']),
+    note: z.optional(text(2_000)),
+    /** Completing a data request: the rows filled in, by column key. */
+    rows: z.optional(z.array(z.record(z.string(), cellSchema)).check(z.maxLength(MAX_ROWS))),
+  }),
   response: { status: 200, schema: caseSchema },
 });
 
@@ -290,7 +296,80 @@ export const listSentNoticesOp = operation({
   response: { status: 200, schema: pageOf(noticeSchema) },
 });
 
+export const createDataRequestOp = operation({
+  id: 'createDataRequest',
+  method: 'POST',
+  path: '/v1/units/{code}/data-requests',
+  tag: 'tiers',
+  summary: {
+    zh: '数据报送：请本单位下级的单位按表格填报数据，期限以工作日计',
+    en: 'Ask units below yours for a table of figures, due in working days',
+  },
+  auth: 'jwt',
+  roles: rolesFor('tiers:act'),
+  errors: ['not_found', 'conflict', 'unprocessable'],
+  params: codeParams,
+  body: z.strictObject({
+    title,
+    body: text(10_000),
+    assignees: z.array(unitCodeSchema).check(z.minLength(1), z.maxLength(MAX_ASSIGNEES)),
+    workingDays: z.int().check(z.gte(1), z.lte(250)),
+    columns: z.array(z.strictObject(columnSchema.shape)).check(z.minLength(1), z.maxLength(MAX_COLUMNS)),
+  }),
+  response: { status: 201, schema: assignmentSchema },
+});
+
+export const getDataRequestOp = operation({
+  id: 'getDataRequest',
+  method: 'GET',
+  path: '/v1/units/{code}/data-requests/{id}',
+  tag: 'tiers',
+  summary: { zh: '报送任务：每个单位的办理步骤和报送的数据', en: "A data request: each unit's steps and the rows it sent" },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['not_found'],
+  params: noticeParams,
+  response: {
+    status: 200,
+    schema: z.object({
+      assignment: assignmentSchema,
+      assignees: z.array(z.extend(assigneeView, { rows: z.optional(z.array(z.record(z.string(), cellSchema))) })),
+    }),
+  },
+});
+
+export const dataRequestCsvOp = operation({
+  id: 'getDataRequestCsv',
+  method: 'GET',
+  path: '/v1/units/{code}/data-requests/{id}/rows.csv',
+  tag: 'tiers',
+  summary: { zh: '报送数据汇总下载（CSV）', en: "Every unit's rows of a data request in one CSV" },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['not_found'],
+  params: noticeParams,
+  response: { status: 200, schema: z.string(), type: 'text/csv' },
+});
+
+export const listSentDataRequestsOp = operation({
+  id: 'listSentDataRequests',
+  method: 'GET',
+  path: '/v1/units/{code}/data-requests',
+  tag: 'tiers',
+  summary: { zh: '本单位发出的报送任务，新的在前', en: 'Data requests the unit sent, newest first' },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['invalid_cursor'],
+  params: codeParams,
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(assignmentSchema) },
+});
+
 export const TIERS_OPERATIONS = [
+  createDataRequestOp,
+  getDataRequestOp,
+  dataRequestCsvOp,
+  listSentDataRequestsOp,
   createAssignmentOp,
   getAssignmentOp,
   getCaseOp,

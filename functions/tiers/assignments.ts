@@ -8,11 +8,12 @@ import { ApiError, notFound } from '../../shared/errors';
 import type { Text } from '../../shared/i18n';
 import type { Principal } from '../../shared/roles';
 import type { Item, Key, Write } from '../../shared/store/store';
-import { newTierMessage } from '../../shared/tiers/message';
+import { newTierMessage, type TierMessageKind } from '../../shared/tiers/message';
 import { outboxWrite, type TierEffect } from '../../shared/tiers/outbox';
 import { toChinaDate } from '../../shared/working-days';
 import { dueDate } from '../../tenants/settings';
 import { unitKey } from '../../tenants/unit';
+import { columnSchema, type Column } from './data-table';
 import { caseItem, caseStepSchema, getCase, heldCase, recordStep, type Case, type CaseRules, type CaseStep } from './escalation';
 
 /**
@@ -20,9 +21,20 @@ import { caseItem, caseStepSchema, getCase, heldCase, recordStep, type Case, typ
  * as a case (so it can be escalated and supervised like any other) and works it through accept → progress →
  * complete, or returns it with a reason. Every step goes back to the assigner as a message and is kept there as
  * its own item, keyed by assignee and step number, so the assigner's view is right whatever order steps arrive in.
+ *
+ * A data request (数据报送, functions/tiers/data-requests.ts) is the same flow with a table to fill: it is a task
+ * kind of its own, with its own message kinds, so one engine serves both.
  */
 
+/** A kind of task sent down: its case kind and the message kinds that carry it down and its steps back up. */
+export interface TaskKind {
+  kind: string;
+  down: TierMessageKind;
+  up: TierMessageKind;
+}
+
 export const KIND = 'assignment';
+export const ASSIGNMENTS: TaskKind = { kind: KIND, down: 'assignment', up: 'assignment-update' };
 /** One transaction carries the record, a message per assignee and the audit entry (at most 100 writes). */
 export const MAX_ASSIGNEES = 50;
 
@@ -36,6 +48,8 @@ export const assignmentSchema = z.object({
   assignees: z.array(z.string()),
   createdAt: z.string(),
   by: z.string(),
+  /** A data request's table: the columns each assignee fills in. */
+  columns: z.optional(z.array(columnSchema)),
 });
 export type Assignment = z.infer<typeof assignmentSchema>;
 
@@ -50,28 +64,33 @@ export const TRANSITIONS: Record<AssignmentAction, { from: readonly string[]; to
   return: { from: ['assigned', 'accepted'], to: 'returned', needsNote: true },
 };
 
-export const assignmentKey = (from: string, id: string): Key => ({ pk: `${prefixOf(from)}#assignment`, sk: id });
-const stepsPartition = (from: string, id: string) => `${prefixOf(from)}#assignment#${id}`;
-const stepKey = (from: string, id: string, assignee: string, seq: number): Key => ({
-  pk: stepsPartition(from, id),
+export const taskKey = (t: TaskKind, from: string, id: string): Key => ({ pk: `${prefixOf(from)}#${t.kind}`, sk: id });
+export const assignmentKey = (from: string, id: string) => taskKey(ASSIGNMENTS, from, id);
+const stepsPartition = (t: TaskKind, from: string, id: string) => `${prefixOf(from)}#${t.kind}#${id}`;
+const stepKey = (t: TaskKind, from: string, id: string, assignee: string, seq: number): Key => ({
+  pk: stepsPartition(t, from, id),
   sk: `${assignee}#${String(seq).padStart(4, '0')}`,
 });
 
-/** Every step of an assignee's case is told to the assigner, numbered by its place in the case's history. */
-export const assignmentRules: CaseRules = {
+/**
+ * Every step of an assignee's case is told to the assigner, numbered by its place in the case's history; the step
+ * that completes a data request carries the rows filled in.
+ */
+export const taskRules = (t: TaskKind): CaseRules => ({
   open: new Set(['assigned', 'accepted']),
   notify: (c, step, now) =>
     newTierMessage(
       {
-        kind: 'assignment-update',
+        kind: t.up,
         from: c.unit,
         to: c.data.assigner!,
-        subject: `${KIND}/${c.id}`,
-        payload: { assignee: c.data.assignee!, seq: c.history.length - 1, step },
+        subject: `${t.kind}/${c.id}`,
+        payload: { assignee: c.data.assignee!, seq: c.history.length - 1, step, ...(step.action === 'complete' && c.data.rows ? { rows: c.data.rows } : {}) },
       },
       now,
     ),
-};
+});
+export const assignmentRules = taskRules(ASSIGNMENTS);
 
 const nextId = monotonicFactory();
 const fieldError = (path: string, message: Text) => new ApiError('validation_failed', [{ path, message }]);
@@ -81,9 +100,12 @@ export interface NewAssignment {
   body: string;
   assignees: string[];
   workingDays: number;
+  columns?: Column[];
 }
 
-export async function createAssignment(deps: Deps, actor: Principal, from: string, input: NewAssignment): Promise<Assignment> {
+export const createAssignment = (deps: Deps, actor: Principal, from: string, input: NewAssignment) => createTask(ASSIGNMENTS, deps, actor, from, input);
+
+export async function createTask(t: TaskKind, deps: Deps, actor: Principal, from: string, input: NewAssignment): Promise<Assignment> {
   const assignees = [...new Set(input.assignees)];
   assignees.forEach((a, i) => {
     if (!isWithin(a, prefixOf(from)) || a === from) {
@@ -99,73 +121,95 @@ export async function createAssignment(deps: Deps, actor: Principal, from: strin
   const now = deps.now();
   const { due } = await dueDate(deps.store, from, toChinaDate(now), { days: input.workingDays });
   const a: Assignment = { id: nextId(now.getTime()), from, ...input, assignees, due, createdAt: now.toISOString(), by: actor.sub };
-  const messages = assignees.map((to) =>
-    newTierMessage({ kind: KIND, from, to, subject: `${KIND}/${a.id}`, payload: { title: a.title, body: a.body, due, assigner: from } }, now),
-  );
-  await commitAudited(deps, now, from, { actor, action: 'assignment.create', subject: `${KIND}/${a.id}`, after: a }, [
-    { op: 'put', table: levelOf(from), item: { ...assignmentKey(from, a.id), ...a }, expect: { absent: true } },
+  const payload = { title: a.title, body: a.body, due, assigner: from, ...(a.columns ? { columns: a.columns } : {}) };
+  const messages = assignees.map((to) => newTierMessage({ kind: t.down, from, to, subject: `${t.kind}/${a.id}`, payload }, now));
+  await commitAudited(deps, now, from, { actor, action: `${t.kind}.create`, subject: `${t.kind}/${a.id}`, after: a }, [
+    { op: 'put', table: levelOf(from), item: { ...taskKey(t, from, a.id), ...a }, expect: { absent: true } },
     ...messages.map(outboxWrite),
   ]);
   return a;
 }
 
-const assignmentPayload = z.object({ title: z.string(), body: z.string(), due: z.string(), assigner: z.string() });
+const assignmentPayload = z.object({ title: z.string(), body: z.string(), due: z.string(), assigner: z.string(), columns: z.optional(z.array(columnSchema)) });
 
 /** At the assignee: the task arrives as a case it holds; a second delivery finds it there and does nothing. */
-export const assignmentEffect: TierEffect = async (deps, m) => {
-  const p = assignmentPayload.parse(m.payload);
-  const id = m.subject.slice(KIND.length + 1);
-  if (await getCase(deps, m.to, KIND, id)) return [];
-  const c: Case = {
-    kind: KIND,
-    id,
-    unit: m.to,
-    title: p.title,
-    body: p.body,
-    status: 'assigned',
-    due: p.due,
-    overdue: false,
-    data: { assigner: p.assigner, assignee: m.to },
-    history: [{ at: m.sentAt, unit: m.from, action: 'assign', status: 'assigned' }],
-    supervision: [],
-    createdAt: m.sentAt,
-    updatedAt: m.sentAt,
-    v: 1,
+export const receiveTask =
+  (t: TaskKind): TierEffect =>
+  async (deps, m) => {
+    const p = assignmentPayload.parse(m.payload);
+    const id = m.subject.slice(t.kind.length + 1);
+    if (await getCase(deps, m.to, t.kind, id)) return [];
+    const c: Case = {
+      kind: t.kind,
+      id,
+      unit: m.to,
+      title: p.title,
+      body: p.body,
+      status: 'assigned',
+      due: p.due,
+      overdue: false,
+      // Case data holds strings: the table travels as JSON.
+      data: { assigner: p.assigner, assignee: m.to, ...(p.columns ? { columns: JSON.stringify(p.columns) } : {}) },
+      history: [{ at: m.sentAt, unit: m.from, action: 'assign', status: 'assigned' }],
+      supervision: [],
+      createdAt: m.sentAt,
+      updatedAt: m.sentAt,
+      v: 1,
+    };
+    return [
+      { op: 'put', table: levelOf(m.to), item: caseItem(c, taskRules(t)), expect: { absent: true } },
+      countEvent({ unit: m.to, kind: 'opened', day: toChinaDate(new Date(m.sentAt)), eventId: `${m.subject}/opened` }, deps.now()),
+    ];
   };
-  return [
-    { op: 'put', table: levelOf(m.to), item: caseItem(c, assignmentRules), expect: { absent: true } },
-    countEvent({ unit: m.to, kind: 'opened', day: toChinaDate(new Date(m.sentAt)), eventId: `${m.subject}/opened` }, deps.now()),
-  ];
-};
+export const assignmentEffect = receiveTask(ASSIGNMENTS);
 
-/** An assignee's (or, once escalated, its new owner's) step on the task. */
-export async function actOnAssignment(deps: Deps, actor: Principal, unit: string, id: string, action: AssignmentAction, note?: string): Promise<Case> {
-  const c = await heldCase(deps, unit, KIND, id);
-  const t = TRANSITIONS[action];
-  if (!t.from.includes(c.status)) {
+export const actOnAssignment = (deps: Deps, actor: Principal, unit: string, id: string, action: AssignmentAction, note?: string) =>
+  actOnTask(ASSIGNMENTS, deps, actor, unit, id, action, note);
+
+/**
+ * An assignee's (or, once escalated, its new owner's) step on the task. Completing a data request needs its rows,
+ * checked against the request's columns (`rows` is given only for a data request).
+ */
+export async function actOnTask(
+  t: TaskKind,
+  deps: Deps,
+  actor: Principal,
+  unit: string,
+  id: string,
+  action: AssignmentAction,
+  note?: string,
+  rows?: (c: Case) => string | undefined,
+): Promise<Case> {
+  const c = await heldCase(deps, unit, t.kind, id);
+  const step = TRANSITIONS[action];
+  if (!step.from.includes(c.status)) {
     throw new ApiError('unprocessable', [
       { path: 'body.action', message: { zh: `任务状态为「${c.status}」，不能执行「${action}」`, en: `A task in status "${c.status}" cannot take "${action}"` } },
     ]);
   }
-  if (t.needsNote && !note) {
+  if (step.needsNote && !note) {
     throw fieldError('body.note', { zh: '请填写说明（进展或退回理由）', en: 'a note is required (the progress made or the reason for returning)' });
   }
-  return recordStep(deps, actor, c, assignmentRules, { action, status: t.to, ...(note ? { note } : {}) });
+  const filled = action === 'complete' ? rows?.(c) : undefined;
+  return recordStep(deps, actor, c, taskRules(t), { action, status: step.to, ...(note ? { note } : {}) }, filled ? { data: { ...c.data, rows: filled } } : {});
 }
 
-const updatePayload = z.object({ assignee: z.string(), seq: z.int(), step: caseStepSchema });
+const updatePayload = z.object({ assignee: z.string(), seq: z.int(), step: caseStepSchema, rows: z.optional(z.string()) });
 
 /** At the assigner: keep the step under its number; a repeat writes the same item again, any order gives the same view. */
-export const assignmentUpdateEffect: TierEffect = async (deps, m) => {
-  const { assignee, seq, step } = updatePayload.parse(m.payload);
-  const id = m.subject.slice(KIND.length + 1);
-  const a = await deps.store.get(levelOf(m.to), assignmentKey(m.to, id));
-  if (!a || !(a.assignees as string[]).includes(assignee)) {
-    throw new ApiError('unprocessable', [], { zh: `${m.to} 没有交办 ${m.subject} 给 ${assignee}`, en: `${m.to} did not assign ${m.subject} to ${assignee}` });
-  }
-  const write: Write = { op: 'put', table: levelOf(m.to), item: { ...stepKey(m.to, id, assignee, seq), assignee, seq, ...step } };
-  return [write];
-};
+export const taskUpdateEffect =
+  (t: TaskKind): TierEffect =>
+  async (deps, m) => {
+    const { assignee, seq, step, rows } = updatePayload.parse(m.payload);
+    const id = m.subject.slice(t.kind.length + 1);
+    const a = await deps.store.get(levelOf(m.to), taskKey(t, m.to, id));
+    if (!a || !(a.assignees as string[]).includes(assignee)) {
+      throw new ApiError('unprocessable', [], { zh: `${m.to} 没有交办 ${m.subject} 给 ${assignee}`, en: `${m.to} did not assign ${m.subject} to ${assignee}` });
+    }
+    const write: Write = { op: 'put', table: levelOf(m.to), item: { ...stepKey(t, m.to, id, assignee, seq), assignee, seq, ...step, ...(rows ? { rows } : {}) } };
+    return [write];
+  };
+export const assignmentUpdateEffect = taskUpdateEffect(ASSIGNMENTS);
 
 export interface AssigneeView {
   unit: string;
@@ -175,24 +219,28 @@ export interface AssigneeView {
   /** Where the task is now, when the assignee escalated it. */
   heldBy?: string;
   steps: (CaseStep & { seq: number })[];
+  /** A data request's rows as the assignee's last completion gave them (JSON). */
+  rows?: string;
 }
 
-/** The assigner's view: the assignment and every step of every assignee, in step order. */
-export async function readAssignment(deps: Deps, from: string, id: string) {
-  const item = await deps.store.get(levelOf(from), assignmentKey(from, id));
+export const readAssignment = (deps: Deps, from: string, id: string) => readTask(ASSIGNMENTS, deps, from, id);
+
+/** The assigner's view: the task and every step of every assignee, in step order. */
+export async function readTask(t: TaskKind, deps: Deps, from: string, id: string) {
+  const item = await deps.store.get(levelOf(from), taskKey(t, from, id));
   if (!item) throw notFound();
   const a = assignmentSchema.parse(item);
   const steps: Item[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.store.query({ table: levelOf(from), pk: stepsPartition(from, id), limit: 500, cursor });
+    const page = await deps.store.query({ table: levelOf(from), pk: stepsPartition(t, from, id), limit: 500, cursor });
     steps.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
   const assignees: AssigneeView[] = a.assignees.map((unit) => {
-    const own = steps
-      .filter((s) => s.assignee === unit)
-      .map(({ pk: _pk, sk: _sk, assignee: _a, ...s }) => ({ ...caseStepSchema.parse(s), seq: s.seq as number }));
+    const mine = steps.filter((s) => s.assignee === unit);
+    const own = mine.map(({ pk: _pk, sk: _sk, assignee: _a, rows: _r, ...s }) => ({ ...caseStepSchema.parse(s), seq: s.seq as number }));
+    const rows = mine.filter((s) => s.rows).at(-1)?.rows as string | undefined;
     const status = own.at(-1)?.status ?? 'sent';
     const heldBy = own.filter((s) => s.to).at(-1)?.to;
     return {
@@ -201,6 +249,7 @@ export async function readAssignment(deps: Deps, from: string, id: string) {
       overdue: own.some((s) => s.action === 'overdue') && !['completed', 'returned'].includes(status),
       ...(heldBy ? { heldBy } : {}),
       steps: own,
+      ...(rows ? { rows } : {}),
     };
   });
   return { assignment: a, assignees };

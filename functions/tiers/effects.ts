@@ -5,6 +5,7 @@ import type { TierGroupEffect } from '../../shared/tiers/inbox';
 import { rollupEffect, rollupGroupEffect, rollupGroupKey } from '../stats/rollup';
 import { notificationEffectFromEnv } from '../notify/notifications';
 import { assignmentEffect, assignmentRules, assignmentUpdateEffect, KIND as ASSIGNMENT } from './assignments';
+import { DATA_REQUESTS, dataRequestEffect, dataRequestRules, dataResponseEffect } from './data-requests';
 import { escalationEffect, supervisionEffect, type CaseRules } from './escalation';
 import { applicationRules, KIND as APPLICATION } from '../services/applications';
 import { rectificationRules, RECTIFICATION } from '../services/ratings';
@@ -15,6 +16,7 @@ import { KIND as DISCLOSURE_REQUEST, requestRules } from '../disclosure/requests
 /** The subject kinds that are cases, with their rules: a kind that joins (tickets, applications…) adds one line. */
 export const CASE_RULES: Readonly<Record<string, CaseRules>> = {
   [ASSIGNMENT]: assignmentRules,
+  [DATA_REQUESTS.kind]: dataRequestRules,
   [APPLICATION]: applicationRules,
   [RECTIFICATION]: rectificationRules,
   [TICKET]: ticketRules,
@@ -36,6 +38,8 @@ export const EFFECTS: Partial<Record<TierMessageKind, TierEffect>> = {
   rollup: rollupEffect,
   assignment: assignmentEffect,
   'assignment-update': assignmentUpdateEffect,
+  'data-request': dataRequestEffect,
+  'data-response': dataResponseEffect,
   escalation: escalationEffect(rulesOf),
   supervision: supervisionEffect(rulesOf),
   'ticket-dispatch': ticketDispatchEffect,

@@ -6,7 +6,11 @@ import {
   addInstructionOp,
   caseActionOp,
   createAssignmentOp,
+  createDataRequestOp,
+  dataRequestCsvOp,
   getAssignmentOp,
+  getDataRequestOp,
+  listSentDataRequestsOp,
   getCaseOp,
   getSentNoticeOp,
   inboxNoticeOp,
@@ -18,10 +22,11 @@ import {
   superviseOp,
   unsignedOp,
 } from './api';
-import { actOnAssignment, createAssignment, readAssignment } from './assignments';
+import { actOnAssignment, ASSIGNMENTS, createAssignment, readAssignment } from './assignments';
+import { actOnDataRequest, createDataRequest, DATA_REQUESTS, dataRequestCsv, readDataRequest } from './data-requests';
 import { rulesOf } from './effects';
 import { escalate, heldCase, readCase, supervise } from './escalation';
-import { listCases, listSentAssignments, listSentNotices } from './lists';
+import { listCases, listSentNotices, listSentTasks } from './lists';
 import { acknowledge, addInstruction, publishNotice, readAddressed, readInbox, readSent, unsigned } from './notices';
 
 const reasonRequired = () =>
@@ -47,7 +52,10 @@ export const routes = [
       const c = await heldCase(deps, params.code, params.kind, params.id);
       return { status: 200, body: await escalate(deps, principal!, c, rulesOf(params.kind), body.note) };
     }
-    // Assignments are the only kind of case so far; other kinds will bring their own steps here.
+    // Tasks sent down take their steps here; the other kinds of case have routes of their own.
+    if (params.kind === DATA_REQUESTS.kind) {
+      return { status: 200, body: await actOnDataRequest(deps, principal!, params.code, params.id, body.action, body.note, body.rows) };
+    }
     return { status: 200, body: await actOnAssignment(deps, principal!, params.code, params.id, body.action, body.note) };
   }),
   route(superviseOp, async ({ params, body, scope, principal, deps }) => {
@@ -89,7 +97,29 @@ export const routes = [
   }),
   route(listSentAssignmentsOp, async ({ params, query, scope, deps }) => {
     scope!.require('tiers:read', params.code);
-    return { status: 200, body: await listSentAssignments(deps.store, params.code, query.limit, query.cursor) };
+    return { status: 200, body: await listSentTasks(deps.store, ASSIGNMENTS, params.code, query.limit, query.cursor) };
+  }),
+  route(createDataRequestOp, async ({ params, body, scope, principal, deps }) => {
+    scope!.require('tiers:act', params.code);
+    return { status: 201, body: await createDataRequest(deps, principal!, params.code, body) };
+  }),
+  route(getDataRequestOp, async ({ params, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await readDataRequest(deps, params.code, params.id) };
+  }),
+  route(dataRequestCsvOp, async ({ params, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    const csv = await dataRequestCsv(deps, params.code, params.id);
+    return {
+      status: 200,
+      body: csv,
+      type: 'text/csv; charset=utf-8',
+      headers: { 'content-disposition': `attachment; filename="data-request-${params.id}.csv"` },
+    };
+  }),
+  route(listSentDataRequestsOp, async ({ params, query, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await listSentTasks(deps.store, DATA_REQUESTS, params.code, query.limit, query.cursor) };
   }),
   route(listSentNoticesOp, async ({ params, query, scope, deps }) => {
     scope!.require('tiers:read', params.code);

@@ -1,6 +1,6 @@
 import type { Store } from '../../shared/store/store';
 import { levelOf } from '../../shared/codes';
-import { assignmentKey, assignmentSchema } from './assignments';
+import { assignmentSchema, taskKey, type TaskKind } from './assignments';
 import { caseKey, caseSchema, duePartition } from './escalation';
 import { noticeKey, noticeSchema } from './notices';
 
@@ -24,8 +24,9 @@ export async function listCases(store: Store, unit: string, o: { kind?: string; 
   return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
-export async function listSentAssignments(store: Store, from: string, limit: number, cursor?: string) {
-  const page = await store.query({ table: levelOf(from), pk: assignmentKey(from, '').pk, descending: true, limit, cursor });
+/** Assignments or data requests the unit sent. */
+export async function listSentTasks(store: Store, t: TaskKind, from: string, limit: number, cursor?: string) {
+  const page = await store.query({ table: levelOf(from), pk: taskKey(t, from, '').pk, descending: true, limit, cursor });
   return { items: page.items.map((i) => assignmentSchema.parse(i)), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 

@@ -11,6 +11,7 @@ import { seedDemoSites } from './demo-web';
 import { seedServices } from './demo-services';
 import { seedDemoTickets } from './demo-tickets';
 import { seedDisclosure } from './demo-disclosure';
+import { seedDemoTiers } from './demo-tiers';
 
 export const DEMO_PROVINCE = '330000000000';
 export const DEMO_PROVINCE_ADMIN = `demo-province-admin-${DEMO_PROVINCE}`;
@@ -56,6 +57,7 @@ export async function provisionDemo(ctx: DemoContext, dataDir: string): Promise<
   await seedDemoTickets(ctx);
   await seedDisclosure(ctx);
   await seedDemoSites(as, ctx.log);
+  await seedDemoTiers(ctx);
 }
 
 export type Api = <T>(method: string, path: string, body?: string) => Promise<{ status: number; json: T }>;

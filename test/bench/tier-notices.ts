@@ -151,6 +151,30 @@ export async function tierRoutes(api: Api, measure: Measure) {
   );
   await measure('GET /v1/units/{code}/assignments', 'sent', () => api.call('GET', `/v1/units/${COUNTY}/assignments`, { token: county, expect: 200 }));
   await measure('GET /v1/units/{code}/notices', 'sent', () => api.call('GET', `/v1/units/${CITY}/notices`, { token: city, expect: 200 }));
+
+  const columns = [{ key: 'households', label: '户数', type: 'integer', required: true }];
+  const d = await measure('POST /v1/units/{code}/data-requests', 'one column, to one township', () =>
+    api.call<{ id: string }>('POST', `/v1/units/${COUNTY}/data-requests`, {
+      token: county,
+      body: { title: '报送（基准）', body: '正文', assignees: [TOWNSHIP], workingDays: 5, columns },
+      expect: 201,
+    }),
+  );
+  await deliver(deps, [COUNTY]);
+  await api.call('POST', `/v1/units/${TOWNSHIP}/cases/data-request/${d.id}/actions`, { token: township, body: { action: 'accept' }, expect: 200 });
+  await api.call('POST', `/v1/units/${TOWNSHIP}/cases/data-request/${d.id}/actions`, {
+    token: township,
+    body: { action: 'complete', rows: [{ households: 1200 }] },
+    expect: 200,
+  });
+  await deliver(deps, [TOWNSHIP]);
+  await measure('GET /v1/units/{code}/data-requests/{id}', 'the requester, one unit sent rows', () =>
+    api.call('GET', `/v1/units/${COUNTY}/data-requests/${d.id}`, { token: county, expect: 200 }),
+  );
+  await measure('GET /v1/units/{code}/data-requests/{id}/rows.csv', 'one unit', () =>
+    api.call('GET', `/v1/units/${COUNTY}/data-requests/${d.id}/rows.csv`, { token: county, expect: 200 }),
+  );
+  await measure('GET /v1/units/{code}/data-requests', 'sent', () => api.call('GET', `/v1/units/${COUNTY}/data-requests`, { token: county, expect: 200 }));
 }
 
 export type NoticeReach = Awaited<ReturnType<typeof noticeReach>>;

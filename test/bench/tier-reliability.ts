@@ -1,5 +1,5 @@
 // The tier transport on the local runtime, 浙江省 tree: a case escalated from a village to the province, timed; then
-// messages of every kind (counted events, assignments, their steps, escalations, supervision) while a fifth of the
+// messages of every kind (counted events, assignments and data requests, their steps, escalations, supervision) while a fifth of the
 // consumer invocations fail, the queue drops a message and the runtime restarts (fauxqs then loses everything in
 // flight), every effect compared with what the operations should have caused; and the time a roll-up of many
 // village events takes to reach the province exactly.
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { ReceiveMessageCommand, DeleteMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { countEvent, EVENT_KINDS, statsKey, zeroCounts, type Counts, type EventKind } from '../../functions/stats/rollup';
-import { actOnAssignment, assignmentRules, createAssignment, KIND as ASSIGNMENT, readAssignment } from '../../functions/tiers/assignments';
+import { actOnTask, ASSIGNMENTS, createTask, readTask, taskRules, type TaskKind } from '../../functions/tiers/assignments';
+import { DATA_REQUESTS } from '../../functions/tiers/data-requests';
+import { checkRows, type Column } from '../../functions/tiers/data-table';
 import { escalate, getCase, heldCase, supervise } from '../../functions/tiers/escalation';
 import { handler as consumer } from '../../functions/tiers/consumer';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
@@ -129,7 +131,11 @@ class Ledger {
   }
 }
 
+/** A data request's table in the run: one required figure per unit. */
+const COLUMNS: Column[] = [{ key: 'households', label: '户数', type: 'integer', required: true }];
+
 interface PlannedCase {
+  task: TaskKind;
   assigner: string;
   assignee: string;
   steps: Step[];
@@ -244,19 +250,21 @@ export async function tierReliability(
       const assigner = pick(assigners);
       const below = children.get(assigner)!;
       const assignees = [...new Set([pick(below), pick(below)])];
-      ledger.did('assign');
+      // A quarter of the tasks sent down are data requests (数据报送): the same flow with rows coming back.
+      const task = rnd() < 0.25 ? DATA_REQUESTS : ASSIGNMENTS;
+      ledger.did(task.kind);
       const group: PlannedCase[] = [];
       assignments.push(group);
       for (const assignee of assignees) {
         const r = rnd();
         const steps: Step[] = r < 0.5 ? ['accept', 'complete'] : r < 0.7 ? ['return'] : r < 0.9 ? ['accept', 'escalate'] : ['accept'];
-        const c: PlannedCase = { assigner, assignee, steps, supervise: rnd() < 0.25 };
+        const c: PlannedCase = { task, assigner, assignee, steps, supervise: rnd() < 0.25 };
         group.push(c);
-        ledger.sent('assignment');
+        ledger.sent(task.down);
         ledger.count(assignee, 'opened');
         for (const s of steps) {
           ledger.did(s);
-          ledger.sent('assignment-update');
+          ledger.sent(task.up);
           if (s === 'complete') ledger.count(assignee, 'closed');
           if (s === 'return') ledger.count(assignee, 'returned');
           if (s === 'escalate') {
@@ -298,8 +306,14 @@ export async function tierReliability(
       if ('event' in w) {
         await deps.store.transact([countEvent({ unit: w.event.unit, kind: w.event.kind, day: toChinaDate(new Date()), eventId: `bench/${w.i}` }, new Date())]);
       } else {
-        const assigner = w.group[0]!.assigner;
-        const a = await createAssignment(deps, actor(assigner), assigner, { title: '基准交办', body: '请按期办理', assignees: w.group.map((c) => c.assignee), workingDays: 5 });
+        const { assigner, task } = w.group[0]!;
+        const a = await createTask(task, deps, actor(assigner), assigner, {
+          title: task === DATA_REQUESTS ? '基准报送' : '基准交办',
+          body: '请按期办理',
+          assignees: w.group.map((c) => c.assignee),
+          workingDays: 5,
+          ...(task === DATA_REQUESTS ? { columns: COLUMNS } : {}),
+        });
         for (const c of w.group) c.id = a.id;
       }
       if (n === Math.floor(work.length / 3)) await dropOne();
@@ -310,13 +324,15 @@ export async function tierReliability(
     // Phase B: each assignee works its case; some are supervised from above first; the runtime restarts halfway.
     for (let n = 0; n < cases.length; n++) {
       const c = cases[n]!;
-      if (c.supervise) c.ref = (await supervise(deps, actor(c.assigner), c.assigner, c.assignee, ASSIGNMENT, c.id!, '请加快办理')).ref;
+      if (c.supervise) c.ref = (await supervise(deps, actor(c.assigner), c.assigner, c.assignee, c.task.kind, c.id!, '请加快办理')).ref;
       for (const s of c.steps) {
         // The supervision flag may land on the case between a clerk's read and write: the clerk gets 409 and tries again.
         await retryOnConflict(() =>
           s === 'escalate'
-            ? heldCase(deps, c.assignee, ASSIGNMENT, c.id!).then((held) => escalate(deps, actor(c.assignee), held, assignmentRules, '需上级协调'))
-            : actOnAssignment(deps, actor(c.assignee), c.assignee, c.id!, s, s === 'return' ? '不属于本单位职责' : undefined),
+            ? heldCase(deps, c.assignee, c.task.kind, c.id!).then((held) => escalate(deps, actor(c.assignee), held, taskRules(c.task), '需上级协调'))
+            : actOnTask(c.task, deps, actor(c.assignee), c.assignee, c.id!, s, s === 'return' ? '不属于本单位职责' : undefined, () =>
+                checkRows(COLUMNS, [{ households: c.assignee.length }]),
+              ),
         );
       }
       if (n === Math.floor(cases.length / 2)) await restart();
@@ -343,21 +359,24 @@ export async function tierReliability(
     const province = await provinceTotals(deps, days);
     for (const k of EVENT_KINDS) tally('rollup (province)', province[k] - provinceBefore[k] - wanted[k]);
     for (const c of cases) {
-      const held = await getCase(deps, c.assignee, ASSIGNMENT, c.id!);
-      tally('assignment', held ? 0 : -1);
+      const held = await getCase(deps, c.assignee, c.task.kind, c.id!);
+      tally(c.task.down, held ? 0 : -1);
       if (!held) continue;
-      const view = await readAssignment(deps, c.assigner, c.id!);
-      tally('assignment-update', (view.assignees.find((a) => a.unit === c.assignee)?.steps.length ?? 0) - c.steps.length);
+      const view = await readTask(c.task, deps, c.assigner, c.id!);
+      const mine = view.assignees.find((a) => a.unit === c.assignee);
+      tally(c.task.up, (mine?.steps.length ?? 0) - c.steps.length);
+      // A completed data request's rows reached the requester with its last step.
+      if (c.task === DATA_REQUESTS && c.steps.includes('complete')) tally('data-response (rows)', mine?.rows ? 0 : -1);
       if (c.steps.includes('escalate')) {
         // The parent's copy (which two assignees of one task may share) keeps this assignee's escalation once.
-        const up = await getCase(deps, parentOf.get(c.assignee)!, ASSIGNMENT, c.id!);
+        const up = await getCase(deps, parentOf.get(c.assignee)!, c.task.kind, c.id!);
         tally('escalation', (up?.history.filter((s) => s.action === 'escalate' && s.unit === c.assignee).length ?? 0) - 1);
       }
       if (c.supervise) {
         // The flag lands where the case is when it arrives: the assignee, or the parent it was escalated to; one that
         // landed before the escalation goes up with the case, so both copies show it. Once in some copy, never twice
         // in one.
-        const up = c.steps.includes('escalate') ? await getCase(deps, parentOf.get(c.assignee)!, ASSIGNMENT, c.id!) : undefined;
+        const up = c.steps.includes('escalate') ? await getCase(deps, parentOf.get(c.assignee)!, c.task.kind, c.id!) : undefined;
         const counts = [held, up].map((k) => k?.supervision.filter((s) => s.ref === c.ref).length ?? 0);
         tally('supervision', Math.max(...counts) === 0 ? -1 : Math.max(...counts) - 1);
       }

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { countEvent, statsKey } from '../../functions/stats/rollup';
+import { createAssignment, KIND as ASSIGNMENT } from '../../functions/tiers/assignments';
+import { getCase } from '../../functions/tiers/escalation';
+import { putSettings, readSettings } from '../../tenants/settings';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime';
 import { main } from '../../tenants/cli/main';
 import { bootstrapProvince } from '../../tenants/people';
@@ -121,6 +124,30 @@ describe('tier messages on the local runtime', () => {
     await pump();
     expect((await subtree(CHAIN.province)).opened).toBe(before + 1);
   }, 120_000);
+
+  it('a village task past its deadline is handed up to the township by the scheduled sweep, as the village chose', async () => {
+    const deps = await depsFromEnv();
+    const villageAdmin = { sub: 'village-admin', role: 'unit-admin' as const, unit: CHAIN.village };
+    await putSettings(deps, villageAdmin, CHAIN.village, (await readSettings(deps.store, CHAIN.village)).v, { escalation: { onOverdue: true } });
+    // Sent ten days ago, due in three working days.
+    const tenDaysAgo = { ...deps, now: () => new Date(Date.now() - 10 * 86_400_000) };
+    const clerk = { sub: 'township-clerk', role: 'staff' as const, unit: CHAIN.township };
+    const task = await createAssignment(tenDaysAgo, clerk, CHAIN.township, { title: '核查消防通道', body: '请核查并报告', assignees: [CHAIN.village], workingDays: 3 });
+    await pump();
+    expect((await getCase(deps, CHAIN.village, ASSIGNMENT, task.id))?.status).toBe('assigned');
+
+    expect(await rt.schedules.runOnce('tiersSweep')).toMatchObject({ flagged: 1, escalated: 1 });
+    await pump();
+    const village = await getCase(deps, CHAIN.village, ASSIGNMENT, task.id);
+    expect(village).toMatchObject({ status: 'escalated', escalatedTo: CHAIN.township, overdue: true });
+    const township = await getCase(deps, CHAIN.township, ASSIGNMENT, task.id);
+    expect(township).toMatchObject({ unit: CHAIN.township, status: 'assigned', escalatedFrom: CHAIN.village });
+    expect(township!.history.map((h) => h.action)).toEqual(['assign', 'overdue', 'escalate', 'receive']);
+    // The township's own settings keep it there: the next sweep flags it overdue and moves it no further.
+    expect(await rt.schedules.runOnce('tiersSweep')).toMatchObject({ flagged: 1, escalated: 0 });
+    await pump();
+    expect(await getCase(deps, CHAIN.county, ASSIGNMENT, task.id)).toBeUndefined();
+  });
 
   it('poison messages go to the dead-letter queue with their reason, never into the data; health and the API show them', async () => {
     const inbox = rt.resources.queues['inbox-township'];

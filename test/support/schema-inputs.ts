@@ -139,6 +139,8 @@ function arb(s: Schema, text: boolean): fc.Arbitrary<unknown> {
       return fc.constantFrom(...Object.values(d.entries!));
     case 'literal':
       return fc.constantFrom(...d.values!);
+    case 'null':
+      return fc.constant(null);
     case 'unknown':
     case 'any':
       return fc.jsonValue({ maxDepth: 2 });
@@ -220,6 +222,7 @@ export function mutations(s: Schema, value: unknown, text = false, path = ''): M
       return out;
     case 'unknown':
     case 'any':
+    case 'null':
       return out;
     case 'object': {
       const obj = value as Record<string, unknown>;
@@ -261,7 +264,8 @@ export function mutations(s: Schema, value: unknown, text = false, path = ''): M
     case 'union': {
       bad('type', 42);
       const option = d.options!.find((o) => o.safeParse(value).success);
-      return option ? [...out, ...mutations(option, value, text, path)] : out;
+      // A break of one option may be another option's value (a number where a string or a number may stand).
+      return [...out, ...(option ? mutations(option, value, text, path) : [])].map((m) => ({ ...m, mustFail: m.mustFail && !s.safeParse(m.value).success }));
     }
     default:
       throw new Error(`no mutations for zod schemas of type ${d.type}`);

@@ -82,7 +82,8 @@ describe('input that could exhaust the validator', async () => {
       [
         'changeDepartment', 'changeStaff', 'changeUnit', 'createDepartment', 'createStaff', 'createUnit', 'getJob', 'listIdentityDisputes', 'listStaff', 'putUnitSettings', 'readAudit', 'registerBusiness', 'registerCitizen', 'resolveIdentityDispute', 'resumeJob', 'startUnitImport', 'verifyAudit',
         // Work between tiers, its figures and its dead letters: citizens and businesses have no part in them.
-        'createAssignment', 'getAssignment', 'getCase', 'actOnCase', 'superviseCase', 'publishNotice', 'getSentNotice', 'listUnsigned', 'readInbox', 'readAddressedNotice', 'acknowledgeNotice', 'addNoticeInstruction', 'listCases', 'listSentAssignments', 'listSentNotices', 'readUnitStats', 'listDeadLetters', 'redriveDeadLetters',
+        'createAssignment', 'getAssignment', 'getCase', 'actOnCase', 'superviseCase', 'publishNotice', 'getSentNotice', 'listUnsigned', 'readInbox', 'readAddressedNotice', 'acknowledgeNotice', 'addNoticeInstruction', 'listCases', 'listSentAssignments', 'listSentNotices', 'readUnitStats',
+        'createDataRequest', 'getDataRequest', 'getDataRequestCsv', 'listSentDataRequests', 'listDeadLetters', 'redriveDeadLetters',
         // Services: the catalogue's definers and adopters, and staff reading and working applications.
         'defineServiceItem', 'changeServiceItem', 'getServiceItem', 'adoptServiceItem', 'getAdoption', 'markAdoptionSeen',
         'submitApplication', 'getApplication', 'actOnApplication', 'supplementApplication', 'listMyApplications', 'getDepartmentWorklist',

@@ -65,7 +65,8 @@ describe('tier messages at the receiver', () => {
     );
     // A rollup from a unit that is not the receiver's child.
     await expect(deliver(deps, JSON.stringify({ ...good, from: CHAIN.city }))).rejects.toThrow(/not a child/);
-    await expect(deliver(deps, JSON.stringify({ ...good, kind: 'data-request' }))).rejects.toThrow(/no effect for kind data-request/);
+    // A data request whose payload is a roll-up's.
+    await expect(deliver(deps, JSON.stringify({ ...good, kind: 'data-request' }))).rejects.toThrow(/title/);
     expect(await deps.store.get('township', statsKey(CHAIN.township, DAY))).toBeUndefined();
     expect(await deps.store.get('township', processedKey(good))).toBeUndefined();
     expect(JSON.stringify(await pendingMessages(deps.store))).toBe(before);
