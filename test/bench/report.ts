@@ -6,6 +6,7 @@ import type { rawWriteRates } from './raw-write-rate';
 import type { requestsPerRoute } from './requests-per-route';
 import type { NoticeReach } from './tier-notices';
 import type { WebFigures } from './web';
+import type { WorkbenchFigures } from './workbench-pages';
 import { fmt, rounds, type Rounds } from './stats';
 
 /** One target of the brief, as measured in this run. */
@@ -38,6 +39,8 @@ export const TARGETS = {
   nationalMs: 120_000,
   requestsPerRoute: 8,
   noticeReachMs: 1_000,
+  /** The workbench's worklist of 1,000 due records, server time. */
+  worklistMs: 300,
 };
 
 export function pipelineReport(r: Awaited<ReturnType<typeof pipelineOverhead>>, print: Print): Verdict[] {
@@ -217,5 +220,26 @@ export function webReport(r: WebFigures, print: Print): Verdict[] {
   return [
     { figure: 'web: heaviest public page (HTML+CSS+JS, uncompressed)', target: `< ${TARGETS.webPageKiB} KiB`, measured: kib(heaviest), pass: heaviest < TARGETS.webPageKiB * 1024 },
     { figure: 'web: LCP, unit home and a service guide (4× CPU, slow 4G)', target: `< ${TARGETS.webLcpMs} ms`, measured: `${slowest} ms`, pass: slowest < TARGETS.webLcpMs },
+  ];
+}
+
+export function workbenchReport(r: WorkbenchFigures, print: Print): Verdict[] {
+  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+  print(`\nWorkbench pages: weight and server time over ${r.renders} renders, signed in, on the local runtime`);
+  print('  page                                       HTML (gzip)        CSS gzip   render median / p99   vs. baseline');
+  const base = r.pages[0]!;
+  for (const p of r.pages) {
+    print(
+      `  ${p.page.padEnd(42)} ${kib(p.htmlBytes).padStart(9)} (${kib(p.htmlGzip)})  ${kib(p.cssGzip).padStart(8)}   ${p.renderMedianMs} / ${p.renderP99Ms} ms   ${(p.renderMedianMs / base.renderMedianMs).toFixed(2)}×`,
+    );
+  }
+  const full = r.pages[1]!;
+  return [
+    {
+      figure: `workbench: worklist of ${r.cases.toLocaleString('en')} open records, server time median`,
+      target: `< ${TARGETS.worklistMs} ms`,
+      measured: `${full.renderMedianMs} ms (p99 ${full.renderP99Ms} ms; ${(full.renderMedianMs / base.renderMedianMs).toFixed(1)}× the empty list)`,
+      pass: full.renderMedianMs < TARGETS.worklistMs,
+    },
   ];
 }

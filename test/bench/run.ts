@@ -12,7 +12,8 @@ import { emptyTables, importNational, importZhejiang, zhejiangItems } from './im
 import { divertStdout } from './output';
 import { pipelineOverhead } from './pipeline-overhead';
 import { rawWriteRates } from './raw-write-rate';
-import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, webReport, type ImportRound, type Verdict } from './report';
+import { bundlesReport, importReport, noticesReport, pipelineReport, routesReport, verdictsReport, webReport, workbenchReport, type ImportRound, type Verdict } from './report';
+import { workbenchFigures } from './workbench-pages';
 import { webFigures } from './web';
 import { requestsPerRoute } from './requests-per-route';
 import { noticeReach } from './tier-notices';
@@ -21,7 +22,7 @@ import { servicesFigures, servicesReport } from './services';
 import { ticketFigures } from './tickets';
 import { disclosureFigures, disclosureReach, disclosureReport, type DisclosureFigures, type DisclosureReach } from './disclosure';
 
-const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'tickets', 'disclosure', 'web'] as const;
+const SECTIONS = ['pipeline', 'bundles', 'routes', 'import', 'notices', 'tiers', 'services', 'tickets', 'disclosure', 'web', 'workbench'] as const;
 type Section = (typeof SECTIONS)[number];
 const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 /**
@@ -29,8 +30,12 @@ const OUT_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
  * load average of 22 on the two cores, three rounds once spread from 0.99× to 9.36×.
  */
 const IMPORT_ROUNDS = 5;
-/** Well past the ~4 minutes a run takes (9 on a crowded machine): a hung import must not keep the process forever. */
-const WATCHDOG_MS = 25 * 60_000;
+const ROLLUP_EVENTS = Number(process.env.BENCH_TIER_ROLLUP_EVENTS ?? 100_000);
+/**
+ * Well past the ~4 minutes a run takes (9 on a crowded machine), plus the roll-up's time when the tiers section runs
+ * (about 30 ms an event; 60 allowed): a hung run must not keep the process forever.
+ */
+const WATCHDOG_MS = 25 * 60_000 + (selected().has('tiers') ? ROLLUP_EVENTS * 60 : 0);
 
 function selected(): Set<Section> {
   const only = process.env.BENCH_ONLY?.trim();
@@ -175,7 +180,7 @@ async function main(): Promise<void> {
     // BENCH_TIER_ESCALATION_ROUNDS scale it down.
     const r = await tierReliability({
       messages: Number(process.env.BENCH_TIER_MESSAGES ?? 10_000),
-      rollupEvents: Number(process.env.BENCH_TIER_ROLLUP_EVENTS ?? 100_000),
+      rollupEvents: ROLLUP_EVENTS,
       escalationRounds: Number(process.env.BENCH_TIER_ESCALATION_ROUNDS ?? 25),
       log: out.log,
     });
@@ -188,6 +193,13 @@ async function main(): Promise<void> {
     const r = await webFigures(out.log);
     figures.web = r;
     verdicts.push(...webReport(r, out.print));
+  }
+
+  if (sections.has('workbench')) {
+    // The browser tests' world, its own runtime: BENCH_WORKLIST_CASES and BENCH_WORKBENCH_RENDERS scale it.
+    const r = await workbenchFigures(out.log);
+    figures.workbench = r;
+    verdicts.push(...workbenchReport(r, out.print));
   }
 
   verdictsReport(verdicts, out.print);

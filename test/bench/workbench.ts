@@ -5,20 +5,14 @@ import { CookieJar } from './web';
 type Measure = <T>(route: string, what: string, call: () => Promise<T>) => Promise<T>;
 
 /**
- * Every workbench route once, as 杭州市's unit admin in a browser: signed in on the local issuer, each page calling
- * the API with the session's token (so a page's count includes the API requests it makes). Cases and applications
- * are not delivered while routes are counted (the transport stands still), so their screens answer 404 here.
+ * A browser's session on the workbench: signed in as demo account `sub` on the local issuer (its account chooser),
+ * then every request with the session's cookies.
  */
-export async function workbenchRoutes(api: Api, province: string, city: string, county: string, measure: Measure) {
-  const admin = await api.token({ sub: 'bench-admin', role: 'province-admin', unit: province });
-  const sub = `demo-unit-admin-${city}`;
-  await api.call('POST', `/v1/units/${city}/staff`, { token: admin, body: { sub, name: '杭州市管理员', role: 'unit-admin' }, expect: 201 });
-  const notice = await api.call<{ id: string }>('POST', `/v1/units/${province}/notices`, { token: admin, body: { title: '省通知（基准）', body: '正文', levels: ['city'] }, expect: 201 });
-
+export async function signedIn(url: string, sub: string) {
   const jar = new CookieJar();
   const send = async (method: 'GET' | 'POST', path: string, expect: number | number[], form?: Record<string, string>) => {
     const res = jar.take(
-      await fetch(new URL(path, api.url), {
+      await fetch(new URL(path, url), {
         method,
         redirect: 'manual',
         headers: { cookie: jar.header, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -31,6 +25,7 @@ export async function workbenchRoutes(api: Api, province: string, city: string, 
   const toIssuer = await send('GET', '/sign-in?back=/work', 303);
   const authorize = new URL(toIssuer.res.headers.get('location')!);
   const account = demoSignIns().findIndex((a) => a.principal.sub === sub);
+  if (account < 0) throw new Error(`${sub} is not a demo account`);
   const chosen = await fetch(authorize.origin + authorize.pathname, {
     method: 'POST',
     redirect: 'manual',
@@ -39,7 +34,21 @@ export async function workbenchRoutes(api: Api, province: string, city: string, 
   });
   const back = new URL(chosen.headers.get('location')!);
   await send('GET', back.pathname + back.search, 303);
+  return send;
+}
 
+/**
+ * Every workbench route once, as 杭州市's unit admin in a browser: signed in on the local issuer, each page calling
+ * the API with the session's token (so a page's count includes the API requests it makes). Cases and applications
+ * are not delivered while routes are counted (the transport stands still), so their screens answer 404 here.
+ */
+export async function workbenchRoutes(api: Api, province: string, city: string, county: string, measure: Measure) {
+  const admin = await api.token({ sub: 'bench-admin', role: 'province-admin', unit: province });
+  const sub = `demo-unit-admin-${city}`;
+  await api.call('POST', `/v1/units/${city}/staff`, { token: admin, body: { sub, name: '杭州市管理员', role: 'unit-admin' }, expect: 201 });
+  const notice = await api.call<{ id: string }>('POST', `/v1/units/${province}/notices`, { token: admin, body: { title: '省通知（基准）', body: '正文', levels: ['city'] }, expect: 201 });
+
+  const send = await signedIn(api.url, sub);
   const list = await measure('GET /work', 'worklist, nothing due', () => send('GET', '/work', 200));
   const csrf = /name="csrf" value="([^"]+)"/.exec(list.text)?.[1] ?? '';
   const css = /href="(\/work\/assets\/[^"]+)"/.exec(list.text)![1]!;
@@ -59,6 +68,14 @@ export async function workbenchRoutes(api: Api, province: string, city: string, 
   await measure('POST /work/cases/{unit}/{kind}/{id}', '督办, not delivered yet', () =>
     send('POST', `/work/cases/${county}/assignment/${id}`, 404, { csrf, action: 'supervise', note: '请抓紧', v: '1' }),
   );
+  const columns = [{ key: 'households', label: '户数', type: 'integer', required: true }];
+  const request = await api.call<{ id: string }>('POST', `/v1/units/${city}/data-requests`, {
+    token: await api.token({ sub, role: 'unit-admin', unit: city }),
+    body: { title: '报送（基准）', body: '正文', assignees: [county], workingDays: 5, columns },
+    expect: 201,
+  });
+  await measure('GET /work/data-requests/{id}', 'one unit, nothing sent yet', () => send('GET', `/work/data-requests/${request.id}`, 200));
+  await measure('GET /work/data-requests/{id}/rows.csv', 'header only', () => send('GET', `/work/data-requests/${request.id}/rows.csv`, 200));
   await measure('GET /work/applications/{unit}/{id}', 'none', () => send('GET', `/work/applications/${county}/${id}`, 404));
   await measure('POST /work/applications/{unit}/{id}', 'none (a unit admin handles no applications)', () => send('POST', `/work/applications/${county}/${id}`, [403, 404], { csrf, action: 'accept', reason: '材料齐全', v: '1' }));
   await measure('GET /work/units/{code}', city, () => send('GET', `/work/units/${city}`, 200));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiFunction } from '../../functions/api-function';
-import { getCaseOp, publishNoticeOp } from '../../functions/tiers/api';
+import { createDataRequestOp, getCaseOp, publishNoticeOp } from '../../functions/tiers/api';
 import { workbenchRoutes } from '../../functions/web/workbench/handler';
 import type { ApiClient } from '../../functions/web/workbench/client';
 import { dueClass } from '../../functions/web/workbench/tiers';
@@ -71,6 +71,47 @@ async function workbench(w: World) {
 const hiddenV = (html: string) => /name="v" value="(\d+)"/.exec(html)![1]!;
 
 describe('the staff workbench', () => {
+  it('a village fills in a data request by pasting rows, a wrong cell is named, and the township downloads every row', async () => {
+    const w = await tierWorld();
+    const wb = await workbench(w);
+    const columns = [
+      { key: 'households', label: '户数', type: 'integer', required: true },
+      { key: 'checked', label: '核查日期', type: 'date', required: true },
+    ];
+    const r = await w.api(createDataRequestOp, {
+      params: { code: U.township },
+      body: { title: '报送户数', body: '请填报。', assignees: [U.village], workingDays: 5, columns },
+      token: w.token(`staff@${U.township}`),
+    });
+    expect(r.status).toBe(201);
+    await w.settle();
+    const clerk = `staff@${U.village}`;
+    const inbox = await wb.get('/work/inbox', '/work/inbox', clerk);
+    expect(inbox.html).toContain('报送户数');
+    expect(inbox.html).toContain('数据报送');
+    const casePath = `/work/cases/${U.village}/data-request/${r.body.id}`;
+    const route = '/work/cases/{unit}/{kind}/{id}';
+    let page = await wb.get(route, casePath, clerk);
+    expect((await wb.post(route, casePath, clerk, { action: 'accept', v: hiddenV(page.html) })).status).toBe(303);
+    page = await wb.get(route, casePath, clerk);
+    expect(page.html).toContain('户数（整数，必填）');
+    const bad = await wb.post(route, casePath, clerk, { action: 'complete', v: hiddenV(page.html), rows: '312\t2026-03-03\n八户\t2026-03-03' });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('「户数」应为整数');
+    page = await wb.get(route, casePath, clerk);
+    const done = await wb.post(route, casePath, clerk, { action: 'complete', v: hiddenV(page.html), rows: '1312\t2026-03-03\n8,2026-03-04\n' });
+    expect(done.status, done.html.replace(/[\s\S]*<main/, "").slice(0, 1500)).toBe(303);
+    await w.settle();
+
+    const sent = await wb.get('/work/data-requests/{id}', `/work/data-requests/${r.body.id}`, `staff@${U.township}`);
+    expect(sent.status).toBe(200);
+    expect(sent.html).toMatch(/<td>1312<\/td><td>2026-03-03<\/td>/);
+    const csv = await wb.get('/work/data-requests/{id}/rows.csv', `/work/data-requests/${r.body.id}/rows.csv`, `staff@${U.township}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.html.replace(/^\uFEFF/, '').trim().split(/\r?\n/)).toEqual(['单位代码 Unit,户数,核查日期', `${U.village},1312,2026-03-03`, `${U.village},8,2026-03-04`]);
+  });
+
   it('a township clerk reads and signs a county notice, and the county sees the count change', async () => {
     const w = await tierWorld();
     const wb = await workbench(w);

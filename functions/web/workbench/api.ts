@@ -43,7 +43,7 @@ export const workCaseOp = op('workCase', 'GET', '/work/cases/{unit}/{kind}/{id}'
 export const workCaseActionOp = op('workCaseAction', 'POST', '/work/cases/{unit}/{kind}/{id}', { zh: '工作台：办理事项或督办', en: 'Workbench: act on a case or flag it for 督办' }, {
   params: z.strictObject({ unit: z.string(), kind: z.string(), id: z.string() }),
   bodyType: 'form',
-  body: form({ action: text, note: text, v: text }),
+  body: form({ action: text, note: text, v: text, rows: text }),
 });
 export const workApplicationOp = op('workApplication', 'GET', '/work/applications/{unit}/{id}', { zh: '工作台：一件办件', en: 'Workbench: one application' }, {
   params: z.strictObject({ unit: z.string(), id: z.string() }),
@@ -52,6 +52,13 @@ export const workApplicationActionOp = op('workApplicationAction', 'POST', '/wor
   params: z.strictObject({ unit: z.string(), id: z.string() }),
   bodyType: 'form',
   body: form({ action: text, reason: text, missing: text, v: text }),
+});
+export const workDataRequestOp = op('workDataRequest', 'GET', '/work/data-requests/{id}', { zh: '工作台：报送任务的各单位数据', en: 'Workbench: a data request sent, with each unit’s rows' }, {
+  params: z.strictObject({ id: z.string() }),
+});
+export const workDataRequestCsvOp = op('workDataRequestCsv', 'GET', '/work/data-requests/{id}/rows.csv', { zh: '工作台：下载报送数据（CSV）', en: 'Workbench: download the rows (CSV)' }, {
+  params: z.strictObject({ id: z.string() }),
+  response: { status: 200, schema: z.string(), type: 'text/csv' },
 });
 export const workAssignmentOp = op('workAssignment', 'GET', '/work/assignments/{id}', { zh: '工作台：交办任务的办理情况', en: 'Workbench: an assignment sent, per assignee' }, {
   params: z.strictObject({ id: z.string() }),
@@ -119,6 +126,8 @@ export const WORKBENCH_OPERATIONS = [
   workApplicationOp,
   workApplicationActionOp,
   workAssignmentOp,
+  workDataRequestOp,
+  workDataRequestCsvOp,
   workAssignOp,
   workUnitOp,
   workUnitChangeOp,

@@ -41,6 +41,8 @@ export const httpClient =
       signal: AbortSignal.timeout(25_000),
     });
     const text = await res.text();
+    // A CSV (or any answer that is not JSON) is handed on as text when the API says that is what it sent.
+    if (res.ok && !/json/.test(res.headers.get('content-type') ?? 'application/json')) return { status: res.status, body: text };
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;

@@ -17,6 +17,8 @@ import {
   workCaseActionOp,
   workCaseOp,
   workChartOp,
+  workDataRequestCsvOp,
+  workDataRequestOp,
   workDashboardOp,
   workHomeOp,
   workImportOp,
@@ -32,10 +34,11 @@ import {
   workUnitOp,
 } from './api';
 import { actOnApplication, applicationPage } from './applications';
+import { dataRequestCsv, dataRequestPage } from './data-requests';
 import { httpClient, type ApiClient } from './client';
 import { chartSvg, daysOf, dashboardPage } from './dashboard';
 import { badForm, formOk, isReply, PageRefusal, refusalPage, staffOf, STYLE_FILE, WB_STYLES, type Staff } from './shell';
-import { acknowledge, actOnCase, assign, assignmentPage, casePage, inboxPage, noticePage, publishNotice, sentNoticePage, worklistPage } from './tiers';
+import { acknowledge, actOnCase, assign, assignmentPage, casePage, inboxPage, noticePage, publishNotice, sentNoticePage, statusOf, worklistPage } from './tiers';
 
 type ClientFor = (ctx: PageContext) => ApiClient;
 
@@ -73,6 +76,8 @@ export function workbenchRoutes(clientFor: ClientFor): Binding[] {
     page(workApplicationOp, (s, { params }) => applicationPage(s, params.unit, params.id)),
     page(workApplicationActionOp, (s, { params, body }) => actOnApplication(s, params.unit, params.id, body), true),
     page(workAssignmentOp, (s, { params }) => assignmentPage(s, params.id)),
+    page(workDataRequestOp, (s, { params }) => dataRequestPage(s, params.id, (k) => statusOf(s, k))),
+    page(workDataRequestCsvOp, (s, { params }) => dataRequestCsv(s, params.id)),
     page(workAssignOp, (s, { body }) => assign(s, body), true),
     page(workUnitOp, (s, { params, query }) => unitPage(s, params.code, query.cursor)),
     page(workUnitChangeOp, (s, { params, body }) => changeUnit(s, params.code, body), true),

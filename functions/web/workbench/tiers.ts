@@ -14,12 +14,14 @@ import {
   inboxOp,
   listCasesOp,
   listSentAssignmentsOp,
+  listSentDataRequestsOp,
   listSentNoticesOp,
   publishNoticeOp,
   superviseOp,
   unsignedOp,
 } from '../../tiers/api';
 import { TRANSITIONS } from '../../tiers/assignments';
+import { columnsOf, pasteField, rowsFromPaste } from './data-requests';
 import { html, type Html } from '../html';
 import { redirect, t } from '../page';
 import { csrfField, fieldError, fmtTime, must, refusalBlock, refusalOf, W, wbPage, type Refusal, type Staff } from './shell';
@@ -103,10 +105,16 @@ const ACTION: Record<string, Text> = {
   overdue: { zh: '超期', en: 'Overdue' },
   create: { zh: '交办', en: 'Assigned' },
 };
-const KIND: Record<string, Text> = { assignment: { zh: '交办任务', en: 'Assignment' }, application: { zh: '办件', en: 'Application' } };
+const KIND: Record<string, Text> = {
+  assignment: { zh: '交办任务', en: 'Assignment' },
+  'data-request': { zh: '数据报送', en: 'Data request' },
+  application: { zh: '办件', en: 'Application' },
+};
+/** Kinds of task sent down, worked through the same steps. */
+const TASKS = new Set(['assignment', 'data-request']);
 
 const say = (s: Staff, map: Record<string, Text>, k: string) => (map[k] ? t(s.ctx, map[k]) : k);
-const statusOf = (s: Staff, k: string) => say(s, STATUS, k);
+export const statusOf = (s: Staff, k: string) => say(s, STATUS, k);
 
 /** Yellow within three days of the due date, red after it. */
 export function dueClass(today: string, due: string | undefined, overdue: boolean): '' | 'due-soon' | 'due-late' {
@@ -127,10 +135,19 @@ const recordHref = (c: { kind: string; unit: string; id: string }) =>
 
 const today = (s: Staff) => toChinaDate(s.ctx.deps.now());
 
+/** More than this many open cases is a backlog for the dashboard, not a list to read. */
+const WORKLIST_MAX = 1_000;
+
 /** The worklist: the unit's open cases by due date, with filters and counts. */
 export async function worklistPage(s: Staff, q: { kind?: string; state?: string; dept?: string }): Promise<Reply> {
-  const page = await must(s, s.api(listCasesOp, { params: { code: s.me.unit }, query: { open: '1', limit: '200' } }));
-  const all: any[] = page.items;
+  // Every open case by due date, page after page, up to the most a clerk can take in on one screen.
+  const all: any[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await must(s, s.api(listCasesOp, { params: { code: s.me.unit }, query: { open: '1', limit: '200', cursor } }));
+    all.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor && all.length < WORKLIST_MAX);
   // A staff member of a department sees that department's applications and the unit's other work.
   const mine = all.filter((c) => !s.me.dept || !c.data.dept || c.data.dept === s.me.dept || q.dept === 'all');
   const shown = mine.filter((c) => (!q.kind || c.kind === q.kind) && (!q.state || c.status === q.state));
@@ -162,10 +179,12 @@ ${
 
 export async function inboxPage(s: Staff, refusal?: { form: 'notice' | 'assign'; r: Refusal }): Promise<Reply> {
   const unit = s.me.unit;
-  const [inbox, casesIn, out, sent, children] = await Promise.all([
+  const [inbox, tasksIn, dataIn, out, dataOut, sent, children] = await Promise.all([
     must(s, s.api(inboxOp, { params: { code: unit }, query: { limit: '50' } })),
     must(s, s.api(listCasesOp, { params: { code: unit }, query: { kind: 'assignment', limit: '50' } })),
+    must(s, s.api(listCasesOp, { params: { code: unit }, query: { kind: 'data-request', limit: '50' } })),
     must(s, s.api(listSentAssignmentsOp, { params: { code: unit }, query: { limit: '50' } })),
+    must(s, s.api(listSentDataRequestsOp, { params: { code: unit }, query: { limit: '50' } })),
     must(s, s.api(listSentNoticesOp, { params: { code: unit }, query: { limit: '50' } })),
     s.api(listChildrenOp, { params: { code: unit }, query: { limit: '200' } }),
   ]);
@@ -184,13 +203,18 @@ ${table(
 )}</section>
 <section aria-labelledby="h-in"><h2 id="h-in">${t(s.ctx, L.tasksIn)}</h2>
 ${table(
-  casesIn.items.map((c: any) => html`<tr><td><a href="/work/cases/${c.unit}/${c.kind}/${c.id}">${c.title}</a></td><td>${c.data.assigner ?? ''}</td><td>${statusOf(s, c.status)}</td>${dueCell(s, d, c.due, c.overdue && c.status !== 'completed')}</tr>`),
-  html`${th(L.title)}${th(L.from)}${th(L.state)}${th(L.due)}`,
+  [...tasksIn.items, ...dataIn.items].map(
+    (c: any) =>
+      html`<tr><td><a href="/work/cases/${c.unit}/${c.kind}/${c.id}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${c.data.assigner ?? ''}</td><td>${statusOf(s, c.status)}</td>${dueCell(s, d, c.due, c.overdue && c.status !== 'completed')}</tr>`,
+  ),
+  html`${th(L.title)}${th(L.kind)}${th(L.from)}${th(L.state)}${th(L.due)}`,
 )}</section>
 <section aria-labelledby="h-out"><h2 id="h-out">${t(s.ctx, L.tasksOut)}</h2>
 ${table(
-  out.items.map((a: any) => html`<tr><td><a href="/work/assignments/${a.id}">${a.title}</a></td><td>${a.assignees.length}</td><td>${a.due}</td></tr>`),
-  html`${th(L.title)}${th(L.assignees)}${th(L.due)}`,
+  [...out.items.map((a: any) => ({ a, href: `/work/assignments/${a.id}`, kind: 'assignment' })), ...dataOut.items.map((a: any) => ({ a, href: `/work/data-requests/${a.id}`, kind: 'data-request' }))].map(
+    ({ a, href, kind }) => html`<tr><td><a href="${href}">${a.title}</a></td><td>${say(s, KIND, kind)}</td><td>${a.assignees.length}</td><td>${a.due}</td></tr>`,
+  ),
+  html`${th(L.title)}${th(L.kind)}${th(L.assignees)}${th(L.due)}`,
 )}</section>
 <section aria-labelledby="h-sent"><h2 id="h-sent">${t(s.ctx, L.sent)}</h2>
 ${table(
@@ -308,9 +332,11 @@ export async function casePage(s: Staff, ref: CaseRef, problem?: { r: Refusal; c
   const holder = s.me.unit === c.unit && s.me.role !== 'auditor';
   const open = c.status === 'assigned' || c.status === 'accepted';
   const action = `/work/cases/${ref.unit}/${ref.kind}/${ref.id}`;
-  // An assignment's own steps; every kind of case can be escalated while it is open here.
-  const own = c.kind === 'assignment' ? Object.entries(TRANSITIONS).filter(([, tr]) => tr.from.includes(c.status)).map(([k, tr]) => ({ k, needsNote: tr.needsNote })) : [];
-  const steps = holder && c.status !== 'escalated' && !c.escalatedTo && (open || c.kind !== 'assignment') ? [...own, { k: 'escalate', needsNote: true }] : [];
+  // A task's own steps; every kind of case can be escalated while it is open here.
+  const task = TASKS.has(c.kind);
+  const own = task ? Object.entries(TRANSITIONS).filter(([, tr]) => tr.from.includes(c.status)).map(([k, tr]) => ({ k, needsNote: tr.needsNote })) : [];
+  const steps = holder && c.status !== 'escalated' && !c.escalatedTo && (open || !task) ? [...own, { k: 'escalate', needsNote: true }] : [];
+  const columns = columnsOf(c);
   const near = (k: string) => (problem && !problem.changed && problem.action === k ? html`${refusalBlock(s, problem.r, `refusal-${k}`)}` : '');
   const body = html`<h1>${c.title}</h1>
 ${problem?.changed ? html`<div class="refusal" role="alert" id="changed"><p>${t(s.ctx, W.changed)}</p><p>${problem.r.message}</p></div>` : ''}
@@ -326,7 +352,7 @@ ${
     ? html`<h2>${t(s.ctx, L.nextSteps)}</h2>${steps.map(
         (st) => html`<form class="wb" method="post" action="${action}">${csrfField(s)}<input type="hidden" name="v" value="${c.v}"><input type="hidden" name="action" value="${st.k}">
 ${st.needsNote ? html`<label for="note-${st.k}">${t(s.ctx, L.noteRequired)}</label><textarea id="note-${st.k}" name="note" rows="2"></textarea>` : ''}
-${near(st.k)}<p><button class="button${st.k === 'return' || st.k === 'escalate' ? ' secondary' : ''}" type="submit">${say(s, ACTION, st.k)}</button></p></form>`,
+${st.k === 'complete' && columns ? pasteField(s, columns, near(st.k)) : near(st.k)}<p><button class="button${st.k === 'return' || st.k === 'escalate' ? ' secondary' : ''}" type="submit">${say(s, ACTION, st.k)}</button></p></form>`,
       )}`
     : ''
 }
@@ -342,7 +368,13 @@ ${
 
 const CONFLICT = 409;
 
-export async function actOnCase(s: Staff, ref: CaseRef, body: { action?: string; note?: string; v?: string }): Promise<Reply> {
+/** Completing a data request sends the pasted rows (none pasted: none sent, and the API says they are required). */
+const rowsOf = (c: any, body: { action?: string; rows?: string }) => {
+  const columns = columnsOf(c);
+  return body.action === 'complete' && columns && body.rows?.trim() ? { rows: rowsFromPaste(columns, body.rows) } : {};
+};
+
+export async function actOnCase(s: Staff, ref: CaseRef, body: { action?: string; note?: string; v?: string; rows?: string }): Promise<Reply> {
   const now = await s.api(getCaseOp, { params: { code: ref.unit, kind: ref.kind, id: ref.id } });
   const gone = refusalOf(now);
   if (gone) return casePage(s, ref, { r: gone });
@@ -354,7 +386,10 @@ export async function actOnCase(s: Staff, ref: CaseRef, body: { action?: string;
   const a =
     body.action === 'supervise'
       ? await s.api(superviseOp, { params: { code: ref.unit, kind: ref.kind, id: ref.id }, body: { comment: note ?? '' } })
-      : await s.api(caseActionOp, { params: { code: ref.unit, kind: ref.kind, id: ref.id }, body: { action: body.action, ...(note ? { note } : {}) } });
+      : await s.api(caseActionOp, {
+          params: { code: ref.unit, kind: ref.kind, id: ref.id },
+          body: { action: body.action, ...(note ? { note } : {}), ...rowsOf(now.body.case, body) },
+        });
   const r = refusalOf(a);
   if (!r) return redirect(`/work/cases/${ref.unit}/${ref.kind}/${ref.id}`);
   return casePage(s, ref, { r, changed: r.status === CONFLICT, action: body.action });
