@@ -236,7 +236,8 @@ ${found.next !== undefined ? html`<p class="pager"><a href="${pageLink(code, f, 
       return notFoundPage(ctx);
     }
     const items = f.year ? page.items.filter((i) => day(i.publishedAt).startsWith(f.year!)) : page.items;
-    const more = page.cursor && items.length === page.items.length;
+    // Past the year's first day, the year is done (a draft made in December may be published in January: kept going).
+    const more = page.cursor && !(f.year && page.items.some((i) => day(i.publishedAt) < `${f.year}-01-01`));
     results = html`${items.length ? listingHtml(ctx, items) : html`<p>${t(ctx, L.nothing)}</p>`}
 ${more ? html`<p class="pager"><a href="${pageLink(code, f, { cursor: page.cursor! })}">${t(ctx, L.next)}</a></p>` : ''}`;
   }
