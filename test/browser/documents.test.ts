@@ -92,6 +92,8 @@ describe('government information in Chromium', { timeout: 60_000 }, () => {
     const atom = await feed.text();
     expect(atom).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
     expect(atom).toContain(title);
+    // Its entry opens the same one page.
+    expect(atom).toContain(`href="${address}"`);
   });
 
   it('a withdrawn document says so and when, with 410; an unknown one is a 404 page', async () => {
