@@ -142,6 +142,7 @@ const PAGES: [string, string][] = [
   ['village home (in the county site)', `/units/${WORLD.village}`],
   ['services for a new baby (village)', `/units/${WORLD.village}/services?life=birth`],
   ['service guide (village)', `/units/${WORLD.village}/services/${WORLD.province}/330000-SV-001`],
+  ['documents search (village)', `/units/${WORLD.village}/documents?q=${encodeURIComponent('财政预算')}`],
   ['404', '/units/330199000000'],
 ];
 const RENDERS = Number(process.env.BENCH_WEB_RENDERS ?? 100);
