@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { encodeTime, monotonicFactory } from 'ulid';
 import * as z from '../../shared/zod';
 import { commitAudited } from '../../shared/audit';
 import { ancestorCandidates, depth, isWithin, levelOf, prefixOf } from '../../shared/codes';
@@ -429,6 +429,9 @@ function decode(cursor: string): string {
   if (!ULID.test(id)) throw new ApiError('invalid_cursor');
   return id;
 }
+
+/** A cursor that starts a list at what was created before `ms` (a year's end, say): ids begin with their time. */
+export const cursorBefore = (ms: number) => encode(`${encodeTime(ms, 10)}${'0'.repeat(16)}`);
 
 /** The partitions a unit's page reads: its own page, and what each possible ancestor issued for its level (at most five). */
 export function pagePartitions(unit: string, category?: Category): { table: Level; pk: string }[] {

@@ -6,13 +6,13 @@ import type { Deps } from '../../shared/deps';
 import { ApiError, notFound } from '../../shared/errors';
 import type { Text } from '../../shared/i18n';
 import type { Principal } from '../../shared/roles';
-import type { Store } from '../../shared/store/store';
+import type { Key, Store } from '../../shared/store/store';
 import { CalendarCoverageError, toChinaDate, type WorkingCalendar } from '../../shared/working-days';
 import { chinaWorkingCalendar } from '../../tenants/calendars';
 import { readSettings } from '../../tenants/settings';
 import { notificationMessage } from '../notify/notifications';
 import { countEvent } from '../stats/rollup';
-import { caseItem, heldCase, readCase, recordStep, type Case, type CaseRules } from '../tiers/escalation';
+import { caseItem, caseKey, caseSchema, heldCase, readCase, recordStep, type Case, type CaseRules } from '../tiers/escalation';
 
 /**
  * 依申请公开: a request for government information, under the 2019 条例. It is a case (functions/tiers/escalation.ts)
@@ -124,6 +124,9 @@ function count<T>(f: () => T): T {
 }
 const add = (cal: WorkingCalendar, from: string, days: number) => count(() => cal.addWorkingDays(from, days));
 
+/** The applicant's own requests across the province, newest first: a small reference item per request. */
+const mineKey = (unit: string, sub: string, at: string, id: string): Key => ({ pk: `${unit.slice(0, 2)}#disclosure-mine#${sub}`, sk: `${at}#${unit}#${id}` });
+
 export interface NewRequest {
   title: string;
   description: string;
@@ -154,6 +157,7 @@ export async function submitRequest(deps: Deps, applicant: Principal, unit: stri
   };
   await commitAudited(deps, now, unit, { actor: applicant, action: `${KIND}.submit`, subject: `${KIND}/${c.id}`, after: c }, [
     { op: 'put', table: levelOf(unit), item: caseItem(c, requestRules), expect: { absent: true } },
+    { op: 'put', table: 'province', item: { ...mineKey(unit, applicant.sub, at, c.id), unit, id: c.id } },
     countEvent({ unit, kind: 'disclosure-request', day: today, eventId: `${KIND}/${c.id}/received` }, now),
   ]);
   return c;
@@ -164,6 +168,16 @@ export async function readRequest(deps: Deps, viewer: Principal, staff: boolean,
   const r = await readCase(deps, unit, KIND, id);
   if (!staff && r.case.data.applicant !== viewer.sub) throw notFound();
   return r;
+}
+
+/** The applicant's requests, newest first, each as its unit holds it (one query, one batch read per level). */
+export async function myRequests(store: Store, applicant: Principal, limit: number): Promise<Case[]> {
+  const page = await store.query({ table: 'province', pk: mineKey(applicant.unit, applicant.sub, '', '').pk, limit, descending: true });
+  const refs = page.items.map((i) => ({ unit: i.unit as string, id: i.id as string }));
+  const byLevel = new Map<ReturnType<typeof levelOf>, Key[]>();
+  for (const r of refs) byLevel.set(levelOf(r.unit), [...(byLevel.get(levelOf(r.unit)) ?? []), caseKey(r.unit, KIND, r.id)]);
+  const found = new Map((await Promise.all([...byLevel].map(([t, keys]) => store.getMany(t, keys)))).flat().map((i) => [i.sk as string, caseSchema.parse(i)]));
+  return refs.flatMap((r) => found.get(`${KIND}/${r.id}`) ?? []);
 }
 
 export interface StaffStep {

@@ -196,7 +196,76 @@ export const webCaseOp = operation({
   response: page,
 });
 
+export const webDocumentsOp = operation({
+  id: 'webDocuments',
+  method: 'GET',
+  path: '/units/{code}/documents',
+  tag: 'web',
+  summary: { zh: '政府信息公开：单位的公开文件，可检索并按类别、年份筛选', en: "A unit's published documents: search, by category and year" },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ q: text, category: text, year: text, cursor: text, offset: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
+export const webDocumentOp = operation({
+  id: 'webDocument',
+  method: 'GET',
+  path: '/documents/{publisher}/{id}',
+  tag: 'web',
+  summary: { zh: '一份公开文件（唯一地址，可打印）', en: 'A published document at its one address, printable' },
+  auth: 'public',
+  params: z.strictObject({ publisher: z.string(), id: z.string() }),
+  errors: ['not_found'],
+  response: { status: 200, schema: z.string(), type: 'text/html' },
+});
+
+export const webDisclosureRequestOp = operation({
+  id: 'webDisclosureRequest',
+  method: 'GET',
+  path: '/units/{code}/documents/request',
+  tag: 'web',
+  summary: { zh: '依申请公开：申请表', en: 'Request government information: the form' },
+  auth: 'public',
+  params: codeParam,
+  errors: ['not_found', 'unauthorized', 'forbidden'],
+  response: page,
+});
+
+export const webDisclosureRequestSubmitOp = operation({
+  id: 'webDisclosureRequestSubmit',
+  method: 'POST',
+  path: '/units/{code}/documents/request',
+  tag: 'web',
+  summary: { zh: '提交政府信息公开申请（表单）', en: 'Send a request for government information (form post)' },
+  auth: 'public',
+  params: codeParam,
+  bodyType: 'form',
+  body: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  errors: ['not_found', 'unauthorized', 'forbidden'],
+  response: onward,
+});
+
+export const webMyDisclosureRequestOp = operation({
+  id: 'webMyDisclosureRequest',
+  method: 'GET',
+  path: '/me/disclosure/{code}/{id}',
+  tag: 'web',
+  summary: { zh: '我的政府信息公开申请：期限、办理经过和答复', en: 'One of my requests for information: deadline, history, reply' },
+  auth: 'public',
+  params: z.strictObject({ code: z.string(), id: z.string() }),
+  query: z.strictObject({ sent: text }),
+  errors: ['not_found', 'unauthorized'],
+  response: page,
+});
+
 export const WEB_OPERATIONS = [
+  webDocumentsOp,
+  webDocumentOp,
+  webDisclosureRequestOp,
+  webDisclosureRequestSubmitOp,
+  webMyDisclosureRequestOp,
   webApplyOp,
   webApplySubmitOp,
   webCaseOp,

@@ -78,6 +78,12 @@ html.elder a{text-decoration-thickness:2px}
 html.elder .lede{font-size:1.05rem}
 @media print{.top .tools,.skip,nav.crumbs,.noprint,footer .tools,form.search{display:none}.top{background:none;color:#000;border-bottom:2px solid #000}.top a{color:#000}
 a[href^="http"]::after,a[href^="/"]::after{content:" (" attr(href) ")";font-size:.8em}html{font-size:11pt}main{padding:0}h2{break-after:avoid}}
+.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem}
+.filters input,.filters select{width:100%}
+mark{background:#fff0a0;color:var(--ink)}
+.snippet{margin:.25rem 0 0;color:var(--muted)}
+.doc-body{margin:1.5rem 0;font-size:1.05rem;line-height:1.8}
+@media print{.doc-body{font-size:12pt}mark{background:none;font-weight:700}}
 `.replace(/\n/g, '');
 
 /** The stylesheet's address carries its hash, so that it can be cached for a year and changes all the same. */

@@ -60,6 +60,27 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
   await measure('GET /sign-in/callback', 'code for the ID token, session started', () => get(back.pathname + back.search, 303));
   const me = await measure('GET /me', 'signed in', () => get('/me', 200));
   const csrf = /name="csrf" value="([^"]+)"/.exec(me.text)![1]!;
+  // 政务公开: the unit's list, a search, a document not there, and a request made through the form and then read.
+  await measure('GET /units/{code}/documents', 'list, then words', async () => {
+    await get(`/units/${unit}/documents`, 200);
+    return get(`/units/${unit}/documents?q=${encodeURIComponent('财政预算')}&year=2026`, 200);
+  });
+  await measure('GET /documents/{publisher}/{id}', 'a document not there', () => get(`/documents/${unit}/01JAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+  const request = `/units/${unit}/documents/request`;
+  await measure('GET /units/{code}/documents/request', 'the form, signed in', () => get(request, 200));
+  const sent = await measure('POST /units/{code}/documents/request', 'a request sent', async () => {
+    const res = jar.take(
+      await fetch(new URL(request, url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, title: '2025年度财政预算执行情况', description: '用于了解本地财政情况' }).toString(),
+      }),
+    );
+    if (res.status !== 303) throw new Error(`POST ${request} answered ${res.status}`);
+    return res.headers.get('location')!;
+  });
+  await measure('GET /me/disclosure/{code}/{id}', 'the confirmation', () => get(sent, 200));
   // Nor the apply pages: their 404, after the same reads.
   const apply = `/units/${unit}/services/330000000000/330000-SV-001/apply`;
   await measure('GET /units/{code}/services/{definer}/{item}/apply', 'an item not offered here', () => get(apply, 404));
@@ -121,6 +142,7 @@ const PAGES: [string, string][] = [
   ['village home (in the county site)', `/units/${WORLD.village}`],
   ['services for a new baby (village)', `/units/${WORLD.village}/services?life=birth`],
   ['service guide (village)', `/units/${WORLD.village}/services/${WORLD.province}/330000-SV-001`],
+  ['documents search (village)', `/units/${WORLD.village}/documents?q=${encodeURIComponent('财政预算')}`],
   ['404', '/units/330199000000'],
 ];
 const RENDERS = Number(process.env.BENCH_WEB_RENDERS ?? 100);

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { apiClient, DEMO_PROVINCE_ADMIN } from '../../infra/local/demo';
 import { CHROMIUM_PATH } from './prepare-path';
 import { startWorld, WORLD } from './world';
 
@@ -16,6 +17,7 @@ const PAGES: [string, string][] = [
   ['guide', `/units/${WORLD.village}/services/${WORLD.province}/330000-SV-001`],
   ['progress-errors', '/progress?ref=x&name='],
   ['not-found', '/units/330199000000'],
+  ['documents-search', `/units/${WORLD.village}/documents?q=${encodeURIComponent('数字乡村')}`],
 ];
 const WORKBENCH_PAGES: [string, string][] = [
   ['work-worklist', '/work'],
@@ -29,6 +31,25 @@ const WIDTHS = { phone: { width: 360, height: 740 }, desktop: { width: 1280, hei
 
 await mkdir(dir, { recursive: true });
 const world = await startWorld();
+// 政务公开: a province document (changed once, so it has versions) and a withdrawn one, published through the API.
+const province = apiClient(world.url, (await world.runtime.issuer.mint({ sub: DEMO_PROVINCE_ADMIN, role: 'province-admin', unit: WORLD.province })).token);
+const publish = async (body: object) => (await province<{ id: string; v: number }>('POST', `/v1/units/${WORLD.province}/disclosure/documents`, JSON.stringify(body))).json;
+const shown = await publish({
+  title: '浙江省关于推进数字乡村建设的实施意见',
+  category: 'policy',
+  docNumber: '浙政发〔2026〕5号',
+  subjects: ['数字乡村', '乡村振兴'],
+  writtenOn: '2026-01-15',
+  body: '各市、县（市、区）人民政府，省政府直属各单位：\n为加快数字乡村建设，推动乡村振兴，现提出如下意见。\n一、完善乡村信息基础设施。推进光纤网络和移动通信网络向行政村、自然村延伸。\n二、推进涉农服务事项线上办理。村（社区）可通过政务服务平台代办、帮办。\n三、加强组织保障。各地要明确责任分工，确保各项任务落到实处。',
+});
+await province('PATCH', `/v1/units/${WORLD.province}/disclosure/documents/${shown.id}`, JSON.stringify({ v: shown.v, validUntil: '2028-12-31' }));
+const old = await publish({ title: '关于2025年冬季农田水利建设的通知', category: 'other', writtenOn: '2026-01-05', body: '冬季农田水利建设有关事项通知如下。' });
+await province('POST', `/v1/units/${WORLD.province}/disclosure/documents/${old.id}/withdrawal`, JSON.stringify({ v: old.v, reason: '已过时' }));
+PAGES.push(
+  ['documents', `/units/${WORLD.village}/documents`],
+  ['document', `/documents/${WORLD.province}/${shown.id}`],
+  ['document-withdrawn', `/documents/${WORLD.province}/${old.id}`],
+);
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
 try {
   for (const [width, viewport] of Object.entries(WIDTHS)) {
@@ -57,6 +78,22 @@ try {
       console.log(file);
     }
     await staff.close();
+    // A resident's disclosure request: the form refused, then the confirmation.
+    const resident = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
+    const form = await resident.newPage();
+    await form.goto(`/sign-in?back=/units/${WORLD.village}/documents/request`);
+    await form.getByRole('button', { name: /演示居民/ }).click();
+    await form.waitForURL('**/documents/request');
+    await form.getByLabel('所需信息名称').fill('上保社区2025年度集体资产收支情况');
+    await form.getByRole('button', { name: '提交申请' }).click();
+    await form.locator('.errors').waitFor();
+    await form.screenshot({ path: join(dir, `request-errors-${width}.png`), fullPage: true });
+    await form.getByLabel('所需信息的描述及用途').fill('了解集体资产收支，用于村务监督');
+    await form.getByRole('button', { name: '提交申请' }).click();
+    await form.waitForURL('**/me/disclosure/**');
+    await form.screenshot({ path: join(dir, `request-sent-${width}.png`), fullPage: true });
+    console.log(join(dir, `request-{errors,sent}-${width}.png`));
+    await resident.close();
   }
 } finally {
   await browser.close();

@@ -36,7 +36,8 @@ describe('Atom feeds', () => {
     expect(feed.title).toBe('一村 政府信息公开');
     expect(feed.items.map((i) => i.title)).toEqual(['全省春耕通知', '北山街道一季度社区服务统计（更正）（北街〔2026〕1号）']);
     const item = feed.items[1]!;
-    expect(item.link).toBe(`https://gov.example.cn/v1/units/${U.township}/disclosure/documents/${mine.id}`);
+    // Entries open the document's page on the portal, its one address, not the API's JSON.
+    expect(item.link).toBe(`https://gov.example.cn/documents/${U.township}/${mine.id}`);
     expect(item.id).toBe(`urn:govtiers:document:${U.township}:${mine.id}`);
     expect(item.contentSnippet ?? item.summary).toContain('证明开具 <较多>');
     expect((item as Record<string, unknown>).pubDate ?? item.isoDate).toBeTruthy();
