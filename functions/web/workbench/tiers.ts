@@ -22,6 +22,7 @@ import {
 import { TRANSITIONS } from '../../tiers/assignments';
 import { html, type Html } from '../html';
 import { redirect, t } from '../page';
+import { KIND_NAMES, named, REQUEST_STATUS, TICKET_STATUS } from './records';
 import { csrfField, fieldError, fmtTime, must, refusalBlock, refusalOf, W, wbPage, type Refusal, type Staff } from './shell';
 
 const L = {
@@ -74,12 +75,8 @@ const L = {
   wholeUnit: { zh: '全单位', en: 'Whole unit' },
   all: { zh: '全部', en: 'All' },
   worklistLede: {
-    zh: '本单位正在办理的事项，按办理期限排序：黄色为临近期限（3 天内），红色为已超期。',
-    en: 'Open cases of your unit by due date: yellow when due within 3 days, red when overdue.',
-  },
-  services: {
-    zh: '诉求工单和依申请公开的办理将在各自功能上线后并入本列表。',
-    en: 'Tickets and disclosure requests join this list as those capabilities arrive.',
+    zh: '本单位正在办理的事项（办件、诉求、依申请公开、交办任务），按办理期限排序：黄色为临近期限（3 天内），红色为已超期。',
+    en: 'Open cases of your unit (applications, tickets, disclosure requests, assignments) by due date: yellow when due within 3 days, red when overdue.',
   },
 } satisfies Record<string, Text>;
 
@@ -103,7 +100,7 @@ const ACTION: Record<string, Text> = {
   overdue: { zh: '超期', en: 'Overdue' },
   create: { zh: '交办', en: 'Assigned' },
 };
-const KIND: Record<string, Text> = { assignment: { zh: '交办任务', en: 'Assignment' }, application: { zh: '办件', en: 'Application' } };
+const KIND = KIND_NAMES;
 
 const say = (s: Staff, map: Record<string, Text>, k: string) => (map[k] ? t(s.ctx, map[k]) : k);
 const statusOf = (s: Staff, k: string) => say(s, STATUS, k);
@@ -121,9 +118,19 @@ const dueCell = (s: Staff, today: string, due: string | undefined, overdue: bool
   return html`<td class="${c}">${due ?? ''} ${c === 'due-late' ? html`<span class="tag">${t(s.ctx, L.overdue)}</span>` : c === 'due-soon' ? html`<span class="tag">${t(s.ctx, L.soon)}</span>` : ''}</td>`;
 };
 
-/** Applications have their own screen (their steps and form); every other kind of case the common one. */
-const recordHref = (c: { kind: string; unit: string; id: string }) =>
-  c.kind === 'application' ? `/work/applications/${c.unit}/${c.id}` : `/work/cases/${c.unit}/${c.kind}/${c.id}`;
+/** Applications, tickets and disclosure requests have their own screens (their steps); every other kind the common one. */
+export const recordHref = (c: { kind: string; unit: string; id: string; data: Record<string, string> }) =>
+  c.kind === 'application'
+    ? `/work/applications/${c.unit}/${c.id}`
+    : c.kind === 'ticket'
+      ? `/work/tickets/${c.data.home ?? c.unit}/${c.id}`
+      : c.kind === 'disclosure-request'
+        ? `/work/requests/${c.unit}/${c.id}`
+        : `/work/cases/${c.unit}/${c.kind}/${c.id}`;
+
+/** A case's status in the words of its kind (a ticket's 'accepted' is not an assignment's). */
+const caseStatus = (s: Staff, kind: string, status: string) =>
+  named(s, kind === 'ticket' ? TICKET_STATUS : kind === 'disclosure-request' ? REQUEST_STATUS : STATUS, status);
 
 const today = (s: Staff) => toChinaDate(s.ctx.deps.now());
 
@@ -153,10 +160,10 @@ ${
   shown.length
     ? html`<div class="table-scroll"><table class="wb"><caption class="sr-only">${t(s.ctx, W.worklist)}</caption>
 <thead><tr><th scope="col">${t(s.ctx, L.title)}</th><th scope="col">${t(s.ctx, L.kind)}</th><th scope="col">${t(s.ctx, L.state)}</th><th scope="col">${t(s.ctx, L.due)}</th></tr></thead>
-<tbody>${shown.map((c) => html`<tr><td><a href="${recordHref(c)}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${statusOf(s, c.status)}</td>${dueCell(s, d, c.due, c.overdue)}</tr>`)}</tbody></table></div>`
+<tbody>${shown.map((c) => html`<tr><td><a href="${recordHref(c)}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${caseStatus(s, c.kind, c.status)}</td>${dueCell(s, d, c.due, c.overdue)}</tr>`)}</tbody></table></div>`
     : html`<p>${t(s.ctx, L.none)}</p>`
 }
-<p class="lede">${t(s.ctx, L.services)}</p>`;
+`;
   return wbPage(s, { title: t(s.ctx, W.worklist), body });
 }
 
