@@ -124,7 +124,7 @@ export async function requestPage(s: Staff, unit: string, id: string, problem?: 
   const textArea = (k: string, name: keyof RequestForm, label: Text, rows = 2) =>
     html`<label for="${name}-${k}">${t(s.ctx, label)}</label><textarea id="${name}-${k}" name="${name}" rows="${rows}">${mine(k) ? (sent![name] ?? '') : ''}</textarea>${err(k, `body.${name}`)}`;
   const form = (k: ScreenAction, fields: Html | string, label: Text, secondary = false) =>
-    html`<form class="wb" method="post" action="${action}">${csrfField(s)}<input type="hidden" name="v" value="${c.v}"><input type="hidden" name="action" value="${k}">
+    html`<form class="wb step" method="post" action="${action}">${csrfField(s)}<input type="hidden" name="v" value="${c.v}"><input type="hidden" name="action" value="${k}">
 ${fields}${near(k)}<p><button class="button${secondary ? ' secondary' : ''}" type="submit">${t(s.ctx, label)}</button></p></form>`;
   const replyForm = () => {
     const chosen = mine('reply') ? sent!.type : undefined;

@@ -179,6 +179,8 @@ dl.bar dd{margin:0}
 ul.dupes{list-style:none;padding:0;margin:0}
 ul.dupes>li{border:1px solid var(--line);padding:.25rem 1rem;margin:.5rem 0}
 ul.dupes p{margin:.25rem 0}
+form.wb.step{border-top:1px solid var(--line);padding-top:.75rem}
+ul.dupes form.wb.step{border-top:0;padding-top:0}
 `.replace(/\n/g, '');
 
 export const STYLE_FILE = `wb.${createHash('sha256').update(WB_STYLES).digest('hex').slice(0, 12)}.css`;

@@ -135,7 +135,7 @@ export async function ticketPage(s: Staff, home: string, id: string, problem?: P
   const sent = problem && !changed ? problem.sent : undefined;
   const near = (k: string) => (problem && !changed && problem.action === k ? refusalBlock(s, problem.r, `refusal-${k}`) : '');
   const form = (k: ScreenAction, fields: Html | string, label: Text | string, secondary = false) =>
-    html`<form class="wb" method="post" action="${action}">${csrfField(s)}<input type="hidden" name="v" value="${versionOf(v)}"><input type="hidden" name="action" value="${k}">
+    html`<form class="wb step" method="post" action="${action}">${csrfField(s)}<input type="hidden" name="v" value="${versionOf(v)}"><input type="hidden" name="action" value="${k}">
 ${fields}${near(k)}<p><button class="button${secondary ? ' secondary' : ''}" type="submit">${typeof label === 'string' ? label : t(s.ctx, label)}</button></p></form>`;
   const noteField = (k: string, required: boolean) =>
     html`<label for="note-${k}">${t(s.ctx, required ? L.noteRequired : L.note)}</label><textarea id="note-${k}" name="note" rows="2"${required ? html` aria-required="true"` : ''}>${sent?.action === k ? (sent.note ?? '') : ''}</textarea>${problem?.action === k ? fieldError(problem.r, 'body.note') : ''}`;
