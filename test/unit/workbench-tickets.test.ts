@@ -79,7 +79,10 @@ describe('the workbench ticket screen', () => {
     expect(w.snapshot()).toBe(before);
     const sent = await wb.post(TICKET, path, a, { action: 'dispatch', to: `unit:${U.village}`, v: hiddenV(refused.html) });
     expect(sent.status, sent.html).toBe(303);
-    // The unit handling it below signs for it; the county above may flag it for 督办.
+    // The village finds it on its worklist once the dispatch has arrived, signs for it; the county may flag it for 督办.
+    await w.settle();
+    const villageList = await wb.get('/work', '/work', `staff@${U.village}`);
+    expect(villageList.html).toMatch(new RegExp(`id="incoming"[^]*href="${path}"`));
     const below = await wb.get(TICKET, path, `staff@${U.village}`);
     expect(below.html).toContain('name="action" value="sign"');
     expect(below.html).not.toContain('name="action" value="dispatch"');

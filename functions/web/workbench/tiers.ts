@@ -2,6 +2,7 @@ import type { Text } from '../../../shared/i18n';
 import type { Reply } from '../../../shared/http/context';
 import { LEVEL_NAMES, type Level } from '../../../shared/levels';
 import { toChinaDate } from '../../../shared/working-days';
+import { listIncomingOp } from '../../tickets/api';
 import { listChildrenOp } from '../../units/api';
 import {
   acknowledgeOp,
@@ -74,6 +75,7 @@ const L = {
   myDept: { zh: '本部门', en: 'My department' },
   wholeUnit: { zh: '全单位', en: 'Whole unit' },
   all: { zh: '全部', en: 'All' },
+  incoming: { zh: '上级派来承办的诉求（最近 20 件）', en: 'Tickets dispatched here from above (latest 20)' },
   worklistLede: {
     zh: '本单位正在办理的事项（办件、诉求、依申请公开、交办任务），按办理期限排序：黄色为临近期限（3 天内），红色为已超期。',
     en: 'Open cases of your unit (applications, tickets, disclosure requests, assignments) by due date: yellow when due within 3 days, red when overdue.',
@@ -136,7 +138,12 @@ const today = (s: Staff) => toChinaDate(s.ctx.deps.now());
 
 /** The worklist: the unit's open cases by due date, with filters and counts. */
 export async function worklistPage(s: Staff, q: { kind?: string; state?: string; dept?: string }): Promise<Reply> {
-  const page = await must(s, s.api(listCasesOp, { params: { code: s.me.unit }, query: { open: '1', limit: '200' } }));
+  const [page, incoming] = await Promise.all([
+    must(s, s.api(listCasesOp, { params: { code: s.me.unit }, query: { open: '1', limit: '200' } })),
+    s.api(listIncomingOp, { params: { code: s.me.unit }, query: { limit: '20' } }),
+  ]);
+  // Tickets units above dispatched here are held (and timed) there: listed apart, newest first.
+  const fromAbove: any[] = incoming.status === 200 ? incoming.body.items : [];
   const all: any[] = page.items;
   // A staff member of a department sees that department's applications and the unit's other work.
   const mine = all.filter((c) => !s.me.dept || !c.data.dept || c.data.dept === s.me.dept || q.dept === 'all');
@@ -163,7 +170,13 @@ ${
 <tbody>${shown.map((c) => html`<tr><td><a href="${recordHref(c)}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${caseStatus(s, c.kind, c.status)}</td>${dueCell(s, d, c.due, c.overdue)}</tr>`)}</tbody></table></div>`
     : html`<p>${t(s.ctx, L.none)}</p>`
 }
-`;
+${
+  fromAbove.length
+    ? html`<section aria-labelledby="h-incoming"><h2 id="h-incoming">${t(s.ctx, L.incoming)}</h2><ul id="incoming">${fromAbove.map(
+        (i) => html`<li><a href="/work/tickets/${i.home}/${i.id}">${i.title}</a> · ${t(s.ctx, L.from)} ${i.from} · ${fmtTime(i.at)}</li>`,
+      )}</ul></section>`
+    : ''
+}`;
   return wbPage(s, { title: t(s.ctx, W.worklist), body });
 }
 
