@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, signIn, useBrowser, VIEWPORTS } from './browser';
+import { expectAccessible, scrollsSideways, signIn, useBrowser, VIEWPORTS } from './browser';
 import { WORLD } from './world';
 
 /** Tickets and disclosure requests on the staff workbench in Chromium, seeded through the API as residents file them. */
@@ -82,6 +82,7 @@ describe('workbench tickets and disclosure requests in Chromium', { timeout: 120
     await clerk.locator(`a[href="${path}"]`).click();
     await expect.poll(() => clerk.locator('#request-due').textContent()).toBe(req.json.due);
     await expectAccessible(clerk);
+    expect(await scrollsSideways(clerk)).toBe(false);
     // The colleague opens the same request before the answer goes out.
     const colleague = await staffAt('北山街道工作人员');
     await colleague.goto(path);

@@ -145,6 +145,9 @@ describe('the workbench disclosure-request screen', () => {
     expect(seenByA.status).toBe(200);
     expect(seenByA.html).toContain(`id="request-due" class="">${req.body.due}<`);
     for (const k of ['reply', 'correction', 'extend', 'consult', 'escalate']) expect(seenByA.html).toContain(`name="action" value="${k}"`);
+    const above = await wb.get(REQUEST, path, `admin@${U.township}`);
+    expect(above.html).toContain('name="action" value="supervise"');
+    expect(above.html).not.toContain('name="action" value="reply"');
     const before = w.snapshot();
     const refused = await wb.post(REQUEST, path, a, { action: 'reply', type: 'withheld', reason: '涉及第三方商业秘密', v: hiddenV(seenByA.html) });
     expect(refused.status).toBe(400);
