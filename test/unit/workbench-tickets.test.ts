@@ -149,6 +149,10 @@ describe('the workbench disclosure-request screen', () => {
     expect(above.html).toContain('name="action" value="supervise"');
     expect(above.html).not.toContain('name="action" value="reply"');
     const before = w.snapshot();
+    const untyped = await wb.post(REQUEST, path, a, { action: 'reply', type: '', content: '明细见附表', v: hiddenV(seenByA.html) });
+    expect(untyped.status).toBe(400);
+    expect(untyped.html).toMatch(/id="type-reply"[^]*?<\/select><span class="field-error">/);
+    expect(untyped.html).toContain('明细见附表');
     const refused = await wb.post(REQUEST, path, a, { action: 'reply', type: 'withheld', reason: '涉及第三方商业秘密', v: hiddenV(seenByA.html) });
     expect(refused.status).toBe(400);
     expect(refused.html).toMatch(/id="legalBasis-reply"[^]*?<\/textarea><span class="field-error">[^<]*legalBasis/);

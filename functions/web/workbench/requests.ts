@@ -132,9 +132,9 @@ ${fields}${near(k)}<p><button class="button${secondary ? ' secondary' : ''}" typ
       REPLY_TYPES.filter((ty) => (REQUIRED[ty] as string[]).includes(key)).map((ty) => t(s.ctx, REPLY_NAMES[ty])).join('、');
     return form(
       'reply',
-      html`<label for="type-reply">${t(s.ctx, L.replyType)}</label><select id="type-reply" name="type">${REPLY_TYPES.map(
+      html`<label for="type-reply">${t(s.ctx, L.replyType)}</label><select id="type-reply" name="type"><option value=""></option>${REPLY_TYPES.map(
         (ty) => html`<option value="${ty}"${chosen === ty ? html` selected` : ''}>${t(s.ctx, REPLY_NAMES[ty])}</option>`,
-      )}</select>
+      )}</select>${err('reply', 'body.reply.type')}
 ${REPLY_FIELDS.map(
   (f) => html`<label for="${f.key}-reply">${t(s.ctx, f.label)}</label><span class="hint" id="${f.key}-hint">${t(s.ctx, L.requiredFor)}${requiredFor(f.key)}</span>
 <textarea id="${f.key}-reply" name="${f.key}" rows="${f.rows}" aria-describedby="${f.key}-hint">${mine('reply') ? (sent![f.key] ?? '') : ''}</textarea>${err('reply', `body.reply.${f.key}`)}`,
