@@ -62,7 +62,7 @@ export const replySchema = z.object({
 export type Reply = z.infer<typeof replySchema>;
 
 /** Fields each reply type cannot go without. */
-const REQUIRED: Record<ReplyType, (keyof Reply)[]> = {
+export const REQUIRED: Record<ReplyType, (keyof Reply)[]> = {
   published: ['where'],
   disclosed: ['content'],
   partial: ['content', 'reason', 'legalBasis'],

@@ -285,7 +285,7 @@ export const ACTIONS = [
 ] as const;
 export type TicketAction = (typeof ACTIONS)[number];
 
-interface Transition {
+export interface Transition {
   by: 'dispatcher' | 'handler';
   from: readonly string[];
   /** The status after the step (unchanged when absent). */
@@ -295,7 +295,7 @@ interface Transition {
   starts?: Step | null;
 }
 
-const TRANSITIONS: Record<TicketAction, Transition> = {
+export const TRANSITIONS: Record<TicketAction, Transition> = {
   accept: { by: 'dispatcher', from: ['filed'], to: 'accepted', needsNote: false, starts: 'dispatch' },
   // 改派 as well: a dispatcher may send a ticket elsewhere until it is answered.
   dispatch: { by: 'dispatcher', from: ['accepted', 'returned', 'dispatched', 'signed'], to: 'dispatched', needsNote: false, starts: 'signFor' },
@@ -512,7 +512,7 @@ export async function rateTicket(deps: Deps, actor: Principal, home: string, id:
 export const MAX_MERGED = 50;
 
 /** Before the answer, a ticket may still be merged into another that is being handled. */
-const MERGEABLE = new Set(['filed', 'accepted', 'returned', 'dispatched', 'signed']);
+export const MERGEABLE: ReadonlySet<string> = new Set(['filed', 'accepted', 'returned', 'dispatched', 'signed']);
 
 /**
  * Merges a ticket into another the same dispatcher holds: one handling, every filer kept. The merged ticket's case

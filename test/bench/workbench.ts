@@ -69,13 +69,13 @@ export async function workbenchRoutes(api: Api, province: string, city: string, 
     send('POST', `/work/cases/${county}/assignment/${id}`, 404, { csrf, action: 'supervise', note: '请抓紧', v: '1' }),
   );
   const columns = [{ key: 'households', label: '户数', type: 'integer', required: true }];
-  const request = await api.call<{ id: string }>('POST', `/v1/units/${city}/data-requests`, {
+  const dataRequest = await api.call<{ id: string }>('POST', `/v1/units/${city}/data-requests`, {
     token: await api.token({ sub, role: 'unit-admin', unit: city }),
     body: { title: '报送（基准）', body: '正文', assignees: [county], workingDays: 5, columns },
     expect: 201,
   });
-  await measure('GET /work/data-requests/{id}', 'one unit, nothing sent yet', () => send('GET', `/work/data-requests/${request.id}`, 200));
-  await measure('GET /work/data-requests/{id}/rows.csv', 'header only', () => send('GET', `/work/data-requests/${request.id}/rows.csv`, 200));
+  await measure('GET /work/data-requests/{id}', 'one unit, nothing sent yet', () => send('GET', `/work/data-requests/${dataRequest.id}`, 200));
+  await measure('GET /work/data-requests/{id}/rows.csv', 'header only', () => send('GET', `/work/data-requests/${dataRequest.id}/rows.csv`, 200));
   await measure('GET /work/applications/{unit}/{id}', 'none', () => send('GET', `/work/applications/${county}/${id}`, 404));
   await measure('POST /work/applications/{unit}/{id}', 'none (a unit admin handles no applications)', () => send('POST', `/work/applications/${county}/${id}`, [403, 404], { csrf, action: 'accept', reason: '材料齐全', v: '1' }));
   await measure('GET /work/units/{code}', city, () => send('GET', `/work/units/${city}`, 200));
@@ -90,4 +90,24 @@ export async function workbenchRoutes(api: Api, province: string, city: string, 
   await measure('GET /work/audit/{code}', 'refused to a unit admin', () => send('GET', `/work/audit/${city}`, 403));
   await measure('GET /work/dashboard/{code}', `${city}, 30 days`, () => send('GET', `/work/dashboard/${city}`, 200));
   await measure('GET /work/dashboard/{code}/chart.svg', `${city}, 30 days`, () => send('GET', `/work/dashboard/${city}/chart.svg`, 200));
+
+  // A ticket and a disclosure request filed to 杭州市 by a resident: filed in their own unit at once, no transport needed.
+  const resident = await api.token({ sub: 'bench-resident', role: 'citizen', unit: city });
+  const lamp = { type: 'complaint', category: 'streetlight', text: '延安路与庆春路口的路灯晚上不亮（基准）', location: { lat: 30.2597, lng: 120.1694 } };
+  await api.call('POST', `/v1/units/${city}/tickets`, { token: resident, body: lamp, expect: 201 });
+  const ticket = await api.call<{ id: string }>('POST', `/v1/units/${city}/tickets`, { token: resident, body: { ...lamp, text: '庆春路口东边路灯坏了好几天（基准）' }, expect: 201 });
+  const ticketPath = `/work/tickets/${city}/${ticket.id}`;
+  const ticketPage = await measure('GET /work/tickets/{home}/{id}', 'filed, with its duplicate suggestions', () => send('GET', ticketPath, 200));
+  const ticketV = /name="v" value="([^"]+)"/.exec(ticketPage.text)![1]!;
+  await measure('POST /work/tickets/{home}/{id}', '受理', () => send('POST', ticketPath, 303, { csrf, action: 'accept', v: ticketV }));
+  const request = await api.call<{ id: string; v: number }>('POST', `/v1/units/${city}/disclosure/requests`, {
+    token: resident,
+    body: { title: '申请公开（基准）', description: '正文' },
+    expect: 201,
+  });
+  const requestPath = `/work/requests/${city}/${request.id}`;
+  await measure('GET /work/requests/{unit}/{id}', 'received, its 条例 clock', () => send('GET', requestPath, 200));
+  await measure('POST /work/requests/{unit}/{id}', '予以公开', () =>
+    send('POST', requestPath, 303, { csrf, action: 'reply', type: 'disclosed', content: '见附件（基准）', v: String(request.v) }),
+  );
 }

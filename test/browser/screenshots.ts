@@ -50,6 +50,28 @@ PAGES.push(
   ['document', `/documents/${WORLD.province}/${shown.id}`],
   ['document-withdrawn', `/documents/${WORLD.province}/${old.id}`],
 );
+
+/** Two similar tickets and a disclosure request at 北山街道, filed by a resident through the API, for its clerk's screens. */
+async function seedRecords(): Promise<[string, string][]> {
+  const { token } = await world.runtime.issuer.mint({ sub: 'screenshot-resident', role: 'citizen', unit: WORLD.village });
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${world.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const lamp = { type: 'complaint', category: 'streetlight', text: '保俶路与北山街路口往东几盏路灯晚上都不亮，走夜路很危险。', location: { lat: 30.2601, lng: 120.1451, address: '保俶路北山街路口' } };
+  await post(`/v1/units/${WORLD.township}/tickets`, lamp);
+  const ticket = await post(`/v1/units/${WORLD.township}/tickets`, { ...lamp, text: '北山街路口东边一排路灯坏了好几天，天黑以后整条人行道漆黑一片。' });
+  const request = await post(`/v1/units/${WORLD.township}/disclosure/requests`, {
+    title: '申请公开北山街道2025年老旧小区改造资金使用情况',
+    description: '请提供2025年度老旧小区改造项目资金的拨付和使用明细。',
+  });
+  return [
+    ['work-ticket', `/work/tickets/${WORLD.township}/${ticket}`],
+    ['work-request', `/work/requests/${WORLD.township}/${request}`],
+  ];
+}
+const RECORD_PAGES = await seedRecords();
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
 try {
   for (const [width, viewport] of Object.entries(WIDTHS)) {
@@ -65,19 +87,22 @@ try {
       }
       await context.close();
     }
-    // The staff workbench, signed in as the province admin through the local issuer's account chooser.
-    const staff = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
-    const page = await staff.newPage();
-    await page.goto(`/sign-in?back=/work`);
-    await page.getByRole('button', { name: '省管理员 Province admin' }).click();
-    await page.waitForURL('**/work');
-    for (const [name, path] of WORKBENCH_PAGES) {
-      await page.goto(path);
-      const file = join(dir, `${name}-${width}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      console.log(file);
+    // The staff workbench, signed in through the local issuer's account chooser: the province admin, and the
+    // township's admin for the records it dispatches and answers.
+    for (const [account, pages] of [['省管理员 Province admin', WORKBENCH_PAGES], ['北山街道管理员', RECORD_PAGES]] as const) {
+      const staff = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
+      const page = await staff.newPage();
+      await page.goto(`/sign-in?back=/work`);
+      await page.getByRole('button', { name: account }).click();
+      await page.waitForURL('**/work');
+      for (const [name, path] of pages) {
+        await page.goto(path);
+        const file = join(dir, `${name}-${width}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        console.log(file);
+      }
+      await staff.close();
     }
-    await staff.close();
     // A resident's disclosure request: the form refused, then the confirmation.
     const resident = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
     const form = await resident.newPage();

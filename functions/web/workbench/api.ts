@@ -114,6 +114,28 @@ export const workAssetOp = op('workAsset', 'GET', '/work/assets/{file}', { zh: '
   errors: ['not_found'],
 });
 
+export const workTicketOp = op('workTicket', 'GET', '/work/tickets/{home}/{id}', { zh: '工作台：一件诉求及可能重复的诉求', en: 'Workbench: one ticket and its possible duplicates' }, {
+  params: z.strictObject({ home: z.string(), id: z.string() }),
+  query: z.strictObject({ done: text }),
+});
+export const workTicketActionOp = op('workTicketAction', 'POST', '/work/tickets/{home}/{id}', { zh: '工作台：办理诉求、合并或撤销合并、督办', en: 'Workbench: act on a ticket, merge or unmerge it, flag it for 督办' }, {
+  params: z.strictObject({ home: z.string(), id: z.string() }),
+  bodyType: 'form',
+  body: form({ action: text, note: text, to: text, days: text, into: text, v: text }),
+});
+export const workRequestOp = op('workRequest', 'GET', '/work/requests/{unit}/{id}', { zh: '工作台：一件政府信息公开申请', en: 'Workbench: one request for disclosure' }, {
+  params: z.strictObject({ unit: z.string(), id: z.string() }),
+  query: z.strictObject({ done: text }),
+});
+export const workRequestActionOp = op('workRequestAction', 'POST', '/work/requests/{unit}/{id}', { zh: '工作台：答复、补正告知、延期或督办公开申请', en: 'Workbench: reply to, ask a correction of, extend or flag a disclosure request' }, {
+  params: z.strictObject({ unit: z.string(), id: z.string() }),
+  bodyType: 'form',
+  body: form({
+    action: text, note: text, days: text, thirdParty: text, type: text, content: text, where: text, reason: text, legalBasis: text, agency: text, previous: text, registry: text, v: text,
+  }),
+  maxBodyBytes: 128 * 1024,
+});
+
 export const WORKBENCH_OPERATIONS = [
   workHomeOp,
   workInboxOp,
@@ -139,5 +161,9 @@ export const WORKBENCH_OPERATIONS = [
   workAuditOp,
   workDashboardOp,
   workChartOp,
+  workTicketOp,
+  workTicketActionOp,
+  workRequestOp,
+  workRequestActionOp,
   workAssetOp,
 ];

@@ -32,12 +32,18 @@ import {
   workSettingsOp,
   workUnitChangeOp,
   workUnitOp,
+  workTicketOp,
+  workTicketActionOp,
+  workRequestOp,
+  workRequestActionOp,
 } from './api';
 import { actOnApplication, applicationPage } from './applications';
 import { dataRequestCsv, dataRequestPage } from './data-requests';
 import { httpClient, type ApiClient } from './client';
 import { chartSvg, daysOf, dashboardPage } from './dashboard';
 import { badForm, formOk, isReply, PageRefusal, refusalPage, staffOf, STYLE_FILE, WB_STYLES, type Staff } from './shell';
+import { actOnRequest, requestPage } from './requests';
+import { actOnTicket, ticketPage } from './tickets';
 import { acknowledge, actOnCase, assign, assignmentPage, casePage, inboxPage, noticePage, publishNotice, sentNoticePage, statusOf, worklistPage } from './tiers';
 
 type ClientFor = (ctx: PageContext) => ApiClient;
@@ -89,6 +95,10 @@ export function workbenchRoutes(clientFor: ClientFor): Binding[] {
     page(workAuditOp, (s, { params, query }) => auditPage(s, params.code, query.cursor, query.verify === '1')),
     page(workDashboardOp, (s, { params, query }) => dashboardPage(s, params.code, query)),
     page(workChartOp, (s, { params, query }) => chartSvg(s, params.code, daysOf(query.days))),
+    page(workTicketOp, (s, { params, query }) => ticketPage(s, params.home, params.id, undefined, query.done)),
+    page(workTicketActionOp, (s, { params, body }) => actOnTicket(s, params.home, params.id, body), true),
+    page(workRequestOp, (s, { params, query }) => requestPage(s, params.unit, params.id, undefined, query.done)),
+    page(workRequestActionOp, (s, { params, body }) => actOnRequest(s, params.unit, params.id, body), true),
     route(workAssetOp, async ({ params, deps, event }) => {
       const immutable = { 'cache-control': 'public, max-age=31536000, immutable' };
       if (params.file === STYLE_FILE) return { status: 200, body: WB_STYLES, type: 'text/css; charset=utf-8', headers: immutable };

@@ -175,6 +175,12 @@ dl.bar{margin:0}
 dl.bar dd{margin:0}
 .figure{font-size:1.6rem;font-weight:700;display:block}
 .chart{max-width:100%;height:auto;border:1px solid var(--line)}
+.hint{display:block;color:var(--muted);font-size:.9rem}
+ul.dupes{list-style:none;padding:0;margin:0}
+ul.dupes>li{border:1px solid var(--line);padding:.25rem 1rem;margin:.5rem 0}
+ul.dupes p{margin:.25rem 0}
+form.wb.step{border-top:1px solid var(--line);padding-top:.75rem}
+ul.dupes form.wb.step{border-top:0;padding-top:0}
 `.replace(/\n/g, '');
 
 export const STYLE_FILE = `wb.${createHash('sha256').update(WB_STYLES).digest('hex').slice(0, 12)}.css`;

@@ -2,6 +2,7 @@ import type { Text } from '../../../shared/i18n';
 import type { Reply } from '../../../shared/http/context';
 import { LEVEL_NAMES, type Level } from '../../../shared/levels';
 import { toChinaDate } from '../../../shared/working-days';
+import { listIncomingOp } from '../../tickets/api';
 import { listChildrenOp } from '../../units/api';
 import {
   acknowledgeOp,
@@ -24,6 +25,7 @@ import { TRANSITIONS } from '../../tiers/assignments';
 import { columnsOf, pasteField, rowsFromPaste } from './data-requests';
 import { html, type Html } from '../html';
 import { redirect, t } from '../page';
+import { KIND_NAMES, named, REQUEST_STATUS, TICKET_STATUS } from './records';
 import { csrfField, fieldError, fmtTime, must, refusalBlock, refusalOf, W, wbPage, type Refusal, type Staff } from './shell';
 
 const L = {
@@ -75,13 +77,10 @@ const L = {
   myDept: { zh: '本部门', en: 'My department' },
   wholeUnit: { zh: '全单位', en: 'Whole unit' },
   all: { zh: '全部', en: 'All' },
+  incoming: { zh: '上级派来承办的诉求（最近 20 件）', en: 'Tickets dispatched here from above (latest 20)' },
   worklistLede: {
-    zh: '本单位正在办理的事项，按办理期限排序：黄色为临近期限（3 天内），红色为已超期。',
-    en: 'Open cases of your unit by due date: yellow when due within 3 days, red when overdue.',
-  },
-  services: {
-    zh: '诉求工单和依申请公开的办理将在各自功能上线后并入本列表。',
-    en: 'Tickets and disclosure requests join this list as those capabilities arrive.',
+    zh: '本单位正在办理的事项（办件、诉求、依申请公开、交办任务），按办理期限排序：黄色为临近期限（3 天内），红色为已超期。',
+    en: 'Open cases of your unit (applications, tickets, disclosure requests, assignments) by due date: yellow when due within 3 days, red when overdue.',
   },
 } satisfies Record<string, Text>;
 
@@ -105,11 +104,7 @@ const ACTION: Record<string, Text> = {
   overdue: { zh: '超期', en: 'Overdue' },
   create: { zh: '交办', en: 'Assigned' },
 };
-const KIND: Record<string, Text> = {
-  assignment: { zh: '交办任务', en: 'Assignment' },
-  'data-request': { zh: '数据报送', en: 'Data request' },
-  application: { zh: '办件', en: 'Application' },
-};
+const KIND = KIND_NAMES;
 /** Kinds of task sent down, worked through the same steps. */
 const TASKS = new Set(['assignment', 'data-request']);
 
@@ -129,9 +124,19 @@ const dueCell = (s: Staff, today: string, due: string | undefined, overdue: bool
   return html`<td class="${c}">${due ?? ''} ${c === 'due-late' ? html`<span class="tag">${t(s.ctx, L.overdue)}</span>` : c === 'due-soon' ? html`<span class="tag">${t(s.ctx, L.soon)}</span>` : ''}</td>`;
 };
 
-/** Applications have their own screen (their steps and form); every other kind of case the common one. */
-const recordHref = (c: { kind: string; unit: string; id: string }) =>
-  c.kind === 'application' ? `/work/applications/${c.unit}/${c.id}` : `/work/cases/${c.unit}/${c.kind}/${c.id}`;
+/** Applications, tickets and disclosure requests have their own screens (their steps); every other kind the common one. */
+export const recordHref = (c: { kind: string; unit: string; id: string; data: Record<string, string> }) =>
+  c.kind === 'application'
+    ? `/work/applications/${c.unit}/${c.id}`
+    : c.kind === 'ticket'
+      ? `/work/tickets/${c.data.home ?? c.unit}/${c.id}`
+      : c.kind === 'disclosure-request'
+        ? `/work/requests/${c.unit}/${c.id}`
+        : `/work/cases/${c.unit}/${c.kind}/${c.id}`;
+
+/** A case's status in the words of its kind (a ticket's 'accepted' is not an assignment's). */
+const caseStatus = (s: Staff, kind: string, status: string) =>
+  named(s, kind === 'ticket' ? TICKET_STATUS : kind === 'disclosure-request' ? REQUEST_STATUS : STATUS, status);
 
 const today = (s: Staff) => toChinaDate(s.ctx.deps.now());
 
@@ -140,14 +145,18 @@ const WORKLIST_MAX = 1_000;
 
 /** The worklist: the unit's open cases by due date, with filters and counts. */
 export async function worklistPage(s: Staff, q: { kind?: string; state?: string; dept?: string }): Promise<Reply> {
-  // Every open case by due date, page after page, up to the most a clerk can take in on one screen.
+  // Every open case by due date, page after page, up to the most a clerk can take in on one screen; and the tickets
+  // units above dispatched here, which are held (and timed) there: listed apart, newest first.
   const all: any[] = [];
+  const incomingCall = s.api(listIncomingOp, { params: { code: s.me.unit }, query: { limit: '20' } });
   let cursor: string | undefined;
   do {
     const page = await must(s, s.api(listCasesOp, { params: { code: s.me.unit }, query: { open: '1', limit: '200', cursor } }));
     all.push(...page.items);
     cursor = page.cursor;
   } while (cursor && all.length < WORKLIST_MAX);
+  const incoming = await incomingCall;
+  const fromAbove: any[] = incoming.status === 200 ? incoming.body.items : [];
   // A staff member of a department sees that department's applications and the unit's other work.
   const mine = all.filter((c) => !s.me.dept || !c.data.dept || c.data.dept === s.me.dept || q.dept === 'all');
   const shown = mine.filter((c) => (!q.kind || c.kind === q.kind) && (!q.state || c.status === q.state));
@@ -170,10 +179,16 @@ ${
   shown.length
     ? html`<div class="table-scroll"><table class="wb"><caption class="sr-only">${t(s.ctx, W.worklist)}</caption>
 <thead><tr><th scope="col">${t(s.ctx, L.title)}</th><th scope="col">${t(s.ctx, L.kind)}</th><th scope="col">${t(s.ctx, L.state)}</th><th scope="col">${t(s.ctx, L.due)}</th></tr></thead>
-<tbody>${shown.map((c) => html`<tr><td><a href="${recordHref(c)}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${statusOf(s, c.status)}</td>${dueCell(s, d, c.due, c.overdue)}</tr>`)}</tbody></table></div>`
+<tbody>${shown.map((c) => html`<tr><td><a href="${recordHref(c)}">${c.title}</a></td><td>${say(s, KIND, c.kind)}</td><td>${caseStatus(s, c.kind, c.status)}</td>${dueCell(s, d, c.due, c.overdue)}</tr>`)}</tbody></table></div>`
     : html`<p>${t(s.ctx, L.none)}</p>`
 }
-<p class="lede">${t(s.ctx, L.services)}</p>`;
+${
+  fromAbove.length
+    ? html`<section aria-labelledby="h-incoming"><h2 id="h-incoming">${t(s.ctx, L.incoming)}</h2><ul id="incoming">${fromAbove.map(
+        (i) => html`<li><a href="/work/tickets/${i.home}/${i.id}">${i.title}</a> · ${t(s.ctx, L.from)} ${i.from} · ${fmtTime(i.at)}</li>`,
+      )}</ul></section>`
+    : ''
+}`;
   return wbPage(s, { title: t(s.ctx, W.worklist), body });
 }
 
