@@ -5,7 +5,7 @@ import type { Reply } from '../../../shared/http/context';
 import type { Binding } from '../../../shared/http/context';
 import { pageContext, type PageContext } from '../page';
 import { errorPage, notFoundPage } from '../pages';
-import { admin, auditPage, changePeople, changeUnit, jobPage, peoplePage, SCRIPT_FILE, settingsPage, startImport, unitPage, WB_SCRIPT } from './admin';
+import { admin, auditPage, changePeople, changeUnit, jobPage, peoplePage, SCRIPT_FILE, startImport, unitPage, WB_SCRIPT } from './admin';
 import {
   workAckOp,
   workAssetOp,
@@ -18,15 +18,20 @@ import {
   workCaseOp,
   workChartOp,
   workDashboardOp,
+  workDocumentActionOp,
+  workDocumentOp,
+  workDocumentsOp,
   workHomeOp,
   workImportOp,
   workInboxOp,
   workJobOp,
+  workNewDocumentOp,
   workNewNoticeOp,
   workNoticeOp,
   workPeopleChangeOp,
   workPeopleOp,
   workSentNoticeOp,
+  workSettingsChangeOp,
   workSettingsOp,
   workUnitChangeOp,
   workUnitOp,
@@ -34,6 +39,8 @@ import {
 import { actOnApplication, applicationPage } from './applications';
 import { httpClient, type ApiClient } from './client';
 import { chartSvg, daysOf, dashboardPage } from './dashboard';
+import { actOnDocument, createDocument, documentPage, documentsPage } from './publishing';
+import { changeSettings, settingsPage } from './settings';
 import { badForm, formOk, isReply, PageRefusal, refusalPage, staffOf, STYLE_FILE, WB_STYLES, type Staff } from './shell';
 import { acknowledge, actOnCase, assign, assignmentPage, casePage, inboxPage, noticePage, publishNotice, sentNoticePage, worklistPage } from './tiers';
 
@@ -80,7 +87,12 @@ export function workbenchRoutes(clientFor: ClientFor): Binding[] {
     page(workJobOp, (s, { params }) => jobPage(s, params.jobId)),
     page(workPeopleOp, (s, { params }) => peoplePage(s, params.code)),
     page(workPeopleChangeOp, (s, { params, body }) => (admin(s) ? changePeople(s, params.code, body) : peoplePage(s, params.code)), true),
-    page(workSettingsOp, (s, { params }) => settingsPage(s, params.code)),
+    page(workSettingsOp, (s, { params, query }) => settingsPage(s, params.code, undefined, query.saved)),
+    page(workSettingsChangeOp, (s, { params, body }) => changeSettings(s, params.code, body), true),
+    page(workDocumentsOp, (s, { params, query }) => documentsPage(s, params.code, query)),
+    page(workNewDocumentOp, (s, { params, body }) => createDocument(s, params.code, body), true),
+    page(workDocumentOp, (s, { params, query }) => documentPage(s, params.code, params.id, query.done)),
+    page(workDocumentActionOp, (s, { params, body }) => actOnDocument(s, params.code, params.id, body), true),
     page(workAuditOp, (s, { params, query }) => auditPage(s, params.code, query.cursor, query.verify === '1')),
     page(workDashboardOp, (s, { params, query }) => dashboardPage(s, params.code, query)),
     page(workChartOp, (s, { params, query }) => chartSvg(s, params.code, daysOf(query.days))),
