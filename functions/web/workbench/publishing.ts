@@ -17,7 +17,7 @@ import {
 import { html, type Html } from '../html';
 import { redirect, t } from '../page';
 import { unitNames } from './settings';
-import { csrfField, fieldError, fmtTime, must, refusalBlock, refusalOf, W, wbPage, type Refusal, type Staff } from './shell';
+import { csrfField, fieldError, fmtTime, must, refusalBlock, refusalOf, scrollRegion, W, wbPage, type Refusal, type Staff } from './shell';
 import { dueClass } from './tiers';
 
 const L = {
@@ -140,9 +140,9 @@ export async function documentsPage(s: Staff, code: string, q: { cursor?: string
   const own = (listed.items as any[]).filter((i) => i.issuer === code);
   const above = (listed.items as any[]).filter((i) => i.issuer !== code);
   const th = (x: Text) => html`<th scope="col">${t(s.ctx, x)}</th>`;
-  const table = (id: string, head: Text[], rows: Html[]) =>
+  const table = (id: string, label: Text, head: Text[], rows: Html[]) =>
     rows.length
-      ? html`<div class="table-scroll"><table class="wb" id="${id}"><thead><tr>${head.map(th)}</tr></thead><tbody>${rows}</tbody></table></div>`
+      ? scrollRegion(t(s.ctx, label), html`<table class="wb" id="${id}"><thead><tr>${head.map(th)}</tr></thead><tbody>${rows}</tbody></table>`)
       : html`<p id="${id}">${t(s.ctx, L.none)}</p>`;
   const stateTag = (state: string) =>
     html`<span class="tag">${t(s.ctx, state === 'overdue' ? L.overdue : L.soon)}</span>`;
@@ -156,7 +156,7 @@ export async function documentsPage(s: Staff, code: string, q: { cursor?: string
     ),
     ...(fresh.columns as any[]).map((c) => {
       const last = newestIn(c.category);
-      return html`<tr class="${rowClass(c.state)}" data-kind="column"><td>${t(s.ctx, L.column)}</td><td>${categoryName(s, c.category)}（${t(s.ctx, L.lastPublished)} ${c.lastPublished}）</td><td>${categoryName(s, c.category)}</td><td>${c.staleOn}</td><td>${stateTag(c.state)}</td>
+      return html`<tr class="${rowClass(c.state)}" data-kind="column"><td>${t(s.ctx, L.column)}</td><td>${t(s.ctx, L.lastPublished)} ${c.lastPublished}</td><td>${categoryName(s, c.category)}</td><td>${c.staleOn}</td><td>${stateTag(c.state)}</td>
 <td>${last ? html`<a href="${action}/${last.id}">${t(s.ctx, L.update)}<span class="sr-only">：${last.title}</span></a> ` : ''}${
         edit ? html`<a href="${action}?category=${c.category}#write">${t(s.ctx, L.writeIn)}<span class="sr-only">：${categoryName(s, c.category)}</span></a>` : ''
       }</td></tr>`;
@@ -183,10 +183,11 @@ ${fieldError(r, 'body.reach')}</fieldset>`
   const body = html`<h1>${t(s.ctx, W.publishing)} · ${unitName}</h1>
 <section aria-labelledby="h-stale"><h2 id="h-stale">${t(s.ctx, L.stale)}</h2>
 <p class="lede">${t(s.ctx, L.staleLede).replace('{n}', String(fresh.warnBefore))}</p>
-${staleRows.length ? table('stale', [L.what, L.title, L.category, L.due, L.state, L.update], staleRows) : html`<p id="stale">${t(s.ctx, L.nothingStale)}</p>`}</section>
+${staleRows.length ? table('stale', L.stale, [L.what, L.title, L.category, L.due, L.state, L.update], staleRows) : html`<p id="stale">${t(s.ctx, L.nothingStale)}</p>`}</section>
 <section aria-labelledby="h-drafts"><h2 id="h-drafts">${t(s.ctx, L.drafts)}</h2>
 ${table(
   'drafts',
+  L.drafts,
   [L.title, L.category, L.due],
   (drafts.items as any[]).map((x) => {
     const c = dueClass(d, x.due, false);
@@ -196,10 +197,11 @@ ${table(
 <section aria-labelledby="h-published"><h2 id="h-published">${t(s.ctx, L.published)}</h2>
 ${table(
   'published',
+  L.published,
   [L.indexNo, L.title, L.category, L.publishedAt],
   own.map((x) => html`<tr><td>${x.indexNo}</td><td><a href="${action}/${x.id}">${x.title}</a></td><td>${categoryName(s, x.category)}</td><td>${fmtTime(x.publishedAt)}</td></tr>`),
 )}
-${above.length ? html`<h3>${t(s.ctx, L.fromAbove)}</h3>${table('from-above', [L.indexNo, L.title, L.issuer, L.publishedAt], above.map((x) => html`<tr><td>${x.indexNo}</td><td>${x.title}</td><td>${names.get(x.issuer) ?? x.issuer}</td><td>${fmtTime(x.publishedAt)}</td></tr>`))}` : ''}
+${above.length ? html`<h3>${t(s.ctx, L.fromAbove)}</h3>${table('from-above', L.fromAbove, [L.indexNo, L.title, L.issuer, L.publishedAt], above.map((x) => html`<tr><td>${x.indexNo}</td><td>${x.title}</td><td>${names.get(x.issuer) ?? x.issuer}</td><td>${fmtTime(x.publishedAt)}</td></tr>`))}` : ''}
 ${listed.cursor ? html`<p class="pager"><a href="${action}?cursor=${encodeURIComponent(listed.cursor)}">${t(s.ctx, L.more)}</a></p>` : ''}</section>
 ${form}`;
   return wbPage(s, {
@@ -309,8 +311,8 @@ ${
     : ''
 }
 <h2>${t(s.ctx, L.versions)}</h2>
-<div class="table-scroll"><table class="wb" id="versions"><thead><tr><th scope="col">${t(s.ctx, L.version)}</th><th scope="col">${t(s.ctx, L.at)}</th><th scope="col">${t(s.ctx, L.status)}</th><th scope="col">${t(s.ctx, L.title)}</th><th scope="col">${t(s.ctx, L.by)}</th></tr></thead>
-<tbody>${(rec.versions as any[]).map((x) => html`<tr><td class="num">${x.v}</td><td>${fmtTime(x.updatedAt)}</td><td>${say(s, STATUS, x.status)}</td><td>${x.title}</td><td>${x.by}</td></tr>`)}</tbody></table></div>
+${scrollRegion(t(s.ctx, L.versions), html`<table class="wb" id="versions"><thead><tr><th scope="col">${t(s.ctx, L.version)}</th><th scope="col">${t(s.ctx, L.at)}</th><th scope="col">${t(s.ctx, L.status)}</th><th scope="col">${t(s.ctx, L.title)}</th><th scope="col">${t(s.ctx, L.by)}</th></tr></thead>
+<tbody>${(rec.versions as any[]).map((x) => html`<tr><td class="num">${x.v}</td><td>${fmtTime(x.updatedAt)}</td><td>${say(s, STATUS, x.status)}</td><td>${x.title}</td><td>${x.by}</td></tr>`)}</tbody></table>`)}
 <p><a href="/work/documents/${code}">${t(s.ctx, L.back)}</a></p>`;
   return wbPage(s, {
     title: doc.title,

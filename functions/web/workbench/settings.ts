@@ -6,7 +6,7 @@ import { unitKey } from '../../../tenants/unit';
 import { getSettingsOp, putSettingsOp } from '../../settings/api';
 import { html, type Html } from '../html';
 import { redirect, t } from '../page';
-import { csrfField, fieldError, must, refusalBlock, refusalOf, W, wbPage, type Refusal, type Staff } from './shell';
+import { csrfField, fieldError, must, refusalBlock, refusalOf, scrollRegion, W, wbPage, type Refusal, type Staff } from './shell';
 
 const L = {
   deadlines: { zh: '期限与提醒（工作日）', en: 'Deadlines and warnings (working days)' },
@@ -194,20 +194,20 @@ export async function settingsPage(s: Staff, code: string, problem?: Problem, sa
     : savedV !== undefined
       ? html`<p class="notice-ok" role="status" id="saved">${t(s.ctx, L.saved).replace('{v}', String(savedV))}</p>`
       : '';
-  const table = (id: string, rows: Html[], withEdit = edit) =>
-    html`<div class="table-scroll"><table class="wb settings" id="${id}">${head(...(withEdit ? cols : cols.slice(0, 3)))}<tbody>${rows}</tbody></table></div>`;
+  const table = (id: string, label: Text, rows: Html[], withEdit = edit) =>
+    scrollRegion(t(s.ctx, label), html`<table class="wb settings" id="${id}">${head(...(withEdit ? cols : cols.slice(0, 3)))}<tbody>${rows}</tbody></table>`);
   const body = html`<h1>${t(s.ctx, W.settings)} · ${unitName}</h1>
 ${note}
 ${edit ? '' : html`<p class="lede">${t(s.ctx, L.readOnly)}</p>`}
 <h2>${t(s.ctx, L.deadlines)}</h2>
-${table('deadlines', deadlineRows)}
+${table('deadlines', L.deadlines, deadlineRows)}
 ${addForm}
 <h2>${t(s.ctx, L.calendar)}</h2>
 ${edit ? html`<p id="dates-help">${t(s.ctx, L.dates)}</p>` : ''}
-${table('calendar', [calendarRow('extraHolidays', L.holidays), calendarRow('extraWorkdays', L.workdays)])}
+${table('calendar', L.calendar, [calendarRow('extraHolidays', L.holidays), calendarRow('extraWorkdays', L.workdays)])}
 <h2>${t(s.ctx, L.escalation)}</h2>
-${table('escalation', [escalationRow])}
-${others.length ? html`<h2>${t(s.ctx, L.other)}</h2>${table('other', others, false)}` : ''}`;
+${table('escalation', L.escalation, [escalationRow])}
+${others.length ? html`<h2>${t(s.ctx, L.other)}</h2>${table('other', L.other, others, false)}` : ''}`;
   return wbPage(s, {
     title: `${t(s.ctx, W.settings)} · ${unitName}`,
     body,

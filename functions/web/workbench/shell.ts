@@ -139,6 +139,9 @@ export function refusalPage(s: Staff, r: Refusal): Reply {
   return wbPage(s, { title: t(s.ctx, W.refused), body: html`<h1>${t(s.ctx, W.refused)}</h1>${refusalBlock(s, r)}`, status: r.status });
 }
 
+/** A wide table in a region of its own that scrolls sideways and that keyboard users reach with Tab. */
+export const scrollRegion = (label: string, table: Html) => html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
+
 export const back = redirect;
 
 export const fmtTime = (iso: string | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
