@@ -25,7 +25,8 @@ describe('workbench publishing', () => {
       category: 'budget',
       writtenOn: '2026-03-01',
       body: '预算正文。',
-      levels: ['township', 'village'],
+      township: '1',
+      village: '1',
       draft: '1',
     });
     expect(drafted.status, drafted.html).toBe(303);
@@ -73,6 +74,16 @@ describe('workbench publishing', () => {
     expect(after.body.items).toHaveLength(0);
   });
 
+  it('applies a document to the levels ticked only', async () => {
+    const w = await tierWorld();
+    const wb = await workbench(w);
+    const res = await wb.post(DOCS, `/work/documents/${U.county}`, `staff@${U.county}`, { title: '街道工作要点', category: 'planning', writtenOn: '2026-03-01', body: '要点正文', township: '1', draft: '0' });
+    expect(res.status, res.html).toBe(303);
+    const titles = async (code: string) => (await w.api(listDocumentsOp, { params: { code }, query: { limit: '10' } })).body.items.map((i: { title: string }) => i.title);
+    expect(await titles(U.township)).toEqual(['街道工作要点']);
+    expect(await titles(U.village)).toEqual([]);
+  });
+
   it('a refused new document comes back with each message beside its field and the text kept', async () => {
     const w = await tierWorld();
     const wb = await workbench(w);
@@ -81,6 +92,8 @@ describe('workbench publishing', () => {
     expect(res.html).toMatch(/id="n-title" name="title" value="" maxlength="200"><span class="field-error">/);
     expect(res.html).toContain('保留的正文</textarea>');
     expect(res.html).toMatch(/<option value="policy" selected>/);
+    // Nothing was ticked: it stays so, rather than back to the whole subtree.
+    expect(res.html).not.toMatch(/name="township" value="1"[^>]* checked/);
   });
 
   it('lists an overdue draft and a column due for update, each with a way to act on it', async () => {

@@ -122,7 +122,11 @@ export const workNewDocumentOp = op('workNewDocument', 'POST', '/work/documents/
     writtenOn: text,
     validUntil: text,
     body: text,
-    levels: z.optional(z.union([z.string(), z.array(z.string())])),
+    // One checkbox per level below the unit: ticked, the document applies to that level.
+    city: text,
+    county: text,
+    township: text,
+    village: text,
     draft: text,
   }),
   maxBodyBytes: 256 * 1024,

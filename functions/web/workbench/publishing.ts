@@ -101,7 +101,11 @@ export interface DocumentForm {
   writtenOn?: string;
   validUntil?: string;
   body?: string;
-  levels?: string | string[];
+  /** The levels below ticked (`1`), one field each. */
+  city?: string;
+  county?: string;
+  township?: string;
+  village?: string;
   draft?: string;
   reason?: string;
 }
@@ -164,8 +168,9 @@ export async function documentsPage(s: Staff, code: string, q: { cursor?: string
   ];
   const f: DocumentForm = problem?.f ?? { category: q.category, writtenOn: d };
   const r = problem?.r;
-  const chosen = f.levels === undefined ? levelsBelow(code) : [f.levels].flat();
   const below = levelsBelow(code);
+  // A new form applies to the whole subtree; a form sent back keeps what was ticked.
+  const chosen = problem ? ticked(below, problem.f) : below;
   const form = edit
     ? html`<h2 id="write">${t(s.ctx, L.write)}</h2>${refusalBlock(s, r)}
 <form class="wb" method="post" action="${action}">${csrfField(s)}
@@ -173,7 +178,7 @@ ${documentFields(s, 'n', f, r, true)}
 ${
   below.length
     ? html`<fieldset><legend>${t(s.ctx, L.reach)}</legend><p class="lede" id="reach-help">${t(s.ctx, L.reachHelp)}</p>
-${below.map((l) => html`<label class="check"><input type="checkbox" name="levels" value="${l}" aria-describedby="reach-help"${chosen.includes(l) ? html` checked` : ''}> ${t(s.ctx, LEVEL_NAMES[l])}</label>`)}
+${below.map((l) => html`<label class="check"><input type="checkbox" name="${l}" value="1" aria-describedby="reach-help"${chosen.includes(l) ? html` checked` : ''}> ${t(s.ctx, LEVEL_NAMES[l])}</label>`)}
 ${fieldError(r, 'body.reach')}</fieldset>`
     : ''
 }
@@ -212,11 +217,13 @@ ${form}`;
   });
 }
 
+const ticked = (below: Level[], f: DocumentForm) => below.filter((l) => l !== 'province' && f[l] === '1');
+
 /** The levels ticked: all of them is the whole subtree (the API's default), none the unit's own page only. */
-function reachOf(code: string, levels: string | string[] | undefined) {
-  const ticked = [levels ?? []].flat();
+function reachOf(code: string, f: DocumentForm) {
   const below = levelsBelow(code);
-  return below.every((l) => ticked.includes(l)) ? {} : { reach: { levels: ticked as Level[] } };
+  const levels = ticked(below, f);
+  return levels.length === below.length ? {} : { reach: { levels } };
 }
 
 export async function createDocument(s: Staff, code: string, f: DocumentForm): Promise<Reply> {
@@ -229,7 +236,7 @@ export async function createDocument(s: Staff, code: string, f: DocumentForm): P
       writtenOn: f.writtenOn ?? '',
       ...optional('validUntil', f.validUntil),
       body: f.body ?? '',
-      ...reachOf(code, f.levels),
+      ...reachOf(code, f),
       draft: f.draft === '1',
     },
   });

@@ -3,6 +3,7 @@ import type { Reply } from '../../../shared/http/context';
 import { ancestorCandidates, isWithin, prefixOf } from '../../../shared/codes';
 import { NATIONAL, type Overrides } from '../../../tenants/settings';
 import { unitKey } from '../../../tenants/unit';
+import { CATEGORIES, type Category } from '../../disclosure/categories';
 import { getSettingsOp, putSettingsOp } from '../../settings/api';
 import { html, type Html } from '../html';
 import { redirect, t } from '../page';
@@ -49,6 +50,21 @@ const DEADLINE: Record<string, Text> = {
   'consultation.reply': { zh: '咨询答复期限', en: 'Reply to a consultation' },
   signFor: { zh: '通知签收期限', en: 'Signing for a notice' },
   'badReview.rectify': { zh: '差评整改期限', en: 'Putting a bad review right' },
+  'help.reply': { zh: '求助答复期限', en: 'Reply to a request for help' },
+  'report.reply': { zh: '举报答复期限', en: 'Reply to a report' },
+  'suggestion.reply': { zh: '建议答复期限', en: 'Reply to a suggestion' },
+  'praise.reply': { zh: '表扬答复期限', en: 'Reply to praise' },
+  'ticket.dispatch': { zh: '诉求派单期限', en: 'Dispatching a ticket' },
+  'ticket.callback': { zh: '诉求回访期限', en: 'Calling a filer back' },
+  'ticket.close': { zh: '诉求办结期限', en: 'Closing a ticket' },
+};
+const CADENCE = 'disclosure.cadence.';
+
+/** A deadline's name for people: known ones by meaning, a column's update cadence by its column, else as named. */
+const deadlineLabel = (s: Staff, name: string) => {
+  if (DEADLINE[name]) return t(s.ctx, DEADLINE[name]);
+  const column = name.startsWith(CADENCE) ? CATEGORIES[name.slice(CADENCE.length) as Category] : undefined;
+  return column ? `${t(s.ctx, { zh: '栏目更新周期：', en: 'Update cadence: ' })}${t(s.ctx, column)}` : name;
 };
 
 /** The settings this page changes, as the form names them: each one key of the unit's own overrides. */
@@ -137,7 +153,7 @@ export async function settingsPage(s: Staff, code: string, problem?: Problem, sa
   const deadlineRows = deadlines.map(([name, days]) => {
     const key = `deadlines.${name}` as const;
     const src = st.sources.deadlines[name];
-    const label = DEADLINE[name] ? t(s.ctx, DEADLINE[name]) : name;
+    const label = deadlineLabel(s, name);
     return html`<tr id="row-${idOf(key)}"><th scope="row">${label}<br><code>${name}</code></th><td class="num">${days}</td>${sourceCell(src)}${
       edit ? controls(key, label, String(days), (id, v) => html`<input type="text" inputmode="numeric" size="4" id="${id}" name="value" value="${v}">`, src === code) : ''
     }</tr>`;
