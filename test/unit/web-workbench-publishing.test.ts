@@ -163,6 +163,15 @@ describe('workbench settings', () => {
     expect((await w.api(getSettingsOp, { params: { code: U.county }, token: w.token(admin) })).body.overrides.deadlines).toBeUndefined();
   });
 
+  it('shows each inherited calendar day with its date and the unit that declared it', async () => {
+    const w = await tierWorld();
+    const wb = await workbench(w);
+    const put = await w.api(putSettingsOp, { params: { code: U.city }, body: { v: 0, calendar: { extraHolidays: ['2026-10-09'] } }, token: w.token(`admin@${U.city}`) });
+    expect(put.status).toBe(200);
+    const page = await wb.get(SETTINGS, `/work/settings/${U.county}`, `admin@${U.county}`);
+    expect(page.html).toMatch(/本地增加的假日<\/th><td><ul class="plain"><li>2026-10-09（继承自 杭州市）<\/li><\/ul><\/td><td data-source="inherited">继承自 <a href="\/work\/settings\/330100000000">杭州市<\/a>/);
+  });
+
   it('reads the form text into one override, leaving the others as they were', () => {
     const o = { deadlines: { signFor: 2 }, contact: { phone: '12345' } };
     expect(withOverride(o, 'deadlines.complaint.reply', '10')).toEqual({ deadlines: { signFor: 2, 'complaint.reply': 10 }, contact: { phone: '12345' } });
