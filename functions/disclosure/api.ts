@@ -8,7 +8,7 @@ import { creditCodeSchema } from '../../shared/identity-codes';
 import { caseSchema } from '../tiers/escalation';
 import { attachmentSchema, MAX_ATTACHMENTS } from '../uploads/attachments';
 import { CATEGORY_IDS } from './categories';
-import { documentSchema, listingItemSchema } from './documents';
+import { documentSchema, draftSchema, listingItemSchema } from './documents';
 import { MAX_QUERY_WORDS } from './search-index';
 import { REPLY_TYPES, STAFF_ACTIONS } from './requests';
 
@@ -177,6 +177,23 @@ export const documentRecordOp = operation({
   errors: ['not_found'],
   params: docParams,
   response: { status: 200, schema: z.object({ document: documentSchema, versions: z.array(documentSchema) }) },
+});
+
+export const listDraftsOp = operation({
+  id: 'listDisclosureDrafts',
+  method: 'GET',
+  path: '/v1/units/{code}/disclosure/drafts',
+  tag: 'disclosure',
+  summary: {
+    zh: '本单位尚未发布的草稿，按条例第二十六条的公开期限先后排列',
+    en: "The unit's drafts not yet published, by their Art. 26 publication deadline, soonest first",
+  },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['invalid_cursor'],
+  params: codeParams,
+  query: pageQuerySchema,
+  response: { status: 200, schema: pageOf(draftSchema) },
 });
 
 export const setIssuerOp = operation({
@@ -411,6 +428,7 @@ export const DISCLOSURE_OPERATIONS = [
   getDocumentOp,
   documentVersionsOp,
   documentRecordOp,
+  listDraftsOp,
   setIssuerOp,
   freshnessOp,
   annualReportOp,

@@ -86,6 +86,9 @@ export const listingItemSchema = z.object({
 });
 export type ListingItem = z.infer<typeof listingItemSchema>;
 
+/** A draft as its unit's list of drafts shows it. */
+export const draftSchema = z.object({ id: z.string(), title: z.string(), category: z.enum(CATEGORY_IDS), due: z.string(), by: z.optional(z.string()) });
+
 // ---------------------------------------------------------------- keys
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -462,4 +465,11 @@ export async function listDocuments(store: Store, unit: string, q: { limit: numb
   const page = all.slice(0, q.limit);
   const items = page.map(({ pk: _pk, sk: _sk, ...rest }) => listingItemSchema.parse(rest));
   return { items, ...(all.length > q.limit ? { cursor: encode(page.at(-1)!.sk) } : {}) };
+}
+
+/** The unit's drafts by due date, from the small partition that publication empties: never the documents themselves. */
+export async function listDrafts(store: Store, unit: string, q: { limit: number; cursor?: string }) {
+  const page = await store.query({ table: levelOf(unit), pk: draftPartition(unit), limit: q.limit, cursor: q.cursor });
+  const items = page.items.map(({ id, title, category, due, by }) => draftSchema.parse({ id, title, category, due, by }));
+  return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }

@@ -14,6 +14,7 @@ import {
   getDocumentOp,
   getRequestOp,
   listDocumentsOp,
+  listDraftsOp,
   publishDocumentOp,
   requestActionOp,
   searchOp,
@@ -25,6 +26,7 @@ import {
 import {
   createDocument,
   listDocuments,
+  listDrafts,
   publishDraft,
   readHead,
   readPublished,
@@ -74,6 +76,10 @@ export const routes = [
     scope!.require('tiers:read', params.code);
     const [document, versions] = await Promise.all([readHead(deps.store, params.code, params.id), readVersions(deps.store, params.code, params.id)]);
     return { status: 200, body: { document, versions } };
+  }),
+  route(listDraftsOp, async ({ params, query, scope, deps }) => {
+    scope!.require('tiers:read', params.code);
+    return { status: 200, body: await listDrafts(deps.store, params.code, query) };
   }),
   route(setIssuerOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('unit:settings', params.code);

@@ -25,6 +25,7 @@ export const DEMO_ACCOUNTS: { role: Exclude<Role, 'citizen' | 'business'>; unit:
   { role: 'unit-admin', unit: '330100000000', name: '杭州市管理员', by: ['province-admin', DEMO_PROVINCE] },
   // Auditors are appointed from above: the province's auditor appoints the county's.
   { role: 'auditor', unit: '330106000000', name: '西湖区审计员', by: ['auditor', DEMO_PROVINCE] },
+  { role: 'staff', unit: '330106000000', name: '西湖区工作人员', by: ['province-admin', DEMO_PROVINCE], dept: '区政府办公室' },
   { role: 'unit-admin', unit: '330106002000', name: '北山街道管理员', by: ['province-admin', DEMO_PROVINCE] },
   { role: 'staff', unit: '330106002000', name: '北山街道工作人员', by: ['unit-admin', '330106002000'], dept: '综合办公室' },
   { role: 'unit-admin', unit: '330106002051', name: '上保社区管理员', by: ['province-admin', DEMO_PROVINCE] },

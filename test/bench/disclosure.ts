@@ -59,6 +59,9 @@ export async function disclosureRoutes(api: Api, measure: Measure) {
   await measure('GET /v1/units/{code}/disclosure/freshness', 'a county with 11 townships', () =>
     api.call('GET', `/v1/units/${COUNTY}/disclosure/freshness`, { token: countyAdmin, expect: 200 }),
   );
+  await measure('GET /v1/units/{code}/disclosure/drafts', 'a county, by due date', () =>
+    api.call('GET', `/v1/units/${COUNTY}/disclosure/drafts`, { token: countyAdmin, expect: 200 }),
+  );
   await measure('GET /v1/units/{code}/disclosure/annual-report', 'a county, one year', () =>
     api.call('GET', `/v1/units/${COUNTY}/disclosure/annual-report?year=2026`, { token: auditor, expect: 200 }),
   );

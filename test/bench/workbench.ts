@@ -86,7 +86,18 @@ export async function workbenchRoutes(api: Api, province: string, city: string, 
   await measure('GET /work/jobs/{jobId}', 'refused to a unit admin', () => send('GET', `/work/jobs/${city}-x`, 403));
   await measure('GET /work/people/{code}', city, () => send('GET', `/work/people/${city}`, 200));
   await measure('POST /work/people/{code}', 'a department', () => send('POST', `/work/people/${city}`, 303, { csrf, action: 'dept', name: '办公室（基准）' }));
-  await measure('GET /work/settings/{code}', county, () => send('GET', `/work/settings/${county}`, 200));
+  const settings = await measure('GET /work/settings/{code}', county, () => send('GET', `/work/settings/${county}`, 200));
+  const v = /name="v" value="(\d+)"/.exec(settings.text)![1]!;
+  await measure('POST /work/settings/{code}', `a deadline set at ${county}`, () =>
+    send('POST', `/work/settings/${county}`, 303, { csrf, action: 'set', key: 'deadlines.signFor', value: '2', v }),
+  );
+  await measure('GET /work/documents/{code}', `${city}: stale list, drafts, published`, () => send('GET', `/work/documents/${city}`, 200));
+  const drafted = await measure('POST /work/documents/{code}', 'a draft for the whole subtree', () =>
+    send('POST', `/work/documents/${city}`, 303, { csrf, title: '公开文件（基准）', category: 'policy', writtenOn: '2026-03-02', body: '正文', draft: '1' }),
+  );
+  const doc = drafted.res.headers.get('location')!.split('?')[0]!;
+  await measure('GET /work/documents/{code}/{id}', 'a draft with its versions', () => send('GET', doc, 200));
+  await measure('POST /work/documents/{code}/{id}', 'publish the draft', () => send('POST', doc, 303, { csrf, action: 'publish', v: '1' }));
   await measure('GET /work/audit/{code}', 'refused to a unit admin', () => send('GET', `/work/audit/${city}`, 403));
   await measure('GET /work/dashboard/{code}', `${city}, 30 days`, () => send('GET', `/work/dashboard/${city}`, 200));
   await measure('GET /work/dashboard/{code}/chart.svg', `${city}, 30 days`, () => send('GET', `/work/dashboard/${city}/chart.svg`, 200));

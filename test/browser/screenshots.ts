@@ -72,6 +72,11 @@ async function seedRecords(): Promise<[string, string][]> {
   ];
 }
 const RECORD_PAGES = await seedRecords();
+// The publishing desk with something on it: a published document and a draft past its Art. 26 deadline.
+const docs = `/v1/units/${WORLD.province}/disclosure/documents`;
+const published = await province<{ id: string }>('POST', docs, JSON.stringify({ title: '浙江省关于公共文化设施开放时间的通知', category: 'policy', writtenOn: '2026-11-02', body: '各市、县（市、区）人民政府：\n公共图书馆、文化馆自即日起延长开放时间。' }));
+await province('POST', docs, JSON.stringify({ title: '浙江省2026年三季度统计公报', category: 'statistics', writtenOn: '2026-07-01', body: '三季度主要统计数据。', draft: true }));
+WORKBENCH_PAGES.push(['work-documents', `/work/documents/${WORLD.province}`], ['work-document', `/work/documents/${WORLD.province}/${published.json.id}`]);
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
 try {
   for (const [width, viewport] of Object.entries(WIDTHS)) {

@@ -64,3 +64,4 @@ export async function workbench(w: World) {
   };
   return { get, post, call };
 }
+

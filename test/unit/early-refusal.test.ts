@@ -94,7 +94,7 @@ describe('input that could exhaust the validator', async () => {
         'startUpload',
         // 政务公开: staff publish, handle requests and read records; citizens and businesses submit requests and
         // answer a 补正, which staff do not.
-        'createDocument', 'publishDocument', 'updateDocument', 'withdrawDocument', 'getDocumentRecord', 'setDisclosureIssuer', 'getDisclosureFreshness',
+        'createDocument', 'publishDocument', 'updateDocument', 'withdrawDocument', 'getDocumentRecord', 'listDisclosureDrafts', 'setDisclosureIssuer', 'getDisclosureFreshness',
         'getDisclosureAnnualReport', 'submitDisclosureRequest', 'getDisclosureRequest', 'actOnDisclosureRequest', 'answerDisclosureCorrection',
       ].sort(),
     );

@@ -5,7 +5,6 @@ import { LEVEL_NAMES } from '../../../shared/levels';
 import { levelOf } from '../../../shared/codes';
 import { readAuditOp, verifyAuditOp } from '../../audit/api';
 import { createDepartmentOp, createStaffOp, listDepartmentsOp, listStaffOp } from '../../people/api';
-import { getSettingsOp } from '../../settings/api';
 import { changeUnitOp, createUnitOp, getJobOp, getUnitOp, listChildrenOp, startImportOp } from '../../units/api';
 import { html, raw } from '../html';
 import { redirect, t } from '../page';
@@ -48,12 +47,6 @@ const L = {
   sub: { zh: '账户标识（sub）', en: 'Account id (sub)' },
   addDept: { zh: '新建部门', en: 'Add a department' },
   addStaff: { zh: '新建工作人员账户', en: 'Add a staff account' },
-  key: { zh: '设置项', en: 'Setting' },
-  effective: { zh: '生效值', en: 'In effect' },
-  source: { zh: '来源', en: 'Set by' },
-  here: { zh: '本单位设置', en: 'Set here' },
-  national: { zh: '国家规定（默认）', en: 'National default' },
-  inherited: { zh: '继承自', en: 'Inherited from' },
   verify: { zh: '校验日志', en: 'Verify the log' },
   verifiedOk: { zh: '校验通过：{n} 条记录完整。', en: 'Verified: {n} entries intact.' },
   verifiedBad: { zh: '校验未通过：第 {seq} 条记录{problem}。', en: 'Verification failed: entry {seq} is {problem}.' },
@@ -227,27 +220,6 @@ export async function changePeople(s: Staff, code: string, body: { action?: stri
       : await s.api(createStaffOp, { params: { code }, body: { sub: body.sub ?? '', name: body.name ?? '', role: body.role ?? '', ...(body.deptId ? { deptId: body.deptId } : {}) } });
   const r = refusalOf(a);
   return r ? peoplePage(s, code, { form: body.action === 'dept' ? 'dept' : 'staff', r }) : redirect(`/work/people/${code}`);
-}
-
-/** Every effective setting with where it comes from: set here, inherited from a unit above, or the national default. */
-export async function settingsPage(s: Staff, code: string): Promise<Reply> {
-  const st = await must(s, s.api(getSettingsOp, { params: { code } }));
-  const rows = Object.entries(st.sources as Record<string, Record<string, string>>).flatMap(([section, keys]) =>
-    Object.entries(keys).map(([key, source]) => {
-      const value = (st.effective as any)[section]?.[key];
-      return { name: `${section}.${key}`, value: Array.isArray(value) ? value.join('、') : String(value ?? ''), source };
-    }),
-  );
-  const sourceCell = (src: string) =>
-    src === code
-      ? html`<td><strong>${t(s.ctx, L.here)}</strong></td>`
-      : src === 'national'
-        ? html`<td>${t(s.ctx, L.national)}</td>`
-        : html`<td>${t(s.ctx, L.inherited)} <a href="/work/settings/${src}">${src}</a></td>`;
-  const body = html`<h1>${t(s.ctx, W.settings)} · ${code}</h1>
-<div class="table-scroll"><table class="wb" id="settings"><thead><tr><th scope="col">${t(s.ctx, L.key)}</th><th scope="col">${t(s.ctx, L.effective)}</th><th scope="col">${t(s.ctx, L.source)}</th></tr></thead>
-<tbody>${rows.map((r) => html`<tr data-source="${r.source === code ? 'here' : 'inherited'}"><th scope="row">${r.name}</th><td>${r.value}</td>${sourceCell(r.source)}</tr>`)}</tbody></table></div>`;
-  return wbPage(s, { title: t(s.ctx, W.settings), body, crumbs: [{ href: `/work/units/${code}`, label: code }, { href: `/work/settings/${code}`, label: t(s.ctx, W.settings) }] });
 }
 
 export async function auditPage(s: Staff, code: string, cursor?: string, verify?: boolean): Promise<Reply> {

@@ -96,6 +96,7 @@ export const workPeopleChangeOp = op('workPeopleChange', 'POST', '/work/people/{
 });
 export const workSettingsOp = op('workSettings', 'GET', '/work/settings/{code}', { zh: '工作台：单位设置（本级与继承）', en: 'Workbench: unit settings, set here and inherited' }, {
   params: code,
+  query: z.strictObject({ saved: text }),
 });
 export const workAuditOp = op('workAudit', 'GET', '/work/audit/{code}', { zh: '工作台：审计日志与校验', en: 'Workbench: audit log and verification' }, {
   params: code,
@@ -108,6 +109,44 @@ export const workDashboardOp = op('workDashboard', 'GET', '/work/dashboard/{code
 export const workChartOp = op('workChart', 'GET', '/work/dashboard/{code}/chart.svg', { zh: '工作台：看板图表（SVG）', en: 'Workbench: dashboard chart (SVG)' }, {
   params: code,
   query: z.strictObject({ days: text }),
+});
+export const workSettingsChangeOp = op('workSettingsChange', 'POST', '/work/settings/{code}', { zh: '工作台：设定或清除本单位的设置', en: "Workbench: set or clear one of the unit's own settings" }, {
+  params: code,
+  bodyType: 'form',
+  body: form({ action: text, key: text, value: text, v: text }),
+});
+export const workDocumentsOp = op('workDocuments', 'GET', '/work/documents/{code}', { zh: '工作台：主动公开（草稿、已发布、更新提醒）', en: 'Workbench: publishing (drafts, published, freshness)' }, {
+  params: code,
+  query: z.strictObject({ cursor: text, category: text }),
+});
+export const workNewDocumentOp = op('workNewDocument', 'POST', '/work/documents/{code}', { zh: '工作台：撰写公开文件', en: 'Workbench: write a document' }, {
+  params: code,
+  bodyType: 'form',
+  body: form({
+    title: text,
+    category: text,
+    docNumber: text,
+    writtenOn: text,
+    validUntil: text,
+    body: text,
+    // One checkbox per level below the unit: ticked, the document applies to that level.
+    city: text,
+    county: text,
+    township: text,
+    village: text,
+    draft: text,
+  }),
+  maxBodyBytes: 256 * 1024,
+});
+export const workDocumentOp = op('workDocument', 'GET', '/work/documents/{code}/{id}', { zh: '工作台：一份公开文件及其版本', en: 'Workbench: one document and its versions' }, {
+  params: z.strictObject({ code: z.string(), id: z.string() }),
+  query: z.strictObject({ done: text }),
+});
+export const workDocumentActionOp = op('workDocumentAction', 'POST', '/work/documents/{code}/{id}', { zh: '工作台：修改、发布或撤回文件', en: 'Workbench: edit, publish or withdraw a document' }, {
+  params: z.strictObject({ code: z.string(), id: z.string() }),
+  bodyType: 'form',
+  body: form({ action: text, v: text, title: text, category: text, docNumber: text, validUntil: text, body: text, reason: text }),
+  maxBodyBytes: 256 * 1024,
 });
 export const workAssetOp = op('workAsset', 'GET', '/work/assets/{file}', { zh: '工作台样式与脚本', en: 'Workbench stylesheet and script' }, {
   params: z.strictObject({ file: z.string() }),
@@ -158,6 +197,11 @@ export const WORKBENCH_OPERATIONS = [
   workPeopleOp,
   workPeopleChangeOp,
   workSettingsOp,
+  workSettingsChangeOp,
+  workDocumentsOp,
+  workNewDocumentOp,
+  workDocumentOp,
+  workDocumentActionOp,
   workAuditOp,
   workDashboardOp,
   workChartOp,

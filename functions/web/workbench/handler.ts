@@ -5,7 +5,7 @@ import type { Reply } from '../../../shared/http/context';
 import type { Binding } from '../../../shared/http/context';
 import { pageContext, type PageContext } from '../page';
 import { errorPage, notFoundPage } from '../pages';
-import { admin, auditPage, changePeople, changeUnit, jobPage, peoplePage, SCRIPT_FILE, settingsPage, startImport, unitPage, WB_SCRIPT } from './admin';
+import { admin, auditPage, changePeople, changeUnit, jobPage, peoplePage, SCRIPT_FILE, startImport, unitPage, WB_SCRIPT } from './admin';
 import {
   workAckOp,
   workAssetOp,
@@ -20,15 +20,20 @@ import {
   workDataRequestCsvOp,
   workDataRequestOp,
   workDashboardOp,
+  workDocumentActionOp,
+  workDocumentOp,
+  workDocumentsOp,
   workHomeOp,
   workImportOp,
   workInboxOp,
   workJobOp,
+  workNewDocumentOp,
   workNewNoticeOp,
   workNoticeOp,
   workPeopleChangeOp,
   workPeopleOp,
   workSentNoticeOp,
+  workSettingsChangeOp,
   workSettingsOp,
   workUnitChangeOp,
   workUnitOp,
@@ -41,6 +46,8 @@ import { actOnApplication, applicationPage } from './applications';
 import { dataRequestCsv, dataRequestPage } from './data-requests';
 import { httpClient, type ApiClient } from './client';
 import { chartSvg, daysOf, dashboardPage } from './dashboard';
+import { actOnDocument, createDocument, documentPage, documentsPage } from './publishing';
+import { changeSettings, settingsPage } from './settings';
 import { badForm, formOk, isReply, PageRefusal, refusalPage, staffOf, STYLE_FILE, WB_STYLES, type Staff } from './shell';
 import { actOnRequest, requestPage } from './requests';
 import { actOnTicket, ticketPage } from './tickets';
@@ -91,7 +98,12 @@ export function workbenchRoutes(clientFor: ClientFor): Binding[] {
     page(workJobOp, (s, { params }) => jobPage(s, params.jobId)),
     page(workPeopleOp, (s, { params }) => peoplePage(s, params.code)),
     page(workPeopleChangeOp, (s, { params, body }) => (admin(s) ? changePeople(s, params.code, body) : peoplePage(s, params.code)), true),
-    page(workSettingsOp, (s, { params }) => settingsPage(s, params.code)),
+    page(workSettingsOp, (s, { params, query }) => settingsPage(s, params.code, undefined, query.saved)),
+    page(workSettingsChangeOp, (s, { params, body }) => changeSettings(s, params.code, body), true),
+    page(workDocumentsOp, (s, { params, query }) => documentsPage(s, params.code, query)),
+    page(workNewDocumentOp, (s, { params, body }) => createDocument(s, params.code, body), true),
+    page(workDocumentOp, (s, { params, query }) => documentPage(s, params.code, params.id, query.done)),
+    page(workDocumentActionOp, (s, { params, body }) => actOnDocument(s, params.code, params.id, body), true),
     page(workAuditOp, (s, { params, query }) => auditPage(s, params.code, query.cursor, query.verify === '1')),
     page(workDashboardOp, (s, { params, query }) => dashboardPage(s, params.code, query)),
     page(workChartOp, (s, { params, query }) => chartSvg(s, params.code, daysOf(query.days))),

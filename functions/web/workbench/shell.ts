@@ -22,6 +22,7 @@ export const W = {
   people: { zh: '部门与人员', en: 'People' },
   settings: { zh: '单位设置', en: 'Settings' },
   audit: { zh: '审计日志', en: 'Audit log' },
+  publishing: { zh: '政务公开', en: 'Publishing' },
   nav: { zh: '工作台导航', en: 'Workbench' },
   notStaff: { zh: '工作台仅供工作人员使用', en: 'The workbench is for staff' },
   notStaffBody: { zh: '您登录的账户不是工作人员账户。', en: 'The account you signed in with is not a staff account.' },
@@ -66,6 +67,7 @@ function navOf(s: Staff): { href: string; label: Text }[] {
     { href: '/work', label: W.worklist },
     ...(role !== 'auditor' ? [{ href: '/work/inbox', label: W.inbox }] : []),
     { href: `/work/dashboard/${unit}`, label: W.dashboard },
+    { href: `/work/documents/${unit}`, label: W.publishing },
     ...(admin || role === 'auditor' ? [{ href: `/work/units/${unit}`, label: W.units }] : []),
     ...(admin || role === 'auditor' ? [{ href: `/work/people/${unit}`, label: W.people }] : []),
     ...(admin ? [{ href: `/work/settings/${unit}`, label: W.settings }] : []),
@@ -137,6 +139,9 @@ export function refusalPage(s: Staff, r: Refusal): Reply {
   return wbPage(s, { title: t(s.ctx, W.refused), body: html`<h1>${t(s.ctx, W.refused)}</h1>${refusalBlock(s, r)}`, status: r.status });
 }
 
+/** A wide table in a region of its own that scrolls sideways and that keyboard users reach with Tab. */
+export const scrollRegion = (label: string, table: Html) => html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
+
 export const back = redirect;
 
 export const fmtTime = (iso: string | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
@@ -181,6 +186,18 @@ ul.dupes>li{border:1px solid var(--line);padding:.25rem 1rem;margin:.5rem 0}
 ul.dupes p{margin:.25rem 0}
 form.wb.step{border-top:1px solid var(--line);padding-top:.75rem}
 ul.dupes form.wb.step{border-top:0;padding-top:0}
+.doc-body{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;border-left:4px solid var(--line);padding:.25rem 1rem;margin:.75rem 0}
+details.yours{border:2px dashed var(--muted);padding:.5rem 1rem;margin:.75rem 0}
+details.yours summary{font-weight:700;cursor:pointer}
+form.inline{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center;margin:0}
+form.inline input[type=text],form.inline select{font:inherit;padding:.3rem;border:1px solid var(--muted);max-width:12rem}
+form.inline .button{padding:.3rem .75rem}
+form.inline .field-error{flex-basis:100%}
+label.check{display:block;font-weight:400}
+fieldset{border:1px solid var(--line);padding:.5rem 1rem}
+legend{font-weight:700}
+ul.plain{list-style:none;margin:0;padding:0}
+tr[data-source=here] th,td[data-source=here]{background:#eef6ff}
 `.replace(/\n/g, '');
 
 export const STYLE_FILE = `wb.${createHash('sha256').update(WB_STYLES).digest('hex').slice(0, 12)}.css`;
