@@ -78,6 +78,13 @@ html.elder a{text-decoration-thickness:2px}
 html.elder .lede{font-size:1.05rem}
 @media print{.top .tools,.skip,nav.crumbs,.noprint,footer .tools,form.search{display:none}.top{background:none;color:#000;border-bottom:2px solid #000}.top a{color:#000}
 a[href^="http"]::after,a[href^="/"]::after{content:" (" attr(href) ")";font-size:.8em}html{font-size:11pt}main{padding:0}h2{break-after:avoid}}
+.field fieldset{border:1px solid var(--line);padding:.5rem .75rem;margin:0}
+.field legend{font-weight:700;padding:0 .25rem}
+label.option{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.4rem 0;min-height:2rem}
+.field label.option input{width:1.25rem;height:1.25rem;margin:0;flex:none}
+.field textarea{width:100%;max-width:30rem}
+ol.timeline{padding-left:1.5rem}
+ol.timeline time{color:var(--muted)}
 `.replace(/\n/g, '');
 
 /** The stylesheet's address carries its hash, so that it can be cached for a year and changes all the same. */
