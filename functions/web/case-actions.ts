@@ -71,6 +71,9 @@ const L = {
   noSupplement: { zh: '此办件现在无需补正。', en: 'This application is not waiting for a reply from you now.' },
 } satisfies Record<string, Text>;
 
+/** Between a label and what follows it. */
+const SEP: Text = { zh: '：', en: ': ' };
+
 const OUTCOME: Record<string, Text> = { approved: { zh: '准予许可', en: 'Approved' }, denied: { zh: '不予许可', en: 'Refused' } };
 
 /** 好差评's five national levels, in both languages (the Chinese names are the platform's own). */
@@ -150,7 +153,7 @@ async function supplementBlock(ctx: PageContext, a: ApplicationView, path: strin
   const errors = posted?.errors ?? new Map();
   const rules = clientRules(supplementAsked(asked), check);
   return html`<section aria-labelledby="needed" class="panel"><h2 id="needed">${t(ctx, L.needed)}</h2>
-${asking?.note ? html`<p><strong>${t(ctx, L.reason)}：</strong>${asking.note}</p>` : ''}
+${asking?.note ? html`<p><strong>${t(ctx, L.reason)}${t(ctx, SEP)}</strong>${asking.note}</p>` : ''}
 <h3>${t(ctx, L.missing)}</h3><ul>${missing.map((m) => html`<li>${m}</li>`)}</ul></section>
 <section aria-labelledby="answer"><h2 id="answer">${t(ctx, L.answer)}</h2>
 ${errorSummary(ctx, errors)}
@@ -168,7 +171,7 @@ ${fieldHtml(ctx, 'note', t(ctx, L.note), { type: 'longText', required: true, hin
 function ratingBlock(ctx: PageContext, a: ApplicationView, path: string, posted?: Posted): Html {
   if (a.rating) {
     return html`<section aria-labelledby="rating"><h2 id="rating">${t(ctx, L.yourRating)}</h2>
-<p><strong>${t(ctx, RATING_TEXT[a.rating.level])}</strong>${a.rating.comment ? html`：${a.rating.comment}` : ''}</p>
+<p><strong>${t(ctx, RATING_TEXT[a.rating.level])}</strong>${a.rating.comment ? html`${t(ctx, SEP)}${a.rating.comment}` : ''}</p>
 <p class="hint">${when(a.rating.at)}</p></section>`;
   }
   if (a.status !== 'completed') return html``;
@@ -218,7 +221,7 @@ function confirmation(ctx: PageContext, a: ApplicationView, done: CaseState['don
       : done === 'supplement'
         ? [L.supplemented, L.nextSupplemented]
         : [L.rated, a.rating && BAD_RATINGS.has(a.rating.level) ? L.nextRatedBad : L.nextRatedGood];
-  return html`<div class="panel" role="status"><h1>${t(ctx, title)}</h1><p>${t(ctx, L.ref)}：<strong>${a.ref}</strong></p>
+  return html`<div class="panel" role="status"><h1>${t(ctx, title)}</h1><p>${t(ctx, L.ref)}${t(ctx, SEP)}<strong>${a.ref}</strong></p>
 <h2>${t(ctx, L.next)}</h2><p>${t(ctx, next)}</p></div>`;
 }
 
@@ -232,7 +235,7 @@ ${state.done ? html`<h2>${a.item.name}</h2>` : html`<h1>${a.item.name}</h1>`}
 <dt>${t(ctx, L.status)}</dt><dd><strong>${statusText(ctx, a.status)}</strong></dd>
 ${a.due ? html`<dt>${t(ctx, L.due)}</dt><dd>${a.due}</dd>` : ''}
 ${a.daysLeft !== undefined ? html`<dt>${t(ctx, L.daysLeft)}</dt><dd>${a.daysLeft}${t(ctx, L.days)}</dd>` : ''}
-${a.result ? html`<dt>${t(ctx, L.result)}</dt><dd>${t(ctx, OUTCOME[a.result.outcome]!)}${a.result.note ? html`：${a.result.note}` : ''}</dd>
+${a.result ? html`<dt>${t(ctx, L.result)}</dt><dd>${t(ctx, OUTCOME[a.result.outcome]!)}${a.result.note ? html`${t(ctx, SEP)}${a.result.note}` : ''}</dd>
 <dt>${t(ctx, L.verification)}</dt><dd>${a.result.verificationCode}</dd>` : ''}</dl>
 ${supplementing ? await supplementBlock(ctx, a, path, state.supplement) : ''}
 ${ratingBlock(ctx, a, path, state.rating)}
@@ -240,7 +243,7 @@ ${ratingBlock(ctx, a, path, state.rating)}
 <ol class="timeline">${a.timeline.map(
     (s) =>
       html`<li><time datetime="${s.at}">${when(s.at)}</time> ${t(ctx, ACTIONS[s.action] ?? STATUS[s.status as Status] ?? { zh: s.action, en: s.action })}${
-        s.action === 'rate' && a.rating ? html`：${t(ctx, RATING_TEXT[a.rating.level])}` : s.note ? html`：${s.note}` : ''
+        s.action === 'rate' && a.rating ? html`${t(ctx, SEP)}${t(ctx, RATING_TEXT[a.rating.level])}` : s.note ? html`${t(ctx, SEP)}${s.note}` : ''
       }</li>`,
   )}</ol>
 <p><a href="/me">${t(ctx, L.mine)}</a></p>`;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAccessible, signIn, useBrowser, visit, VIEWPORTS } from './browser';
 import { WORLD } from './world';
 
-describe('applying for a service in Chromium', { timeout: 60_000 }, () => {
+describe('applying for a service in Chromium', { timeout: 120_000 }, () => {
   const b = useBrowser();
 
   it('a resident finds a service for a new baby, applies (mistakes first), gets a reference number and follows the case', async () => {

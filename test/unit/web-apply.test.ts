@@ -22,7 +22,7 @@ async function site() {
   const handler = apiFunction(routes, { deps: async () => w.deps, errorReply });
   const set = await startSession(w.deps, w.people.citizen!, Math.floor(w.deps.now().getTime() / 1000) + 3600, true);
   const cookies = [set.split(';')[0]!];
-  const call = async (routeKey: string, params: Record<string, string>, path: string, o: { form?: Record<string, string | string[]>; query?: Record<string, string> } = {}) => {
+  const call = async (routeKey: string, params: Record<string, string>, path: string, o: { form?: Record<string, string | string[]>; query?: Record<string, string>; english?: boolean } = {}) => {
     const body = o.form && new URLSearchParams(Object.entries(o.form).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]))).toString();
     const event = httpEvent({
       routeKey,
@@ -32,12 +32,12 @@ async function site() {
       headers: { host: 'gov.example', 'x-forwarded-proto': 'https', ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       body,
     });
-    event.cookies = cookies;
+    event.cookies = o.english ? [...cookies, 'lang=en'] : cookies;
     const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
     return { status: res.statusCode!, body: String(res.body ?? ''), headers: res.headers ?? {} };
   };
-  const casePage = (id: string, query?: Record<string, string>) =>
-    call('GET /me/applications/{code}/{id}', { code: U.county, id }, `/me/applications/${U.county}/${id}`, { query });
+  const casePage = (id: string, query?: Record<string, string>, english = false) =>
+    call('GET /me/applications/{code}/{id}', { code: U.county, id }, `/me/applications/${U.county}/${id}`, { query, english });
   const post = (id: string, what: 'supplement' | 'rating', values: Record<string, string>) =>
     call(`POST /me/applications/{code}/{id}/${what}`, { code: U.county, id }, `/me/applications/${U.county}/${id}/${what}`, { form: values });
   const applyPath = `/units/${U.county}/services/${U.province}/${ITEM}/apply`;
@@ -191,6 +191,10 @@ describe('the case page: 补正 and 好差评', () => {
     expect(done.body).toContain('<strong>满意</strong>：窗口很耐心');
     expect(done.body).toMatch(/<li><time[^>]*>[^<]*<\/time> 评价：满意<\/li>/);
     expect(done.body).not.toContain('提交评价');
+    const english = await s.casePage(id, undefined, true);
+    expect(english.body).toContain('<h2 id="rating">Your rating</h2>');
+    expect(english.body).toContain('<strong>Satisfied</strong>');
+    expect(english.body).toMatch(/<\/time> Rated: Satisfied<\/li>/);
 
     const twice = await s.post(id, 'rating', { csrf: s.csrf(page.body), level: 'very-dissatisfied' });
     expect(twice.status).toBe(409);
