@@ -16,7 +16,7 @@ import { dueDate, readSettings } from '../../tenants/settings';
 import { countEvent, type EventKind } from '../stats/rollup';
 import { caseItem, caseKey, getCase, heldCase, recordStep, type Case, type CaseRules } from '../tiers/escalation';
 import { getItem, offerAt, type ServiceItem } from './catalog';
-import { checkForm, type FormValues } from './forms';
+import { checkForm, MOBILE_PATTERN, type FormValues } from './forms';
 import { attachmentSchema, claimAttachments, type Attachment } from '../uploads/attachments';
 import { notifyWrite } from '../notify/notifications';
 import { staffDept, wrongDept } from './staff';
@@ -126,7 +126,7 @@ export const applicantSchema = z.strictObject({
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   /** A citizen's resident ID or a business's unified social credit code, checked by its check character. */
   idNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(18)),
-  phone: z.string().check(z.regex(/^1[3-9]\d{9}$/)),
+  phone: z.string().check(z.regex(MOBILE_PATTERN)),
 });
 export type Applicant = z.infer<typeof applicantSchema>;
 

@@ -57,14 +57,24 @@ export function formDefinitionErrors(fields: Field[], at: string): FieldError[] 
   return out;
 }
 
+/** The shortest and longest answer a text field takes (after trimming): its own bounds within the type's limit. */
+export function textBounds(f: Pick<Field, 'type' | 'min' | 'max'>): { min: number; max: number } {
+  const limit = f.type === 'longText' ? 5_000 : 200;
+  return { min: Math.max(f.min ?? 1, 1), max: Math.min(f.max ?? limit, limit) };
+}
+
+/** A mainland mobile number. */
+export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+
 function fieldValue(f: Field): z.ZodMiniType {
-  const text = (limit: number) =>
-    z.string().check(z.trim(), z.minLength(Math.max(f.min ?? 1, 1)), z.maxLength(Math.min(f.max ?? limit, limit)));
+  const text = () => {
+    const { min, max } = textBounds(f);
+    return z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+  };
   switch (f.type) {
     case 'text':
-      return text(200);
     case 'longText':
-      return text(5_000);
+      return text();
     case 'numeric':
       return z.number().check(...(f.min !== undefined ? [z.gte(f.min)] : []), ...(f.max !== undefined ? [z.lte(f.max)] : []));
     case 'date':
@@ -80,7 +90,7 @@ function fieldValue(f: Field): z.ZodMiniType {
     case 'creditCode':
       return creditCodeSchema;
     case 'mobile':
-      return z.string().check(worded(z.regex(/^1[3-9]\d{9}$/), 'mobile'));
+      return z.string().check(worded(z.regex(MOBILE_PATTERN), 'mobile'));
   }
 }
 

@@ -191,7 +191,7 @@ export const webCaseOp = operation({
   summary: { zh: '我的办件：进度、期限和办理过程', en: 'One of my applications: status, due date, timeline' },
   auth: 'public',
   params: z.strictObject({ code: z.string(), id: z.string() }),
-  query: z.strictObject({ sent: text }),
+  query: z.strictObject({ sent: text, done: text }),
   errors: ['not_found', 'unauthorized'],
   response: page,
 });
@@ -260,6 +260,37 @@ export const webMyDisclosureRequestOp = operation({
   response: page,
 });
 
+const caseParams = z.strictObject({ code: z.string(), id: z.string() });
+const caseForm = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
+export const webSupplementOp = operation({
+  id: 'webSupplement',
+  method: 'POST',
+  path: '/me/applications/{code}/{id}/supplement',
+  tag: 'web',
+  summary: { zh: '提交补正（表单）', en: 'Answer a request for more (form post)' },
+  auth: 'public',
+  params: caseParams,
+  bodyType: 'form',
+  body: caseForm,
+  errors: ['not_found', 'forbidden', 'unauthorized', 'conflict'],
+  response: onward,
+});
+
+export const webRateOp = operation({
+  id: 'webRate',
+  method: 'POST',
+  path: '/me/applications/{code}/{id}/rating',
+  tag: 'web',
+  summary: { zh: '好差评：评价已办结的办件（表单）', en: 'Rate a completed application (form post)' },
+  auth: 'public',
+  params: caseParams,
+  bodyType: 'form',
+  body: caseForm,
+  errors: ['not_found', 'forbidden', 'unauthorized', 'conflict'],
+  response: onward,
+});
+
 export const WEB_OPERATIONS = [
   webDocumentsOp,
   webDocumentOp,
@@ -269,6 +300,8 @@ export const WEB_OPERATIONS = [
   webApplyOp,
   webApplySubmitOp,
   webCaseOp,
+  webSupplementOp,
+  webRateOp,
   webHomeOp,
   webUnitOp,
   webSitemapOp,

@@ -14,6 +14,8 @@ import {
   webCatalogOp,
   webGuideOp,
   webProgressOp,
+  webRateOp,
+  webSupplementOp,
   webHomeOp,
   webMeOp,
   webPrefsOp,
@@ -33,7 +35,9 @@ import { finishSignIn, startSignIn, type PendingSignIn } from './oidc';
 import { htmlReply, pageContext, redirect, t, type PageContext } from './page';
 import { errorPage, homePage, notFoundPage, sitemap, unitPage } from './pages';
 import { catalogPage, guidePage, progressPage } from './services';
-import { applyPage, casePage, myCasesBlock } from './apply';
+import { applyPage, myCasesBlock } from './apply';
+import { casePage, ratePost, supplementPost } from './case-actions';
+import { CHECK_FILE, CHECK_SCRIPT } from './form-check';
 import { documentPage, documentsPage, myRequestPage, myRequestsBlock, requestPage } from './documents';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { STYLES, STYLES_FILE } from './styles';
@@ -88,17 +92,20 @@ export const routes = [
   page(webProgressOp, (ctx, { query }) => progressPage(ctx, query)),
   page(webApplyOp, (ctx, { params }) => applyPage(ctx, params.code, params.definer, params.item)),
   page(webApplySubmitOp, (ctx, { params, body }) => applyPage(ctx, params.code, params.definer, params.item, body)),
-  page(webCaseOp, (ctx, { params, query }) => casePage(ctx, params.code, params.id, query.sent === '1')),
+  page(webCaseOp, (ctx, { params, query }) => casePage(ctx, params.code, params.id, query.done ?? query.sent)),
+  page(webSupplementOp, (ctx, { params, body }) => supplementPost(ctx, params.code, params.id, body)),
+  page(webRateOp, (ctx, { params, body }) => ratePost(ctx, params.code, params.id, body)),
   page(webDocumentsOp, (ctx, { params, query }) => documentsPage(ctx, params.code, query)),
   page(webDocumentOp, (ctx, { params }) => documentPage(ctx, params.publisher, params.id)),
   page(webDisclosureRequestOp, (ctx, { params }) => requestPage(ctx, params.code)),
   page(webDisclosureRequestSubmitOp, (ctx, { params, body }) => requestPage(ctx, params.code, body)),
   page(webMyDisclosureRequestOp, (ctx, { params, query }) => myRequestPage(ctx, params.code, params.id, query.sent === '1')),
-  page(webAssetOp, async (ctx, { params }) =>
-    params.file === STYLES_FILE
-      ? { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=31536000, immutable' } }
-      : notFoundPage(ctx),
-  ),
+  page(webAssetOp, async (ctx, { params }) => {
+    const immutable = { 'cache-control': 'public, max-age=31536000, immutable' };
+    if (params.file === STYLES_FILE) return { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: immutable };
+    if (params.file === CHECK_FILE) return { status: 200, body: CHECK_SCRIPT, type: 'text/javascript; charset=utf-8', headers: immutable };
+    return notFoundPage(ctx);
+  }),
   page(webPrefsOp, async (ctx, { query }) => {
     const lang = query.lang === 'en' ? 'en' : query.lang === 'zh' ? 'zh-CN' : undefined;
     const elder = query.mode === 'elder' ? true : query.mode === 'standard' ? false : undefined;

@@ -84,6 +84,13 @@ mark{background:#fff0a0;color:var(--ink)}
 .snippet{margin:.25rem 0 0;color:var(--muted)}
 .doc-body{margin:1.5rem 0;font-size:1.05rem;line-height:1.8}
 @media print{.doc-body{font-size:12pt}mark{background:none;font-weight:700}}
+.field fieldset{border:1px solid var(--line);padding:.5rem .75rem;margin:0}
+.field legend{font-weight:700;padding:0 .25rem}
+label.option{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.4rem 0;min-height:2rem}
+.field label.option input{width:1.25rem;height:1.25rem;margin:0;flex:none}
+.field textarea{width:100%;max-width:30rem}
+ol.timeline{padding-left:1.5rem}
+ol.timeline time{color:var(--muted)}
 `.replace(/\n/g, '');
 
 /** The stylesheet's address carries its hash, so that it can be cached for a year and changes all the same. */

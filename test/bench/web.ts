@@ -96,6 +96,21 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
     if (res.status !== 404) throw new Error(`POST ${apply} answered ${res.status}`);
   });
   await measure('GET /me/applications/{code}/{id}', 'no such application', () => get(`/me/applications/${unit}/01JAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+  // The case's forms: a 补正 and a rating of an application that is not there, after the same reads.
+  for (const form of ['supplement', 'rating']) {
+    const path = `/me/applications/${unit}/01JAAAAAAAAAAAAAAAAAAAAAAA/${form}`;
+    await measure(`POST /me/applications/{code}/{id}/${form}`, 'no such application', async () => {
+      const res = jar.take(
+        await fetch(new URL(path, url), {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+          body: `csrf=${encodeURIComponent(csrf)}`,
+        }),
+      );
+      if (res.status !== 404) throw new Error(`POST ${path} answered ${res.status}`);
+    });
+  }
   await measure('POST /sign-out', 'session ended', async () => {
     const res = jar.take(
       await fetch(new URL('/sign-out', url), {
