@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, signIn, useBrowser, visit, VIEWPORTS } from './browser';
+import { apiAs, expectAccessible, signIn, useBrowser, VIEWPORTS, visit } from './browser';
 import { WORLD } from './world';
 
 describe('applying for a service in Chromium', { timeout: 120_000 }, () => {
@@ -79,17 +79,7 @@ async function enter(page: Page, selector: string) {
 
 describe('a new baby, start to end, in Chromium', { timeout: 120_000 }, () => {
   const b = useBrowser();
-  /** The API as a person of the platform, with a token from the local issuer. */
-  const api = async (who: { sub: string; role: string; unit: string }, method: string, path: string, body?: unknown) => {
-    const t = await fetch(`${b.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-    const { token } = (await t.json()) as { token: string };
-    const res = await fetch(`${b.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  };
+  const api = apiAs(b.url);
 
   /** A clerk of the department handling the case (made as a unit admin would, once), and their steps through the API. */
   async function clerkFor(unit: string, id: string) {

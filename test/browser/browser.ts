@@ -68,3 +68,47 @@ export async function signIn(page: Page, label: RegExp | string) {
 export async function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
 }
+
+export interface Who {
+  sub: string;
+  role: string;
+  unit: string;
+  dept?: string;
+}
+
+/**
+ * The API as a person of the platform, with a token from the local issuer (`undefined`: anonymous), JSON in and
+ * out: how the journeys seed what staff or residents do outside the page under test.
+ */
+export const apiAs =
+  (url: string) =>
+  async (who: Who | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+    const auth: Record<string, string> = {};
+    if (who) {
+      const t = await fetch(`${url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+      auth.authorization = `Bearer ${((await t.json()) as { token: string }).token}`;
+    }
+    const res = await fetch(`${url}${path}`, { method, headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+
+/**
+ * A staff account in a department, as the demo makes it through the API (another file of the run may have made it
+ * already): the department is found or made, then the account.
+ */
+export async function staffAccount(api: ReturnType<typeof apiAs>, by: Who, unit: string, dept: string, account: { sub: string; name: string }) {
+  const depts = await api(by, 'GET', `/v1/units/${unit}/departments`);
+  const deptId = depts.json.items.find((d: { name: string }) => d.name === dept)?.id ?? (await api(by, 'POST', `/v1/units/${unit}/departments`, { name: dept })).json.id;
+  const r = await api(by, 'POST', `/v1/units/${unit}/staff`, { ...account, role: 'staff', deptId });
+  expect([201, 409], JSON.stringify(r.json)).toContain(r.status);
+}
+
+/** A fresh browser at the workbench, signed in as the demo account `label` through the local issuer's chooser. */
+export async function staffAt(b: ReturnType<typeof useBrowser>, label: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
+  const page = await b.open(undefined, viewport);
+  expect((await page.goto('/work'))?.status()).toBe(401);
+  await signIn(page, label);
+  await expect.poll(() => page.locator('h1').textContent()).toBe('待办');
+  await expectAccessible(page);
+  return page;
+}

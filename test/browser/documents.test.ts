@@ -1,21 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROVINCE, DEMO_PROVINCE_ADMIN } from '../../infra/local/demo';
-import { expectAccessible, useBrowser, visit, VIEWPORTS } from './browser';
+import { apiAs, expectAccessible, useBrowser, VIEWPORTS, visit } from './browser';
 import { WORLD } from './world';
 
 /** 政务公开 in Chromium: a province document read from a village's page, its one address and feed, and a request. */
 describe('government information in Chromium', { timeout: 60_000 }, () => {
   const b = useBrowser();
-  const api = async (who: { sub: string; role: string; unit: string }, method: string, path: string, body?: unknown) => {
-    const t = await fetch(`${b.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-    const { token } = (await t.json()) as { token: string };
-    const res = await fetch(`${b.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  };
+  const api = apiAs(b.url);
   const provinceAdmin = { sub: DEMO_PROVINCE_ADMIN, role: 'province-admin', unit: DEMO_PROVINCE };
   const provinceStaff = { sub: `demo-staff-${DEMO_PROVINCE}`, role: 'staff', unit: DEMO_PROVINCE };
   const title = '浙江省关于推进数字乡村建设的实施意见';

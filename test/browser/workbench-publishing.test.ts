@@ -1,47 +1,24 @@
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROVINCE, DEMO_PROVINCE_ADMIN } from '../../infra/local/demo';
-import { expectAccessible, scrollsSideways, signIn, useBrowser, VIEWPORTS } from './browser';
+import { apiAs, expectAccessible, scrollsSideways, staffAccount, staffAt, useBrowser, VIEWPORTS } from './browser';
 import { WORLD } from './world';
 
 /** Publishing and unit settings in the staff workbench, signed in through the local issuer's account chooser. */
 // Many pages, each checked with axe, on a machine that may be busy: two minutes a journey at most.
 describe('workbench publishing and settings in Chromium', { timeout: 120_000 }, () => {
   const b = useBrowser();
-  const api = async (who: { sub: string; role: string; unit: string; dept?: string } | undefined, method: string, path: string, body?: unknown) => {
-    const auth: Record<string, string> = {};
-    if (who) {
-      const t = await fetch(`${b.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-      auth.authorization = `Bearer ${((await t.json()) as { token: string }).token}`;
-    }
-    const res = await fetch(`${b.url}${path}`, { method, headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    return { status: res.status, json: (await res.json()) as any };
-  };
+  const api = apiAs(b.url);
   const provinceAdmin = { sub: DEMO_PROVINCE_ADMIN, role: 'province-admin', unit: DEMO_PROVINCE };
   const countyClerk = { sub: `demo-staff-${WORLD.county}`, role: 'staff', unit: WORLD.county, dept: '区政府办公室' };
   const villageTitles = async () => (await api(undefined, 'GET', `/v1/units/${WORLD.village}/disclosure/documents`)).json.items.map((i: { title: string }) => i.title);
 
   beforeAll(async () => {
-    // The demo's county clerk, made as the demo makes it (another file may have made it already).
-    const depts = await api(provinceAdmin, 'GET', `/v1/units/${WORLD.county}/departments`);
-    const deptId =
-      depts.json.items.find((d: { name: string }) => d.name === '区政府办公室')?.id ??
-      (await api(provinceAdmin, 'POST', `/v1/units/${WORLD.county}/departments`, { name: '区政府办公室' })).json.id;
-    const r = await api(provinceAdmin, 'POST', `/v1/units/${WORLD.county}/staff`, { sub: countyClerk.sub, name: '西湖区工作人员', role: 'staff', deptId });
-    expect([201, 409], JSON.stringify(r.json)).toContain(r.status);
+    await staffAccount(api, provinceAdmin, WORLD.county, '区政府办公室', { sub: countyClerk.sub, name: '西湖区工作人员' });
   });
 
-  async function staffAt(label: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
-    const page = await b.open(undefined, viewport);
-    expect((await page.goto('/work'))?.status()).toBe(401);
-    await signIn(page, label);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('待办');
-    await expectAccessible(page);
-    return page;
-  }
 
   it('a county clerk writes, publishes, edits and withdraws a document that a village below lists while it is published', async () => {
-    const clerk = await staffAt('西湖区工作人员', VIEWPORTS.phone);
+    const clerk = await staffAt(b, '西湖区工作人员', VIEWPORTS.phone);
     await clerk.getByRole('link', { name: '政务公开' }).click();
     await expect.poll(() => clerk.locator('h1').textContent()).toBe('政务公开 · 西湖区');
     await expectAccessible(clerk);
@@ -93,7 +70,7 @@ describe('workbench publishing and settings in Chromium', { timeout: 120_000 }, 
       draft: true,
     });
     expect(d.status, JSON.stringify(d.json)).toBe(201);
-    const clerk = await staffAt('西湖区工作人员');
+    const clerk = await staffAt(b, '西湖区工作人员');
     await clerk.goto(`/work/documents/${WORLD.county}`);
     const row = clerk.locator('#stale tr[data-kind="draft"]', { hasText: '西湖区2026年三季度统计公报' });
     expect(await row.getAttribute('class')).toBe('due-late');
@@ -107,7 +84,7 @@ describe('workbench publishing and settings in Chromium', { timeout: 120_000 }, 
   });
 
   it('a unit admin sets a deadline, marked as set here, and the village below shows it inherited from the township', async () => {
-    const admin = await staffAt('北山街道管理员');
+    const admin = await staffAt(b, '北山街道管理员');
     await admin.getByRole('link', { name: '单位设置' }).click();
     await expectAccessible(admin);
     const row = admin.locator('#row-set-deadlines-badReview-rectify');

@@ -1,44 +1,20 @@
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, scrollsSideways, signIn, useBrowser, VIEWPORTS } from './browser';
+import { apiAs, expectAccessible, scrollsSideways, staffAccount, staffAt, useBrowser, VIEWPORTS } from './browser';
 import { WORLD } from './world';
 
 /** Tickets and disclosure requests on the staff workbench in Chromium, seeded through the API as residents file them. */
 // axe on every page a clerk sees, on a busy machine: two minutes each at most.
 describe('workbench tickets and disclosure requests in Chromium', { timeout: 120_000 }, () => {
   const b = useBrowser();
-  const api = async (who: { sub: string; role: string; unit: string }, method: string, path: string, body?: unknown) => {
-    const t = await fetch(`${b.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-    const { token } = (await t.json()) as { token: string };
-    const res = await fetch(`${b.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  };
+  const api = apiAs(b.url);
   const resident = { sub: 'browser-resident-1', role: 'citizen', unit: WORLD.village };
   const neighbour = { sub: 'browser-resident-2', role: 'citizen', unit: WORLD.village };
   const townshipAdmin = { sub: `demo-unit-admin-${WORLD.township}`, role: 'unit-admin', unit: WORLD.township };
 
   beforeAll(async () => {
-    // The township's clerk, as the demo makes it (another file of the run may have made it already).
-    const depts = await api(townshipAdmin, 'GET', `/v1/units/${WORLD.township}/departments`);
-    const deptId =
-      depts.json.items.find((d: { name: string }) => d.name === '综合办公室')?.id ??
-      (await api(townshipAdmin, 'POST', `/v1/units/${WORLD.township}/departments`, { name: '综合办公室' })).json.id;
-    const r = await api(townshipAdmin, 'POST', `/v1/units/${WORLD.township}/staff`, { sub: `demo-staff-${WORLD.township}`, name: '北山街道工作人员', role: 'staff', deptId });
-    expect([201, 409], JSON.stringify(r.json)).toContain(r.status);
+    await staffAccount(api, townshipAdmin, WORLD.township, '综合办公室', { sub: `demo-staff-${WORLD.township}`, name: '北山街道工作人员' });
   });
 
-  async function staffAt(label: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
-    const page = await b.open(undefined, viewport);
-    expect((await page.goto('/work'))?.status()).toBe(401);
-    await signIn(page, label);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('待办');
-    await expectAccessible(page);
-    return page;
-  }
 
   it('a dispatcher sees the earlier ticket suggested, merges the later one into it, and undoes the merge', async () => {
     const lamp = { type: 'complaint', category: 'streetlight', text: '保俶路与北山街路口往东几盏路灯晚上都不亮，走夜路很危险。', location: { lat: 30.2601, lng: 120.1451 } };
@@ -51,7 +27,7 @@ describe('workbench tickets and disclosure requests in Chromium', { timeout: 120
     });
     expect(second.status).toBe(201);
 
-    const dispatcher = await staffAt('北山街道管理员');
+    const dispatcher = await staffAt(b, '北山街道管理员');
     const href = (id: string) => `/work/tickets/${WORLD.township}/${id}`;
     expect(await dispatcher.locator(`a[href="${href(first.json.id)}"]`).count()).toBe(1);
     await dispatcher.locator(`a[href="${href(second.json.id)}"]`).click();
@@ -78,13 +54,13 @@ describe('workbench tickets and disclosure requests in Chromium', { timeout: 120
     expect(req.status, JSON.stringify(req.json)).toBe(201);
     const path = `/work/requests/${WORLD.township}/${req.json.id}`;
 
-    const clerk = await staffAt('北山街道管理员', VIEWPORTS.phone);
+    const clerk = await staffAt(b, '北山街道管理员', VIEWPORTS.phone);
     await clerk.locator(`a[href="${path}"]`).click();
     await expect.poll(() => clerk.locator('#request-due').textContent()).toBe(req.json.due);
     await expectAccessible(clerk);
     expect(await scrollsSideways(clerk)).toBe(false);
     // The colleague opens the same request before the answer goes out.
-    const colleague = await staffAt('北山街道工作人员');
+    const colleague = await staffAt(b, '北山街道工作人员');
     await colleague.goto(path);
     await expectAccessible(colleague);
 

@@ -1,56 +1,29 @@
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROVINCE, DEMO_PROVINCE_ADMIN } from '../../infra/local/demo';
-import { expectAccessible, scrollsSideways, signIn, useBrowser, VIEWPORTS } from './browser';
+import { apiAs, expectAccessible, scrollsSideways, staffAccount, staffAt, useBrowser, VIEWPORTS } from './browser';
 import { WORLD } from './world';
 
 /** The staff workbench in Chromium, signed in through the local issuer's account chooser as each demo account. */
 // Each journey waits for tier messages between units, on a machine that may be busy: a minute each at most.
 describe('staff workbench in Chromium', { timeout: 60_000 }, () => {
   const b = useBrowser();
-  const api = async (who: { sub: string; role: string; unit: string }, method: string, path: string, body?: unknown) => {
-    const t = await fetch(`${b.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-    const { token } = (await t.json()) as { token: string };
-    const res = await fetch(`${b.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  };
+  const api = apiAs(b.url);
   const provinceAdmin = { sub: DEMO_PROVINCE_ADMIN, role: 'province-admin', unit: DEMO_PROVINCE };
   const cityAdmin = { sub: `demo-unit-admin-${WORLD.city}`, role: 'unit-admin', unit: WORLD.city };
   const townshipAdmin = { sub: `demo-unit-admin-${WORLD.township}`, role: 'unit-admin', unit: WORLD.township };
 
   beforeAll(async () => {
     // The demo accounts these journeys sign in as, made as the demo makes them (a second file finds them there).
-    const depts = await api(townshipAdmin, 'GET', `/v1/units/${WORLD.township}/departments`);
-    const deptId =
-      depts.json.items.find((d: { name: string }) => d.name === '综合办公室')?.id ??
-      (await api(townshipAdmin, 'POST', `/v1/units/${WORLD.township}/departments`, { name: '综合办公室' })).json.id;
-    for (const [by, unit, body] of [
-      [townshipAdmin, WORLD.township, { sub: `demo-staff-${WORLD.township}`, name: '北山街道工作人员', role: 'staff', deptId }],
-      [provinceAdmin, WORLD.village, { sub: `demo-unit-admin-${WORLD.village}`, name: '上保社区管理员', role: 'unit-admin' }],
-    ] as const) {
-      const r = await api(by, 'POST', `/v1/units/${unit}/staff`, body);
-      expect([201, 409], JSON.stringify(r.json)).toContain(r.status);
-    }
+    await staffAccount(api, townshipAdmin, WORLD.township, '综合办公室', { sub: `demo-staff-${WORLD.township}`, name: '北山街道工作人员' });
+    const r = await api(provinceAdmin, 'POST', `/v1/units/${WORLD.village}/staff`, { sub: `demo-unit-admin-${WORLD.village}`, name: '上保社区管理员', role: 'unit-admin' });
+    expect([201, 409], JSON.stringify(r.json)).toContain(r.status);
   });
 
-  /** A fresh browser, signed in at the workbench as `label`. */
-  async function staffAt(label: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<Page> {
-    const page = await b.open(undefined, viewport);
-    expect((await page.goto('/work'))?.status()).toBe(401);
-    await signIn(page, label);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('待办');
-    await expectAccessible(page);
-    return page;
-  }
 
   it('a township clerk signs a city notice, and the city sees the count change', async () => {
     const n = await api(cityAdmin, 'POST', `/v1/units/${WORLD.city}/notices`, { title: '关于做好冬季安全生产工作的通知', body: '请各单位认真落实。', levels: ['township'] });
     expect(n.status).toBe(201);
-    const clerk = await staffAt('北山街道工作人员', VIEWPORTS.phone);
+    const clerk = await staffAt(b, '北山街道工作人员', VIEWPORTS.phone);
     await clerk.getByRole('link', { name: '收件箱' }).click();
     await expectAccessible(clerk);
     expect(await scrollsSideways(clerk)).toBe(false);
@@ -60,7 +33,7 @@ describe('staff workbench in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => clerk.locator('#ack-state').textContent()).toContain('已签收');
     await expectAccessible(clerk);
 
-    const city = await staffAt('杭州市管理员');
+    const city = await staffAt(b, '杭州市管理员');
     const township = () => city.locator('tr[data-level="township"] td.num').textContent();
     // The count arrives with the tier message that the signature sends up: reload until it has.
     await expect
@@ -70,7 +43,7 @@ describe('staff workbench in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('a township assigns a task, the village completes it; a stale form shows the fresh state', async () => {
-    const township = await staffAt('北山街道管理员');
+    const township = await staffAt(b, '北山街道管理员');
     await township.getByRole('link', { name: '收件箱' }).click();
     await township.locator('#a-title').fill('排查辖区老旧房屋');
     await township.locator('#a-body').fill('请于期限内完成排查并报告。');
@@ -80,7 +53,7 @@ describe('staff workbench in Chromium', { timeout: 60_000 }, () => {
     await expectAccessible(township);
     const assignment = township.url();
 
-    const village = await staffAt('上保社区管理员');
+    const village = await staffAt(b, '上保社区管理员');
     // The task arrives through the tier transport: it joins the worklist once delivered.
     await expect.poll(async () => (await village.reload(), village.getByRole('link', { name: '排查辖区老旧房屋' }).count()), { timeout: 30_000 }).toBe(1);
     await village.getByRole('link', { name: '排查辖区老旧房屋' }).click();
@@ -107,7 +80,7 @@ describe('staff workbench in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('an admin imports a small division file and watches the progress reach 100 %', async () => {
-    const admin = await staffAt('省管理员 Province admin');
+    const admin = await staffAt(b, '省管理员 Province admin');
     await admin.goto(`/work/units/330106004000`);
     await expectAccessible(admin);
     const tree = [
@@ -127,7 +100,7 @@ describe('staff workbench in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('the dashboard drills down from the province with sortable tables and a chart', async () => {
-    const admin = await staffAt('省管理员 Province admin');
+    const admin = await staffAt(b, '省管理员 Province admin');
     await admin.getByRole('link', { name: '统计看板' }).click();
     await expectAccessible(admin);
     await admin.getByRole('link', { name: '杭州市' }).click();
