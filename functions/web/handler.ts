@@ -1,8 +1,8 @@
 import { apiFunction, route } from '../api-function';
 import { depsFromEnv } from '../../shared/aws/deps-from-env';
 import type { ErrorReply } from '../../shared/http/middlewares/map-errors';
-import type { Reply } from '../../shared/http/context';
-import type { Text } from '../../shared/i18n';
+import { header, type Reply } from '../../shared/http/context';
+import { pickLang, type Text } from '../../shared/i18n';
 import { LEVEL_NAMES } from '../../shared/levels';
 import { levelOf } from '../../shared/codes';
 import {
@@ -26,7 +26,7 @@ import { html } from './html';
 import { layout } from './layout';
 import { finishSignIn, startSignIn, type PendingSignIn } from './oidc';
 import { htmlReply, pageContext, redirect, t, type PageContext } from './page';
-import { errorPage, homePage, notFoundPage, sitemap, unitPage } from './pages';
+import { errorPage, homePage, notFoundPage, searchUnit, sitemap, unitPage } from './pages';
 import { catalogPage, guidePage, progressPage } from './services';
 import { applyPage, casePage, myCasesBlock } from './apply';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
@@ -134,9 +134,17 @@ ${await myCasesBlock(ctx)}`;
   }),
 ];
 
-/** Refusals of the pipeline (a path or query no page takes) as pages too: a bad unit code is a page that is not there. */
+/** The API's own paths: an unknown one there is the API's JSON error, for the program that called it. */
+const isApiPath = (path: string) => path === '/v1' || path.startsWith('/v1/');
+
+/**
+ * Refusals of the pipeline (a path or query no page takes) as pages too: a bad unit code is a page that is not
+ * there, and so is any address no route serves (this function is the gateway's `$default`), except under /v1.
+ */
 export const errorReply: ErrorReply = async (error, event, deps) => {
+  if (error.code === 'route_not_found' && isApiPath(event.rawPath)) return { status: error.status, body: error.body(pickLang(header(event, 'accept-language'))) };
   const ctx = await pageContext(deps ?? (await depsFromEnv()), event);
+  if (error.code === 'route_not_found') return notFoundPage(ctx, await searchUnit(ctx));
   return error.code === 'validation_failed' && error.fields.some((f) => f.path.startsWith('params.')) ? notFoundPage(ctx) : errorPage(ctx, error);
 };
 

@@ -113,6 +113,30 @@ describe('web pages', () => {
     expect(r.body).toContain('<loc>https://gov.example/units/330106002000</loc>');
   });
 
+  it('an address no route serves ($default) is the portal\'s 404 page with a search, except under /v1: JSON there', async () => {
+    const { call } = await world();
+    for (const [path, searchAt] of [
+      ['/nope', '330000000000'],
+      ['/units/330106002051/nothing', '330106002051'],
+      ['/units/330199000000/gone', '330000000000'],
+    ] as const) {
+      const r = await call('$default', { path });
+      expect(r.status, path).toBe(404);
+      expect(r.headers['content-type'], path).toBe('text/html; charset=utf-8');
+      expect(r.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(r.body).toContain('<html lang="zh-CN"');
+      expect(r.body).toContain('<h1>找不到这个页面</h1>');
+      expect(r.body).toContain('<a href="/">返回首页</a>');
+      expect(r.body, path).toContain(`<form class="search" method="get" action="/units/${searchAt}/services" role="search">`);
+    }
+    for (const path of ['/v1/nothing', '/v1']) {
+      const r = await call('$default', { path });
+      expect(r.status, path).toBe(404);
+      expect(r.headers['content-type'], path).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(r.body)).toEqual({ error: { code: 'route_not_found', message: '没有这个接口', fields: [] } });
+    }
+  });
+
   it('the stylesheet is served under its hash, cached for a year; another name is a 404', async () => {
     const { call } = await world();
     const css = await call('GET /assets/{file}', { params: { file: STYLES_FILE } });
