@@ -14,6 +14,7 @@ import { layout } from './layout';
 import { htmlReply, redirect, t, type PageContext } from './page';
 import { notFoundPage, signInFirst } from './pages';
 import { csrfMatches } from './session';
+import { keepForm, resumeForm } from './kept-form';
 import { STATUS } from './services';
 
 /**
@@ -138,14 +139,14 @@ function answers(fields: Field[], values: Values) {
 
 export async function applyPage(ctx: PageContext, code: string, definer: string, item: string, posted?: Values): Promise<Reply> {
   const path = `/units/${code}/services/${definer}/${item}/apply`;
-  if (!ctx.signedIn) return signInFirst(ctx, path);
+  if (!ctx.signedIn) return posted ? keepForm(ctx, posted) : signInFirst(ctx, path);
   const found = await offered(ctx, code, definer, item);
   if (!found) return notFoundPage(ctx);
   const { principal } = ctx.signedIn.session;
   if (principal.role !== 'citizen' && principal.role !== 'business') {
     return htmlReply(403, layout(ctx, { title: t(ctx, L.apply), body: html`<h1>${t(ctx, L.apply)}</h1><p>${t(ctx, L.onlyPublic)}</p>` }));
   }
-  if (!posted) return applyForm(ctx, path, found.item.name, found.item.form, {}, new Map());
+  if (!posted) return applyForm(ctx, path, found.item.name, found.item.form, (await resumeForm(ctx)) ?? {}, new Map());
   if (!csrfMatches(ctx.signedIn.session, posted.csrf)) return applyForm(ctx, path, found.item.name, found.item.form, posted, new Map([['csrf', t(ctx, L.badForm)]]), 403);
   const { form, applicant } = answers(found.item.form, posted);
   const input = { definer, item, form, applicant };

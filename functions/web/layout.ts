@@ -90,6 +90,7 @@ ${
     : ''
 }
 <main id="main">
+${ctx.notice ? html`<p class="panel" role="status">${t(ctx, ctx.notice)}</p>` : ''}
 ${p.body}
 </main>
 </div>

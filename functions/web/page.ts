@@ -16,6 +16,8 @@ export interface PageContext {
   /** The path and query of this page, to come back to after a language switch or a sign-in. */
   here: string;
   signedIn?: { id: string; session: Session };
+  /** A word to the reader above the page's content (a form brought back after sign-in says so). */
+  notice?: Text;
 }
 
 export async function pageContext(deps: Deps, event: APIGatewayProxyEventV2): Promise<PageContext> {

@@ -33,16 +33,19 @@ export interface Session {
 const principalSchema = z.object({ sub: z.string(), role: roleSchema, unit: z.string(), dept: z.optional(z.string()) });
 const sessionItem = z.object({ principal: principalSchema, csrf: z.string(), expiresAt: z.number(), token: z.optional(z.string()) });
 
-const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
+/** A browser's secret as the store knows it: only its hash, so that the table alone opens no session. */
+export const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
 const sessionKey = (id: string): Key => ({ pk: `session#${hashOf(id)}`, sk: 'session' });
-const newSecret = () => randomBytes(32).toString('base64url');
+export const newSecret = () => randomBytes(32).toString('base64url');
 
 /** What the request says about where it came from: https behind API Gateway, http on the local gateway. */
 export function secureRequest(event: APIGatewayProxyEventV2): boolean {
   return (event.headers['x-forwarded-proto'] ?? 'https') === 'https';
 }
 
-export const sessionCookieName = (secure: boolean) => (secure ? '__Host-sid' : 'sid');
+/** A cookie name, `__Host-` prefixed over HTTPS (then only this host, over HTTPS, with Path=/ may set it). */
+export const hostCookieName = (name: string, secure: boolean) => (secure ? `__Host-${name}` : name);
+export const sessionCookieName = (secure: boolean) => hostCookieName('sid', secure);
 
 export function cookiesOf(event: APIGatewayProxyEventV2): Record<string, string> {
   const out: Record<string, string> = {};
