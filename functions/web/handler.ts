@@ -30,7 +30,7 @@ import { errorPage, homePage, notFoundPage, searchUnit, sitemap, unitPage } from
 import { catalogPage, guidePage, progressPage } from './services';
 import { applyPage, casePage, myCasesBlock } from './apply';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
-import { STYLES, STYLES_FILE } from './styles';
+import { PRINT_STYLES, PRINT_STYLES_FILE } from './styles';
 
 const PENDING_COOKIE = 'signin';
 /** Long enough to sign in at the identity provider, short enough not to linger. */
@@ -84,8 +84,8 @@ export const routes = [
   page(webApplySubmitOp, (ctx, { params, body }) => applyPage(ctx, params.code, params.definer, params.item, body)),
   page(webCaseOp, (ctx, { params, query }) => casePage(ctx, params.code, params.id, query.sent === '1')),
   page(webAssetOp, async (ctx, { params }) =>
-    params.file === STYLES_FILE
-      ? { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=31536000, immutable' } }
+    params.file === PRINT_STYLES_FILE
+      ? { status: 200, body: PRINT_STYLES, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=31536000, immutable' } }
       : notFoundPage(ctx),
   ),
   page(webPrefsOp, async (ctx, { query }) => {

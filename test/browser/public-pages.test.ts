@@ -121,12 +121,22 @@ describe('public pages in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('重新登录');
   });
 
-  it('every page answers with a strict Content Security Policy', async () => {
+  it('every page answers with a strict Content Security Policy, which admits the inline stylesheet by its hash', async () => {
     const page = await b.open();
-    const res = await page.goto(`/units/${WORLD.county}`);
-    const csp = res!.headers()['content-security-policy']!;
-    expect(csp).toContain("default-src 'none'");
-    expect(csp).not.toContain('unsafe-inline');
-    expect(csp).toContain("frame-ancestors 'none'");
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) refused.push(m.text());
+    });
+    for (const mode of ['standard', 'elder']) {
+      const res = await page.goto(`/prefs?mode=${mode}&back=/units/${WORLD.county}`);
+      const csp = res!.headers()['content-security-policy']!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).toContain("frame-ancestors 'none'");
+      // The inline stylesheet applies: the brand colour of the header, and in elder mode its larger text.
+      expect(await page.evaluate<string>("getComputedStyle(document.querySelector('header.top')).backgroundColor")).toBe('rgb(164, 22, 26)');
+      expect(await page.evaluate<string>('getComputedStyle(document.documentElement).fontSize')).toBe(mode === 'elder' ? '20px' : '16px');
+    }
+    expect(refused).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiFunction } from '../../functions/api-function';
 import { errorReply, routes } from '../../functions/web/handler';
 import { startSession } from '../../functions/web/session';
-import { STYLES_FILE } from '../../functions/web/styles';
+import { PRINT_STYLES_FILE, STYLES } from '../../functions/web/styles';
 import { putSettings } from '../../tenants/settings';
 import { newUnit } from '../../tenants/units';
 import { unitItem } from '../../tenants/unit';
@@ -137,12 +138,19 @@ describe('web pages', () => {
     }
   });
 
-  it('the stylesheet is served under its hash, cached for a year; another name is a 404', async () => {
+  it('the stylesheet is inline, admitted by its hash alone; the print one is served under its hash, cached for a year', async () => {
     const { call } = await world();
-    const css = await call('GET /assets/{file}', { params: { file: STYLES_FILE } });
+    const page = await call(...unitPage('330106000000'));
+    const inline = /<style>([^<]*)<\/style>/.exec(page.body)![1]!;
+    expect(inline).toBe(STYLES);
+    expect(page.headers['content-security-policy']).toContain(`style-src 'self' 'sha256-${createHash('sha256').update(inline).digest('base64')}';`);
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(page.body).toContain(`<link rel="stylesheet" href="/assets/${PRINT_STYLES_FILE}" media="print">`);
+    const css = await call('GET /assets/{file}', { params: { file: PRINT_STYLES_FILE } });
     expect(css.headers['cache-control']).toContain('immutable');
     expect(css.headers['content-type']).toContain('text/css');
-    expect((await call('GET /assets/{file}', { params: { file: 'site.000000000000.css' } })).status).toBe(404);
+    expect(css.body).toMatch(/^@media print\{/);
+    expect((await call('GET /assets/{file}', { params: { file: 'print.000000000000.css' } })).status).toBe(404);
   });
 
   it('preferences go back only to a page of this site, never elsewhere', async () => {
