@@ -16,6 +16,7 @@ const PAGES: [string, string][] = [
   ['guide', `/units/${WORLD.village}/services/${WORLD.province}/330000-SV-001`],
   ['progress-errors', '/progress?ref=x&name='],
   ['not-found', '/units/330199000000'],
+  ['unknown-address', `/units/${WORLD.village}/nothing`],
 ];
 const WORKBENCH_PAGES: [string, string][] = [
   ['work-worklist', '/work'],
