@@ -72,7 +72,7 @@ export const FUNCTIONS: FunctionSpec[] = [
   {
     id: 'platform',
     entry: 'functions/platform/handler.ts',
-    description: 'Health, the OpenAPI document and the JSON answer for unknown routes',
+    description: 'Health and the OpenAPI document',
     // The health probe. The registry holds the public unit directory, settings and staff bindings: no personal records.
     tables: { registry: 'read' },
     sends: [],
@@ -344,7 +344,7 @@ export const FUNCTIONS: FunctionSpec[] = [
   {
     id: 'web',
     entry: 'functions/web/handler.ts',
-    description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE) and sessions',
+    description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE), sessions, and the 404 for unknown routes',
     // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out). The level
     // tables hold the service catalogue, and the cases a signed-in person's applications make (with their audit
     // chain and outbox), as the services function writes them.
@@ -371,8 +371,11 @@ export const FUNCTIONS: FunctionSpec[] = [
   },
 ];
 
-/** The function that answers requests matching no route (API Gateway's `$default`). */
-export const DEFAULT_ROUTE_FUNCTION = 'platform';
+/**
+ * The function that answers requests matching no route (API Gateway's `$default`): the web pages', so that a
+ * mistyped address in a browser gets the portal's 404 page; under `/v1` it answers the API's JSON error instead.
+ */
+export const DEFAULT_ROUTE_FUNCTION = 'web';
 
 export interface RouteSpec {
   key: string;

@@ -30,7 +30,7 @@ export function addNagChecks(app: App, stack: GovtiersStack) {
       route,
       'AwsSolutions-APIG4',
       key === '$default'
-        ? '$default only answers requests that match no route, with a JSON 404; it reads and writes nothing.'
+        ? '$default only answers requests that match no route, with the portal\'s 404 page (the JSON 404 under /v1); it writes nothing.'
         : `${key} is declared auth: 'public' in the operation catalog (infra/manifest.ts): it serves anonymous callers by design.`,
     );
   }

@@ -326,8 +326,8 @@ export class GovtiersStack extends Stack {
       }
       return integration;
     };
-    // Requests matching no route get the platform's JSON 404 rather than API Gateway's bare one. Bound first, so the
-    // default function's integration lives under this route, which never goes away.
+    // Requests matching no route get the portal's 404 page (the API's JSON 404 under /v1) rather than API Gateway's
+    // bare one. Bound first, so the default function's integration lives under this route, which never goes away.
     this.publicRoutes.push({
       key: HttpRouteKey.DEFAULT.key,
       route: new HttpRoute(this, 'Route-default', {

@@ -5,7 +5,7 @@ import { VERSION } from '../../shared/version';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 
-/** Health, the API description, and the JSON 404 for every route nobody serves (the API's $default route). */
+/** Health and the API description. */
 export const routes = [
   route(healthOp, async ({ deps }) => {
     let store: { status: 'ok' | 'down'; detail?: string } = { status: 'ok' };

@@ -13,6 +13,7 @@ import { layout } from './layout';
 import { htmlReply, redirect, t, type PageContext } from './page';
 import { notFoundPage, signInFirst } from './pages';
 import { csrfMatches } from './session';
+import { keepForm, resumeForm } from './kept-form';
 import { STATUS } from './services';
 import { CHECK_HREF, clientRules, type Asked } from './form-check';
 import { addErrors, errorSummary, fieldHtml, FORM_TEXT, formAnswers, gather, one, schemaCheck, type Errors, type Values } from './form-fields';
@@ -100,7 +101,7 @@ ${fields.map((f) => fieldHtml(ctx, `form.${f.name}`, f.label, f, values, errors)
 
 export async function applyPage(ctx: PageContext, code: string, definer: string, item: string, posted?: Values): Promise<Reply> {
   const path = `/units/${code}/services/${definer}/${item}/apply`;
-  if (!ctx.signedIn) return signInFirst(ctx, path);
+  if (!ctx.signedIn) return posted ? keepForm(ctx, posted) : signInFirst(ctx, path);
   const found = await offered(ctx, code, definer, item);
   if (!found) return notFoundPage(ctx);
   const { principal } = ctx.signedIn.session;
@@ -108,7 +109,7 @@ export async function applyPage(ctx: PageContext, code: string, definer: string,
     return htmlReply(403, layout(ctx, { title: t(ctx, L.apply), body: html`<h1>${t(ctx, L.apply)}</h1><p>${t(ctx, L.onlyPublic)}</p>` }));
   }
   const check = applyCheck(ctx, principal, definer, item, found.item.form);
-  if (!posted) return applyForm(ctx, path, found.item, check, {}, new Map());
+  if (!posted) return applyForm(ctx, path, found.item, check, (await resumeForm(ctx)) ?? {}, new Map());
   if (!csrfMatches(ctx.signedIn.session, posted.csrf)) return applyForm(ctx, path, found.item, check, posted, new Map([['csrf', t(ctx, FORM_TEXT.badForm)]]), 403);
   const errors = check(posted);
   if (errors.size) return applyForm(ctx, path, found.item, check, posted, errors, 400);

@@ -12,6 +12,7 @@ import { myRequests, readRequest, REPLY_NAMES, replySchema, submitRequest, type 
 import { search } from '../disclosure/search-index';
 import type { Case } from '../tiers/escalation';
 import { html, raw, type Html } from './html';
+import { keepForm, resumeForm } from './kept-form';
 import { layout } from './layout';
 import { htmlReply, redirect, t, type PageContext } from './page';
 import { crumbsOf, notFoundPage, signInFirst } from './pages';
@@ -348,13 +349,14 @@ export async function requestPage(ctx: PageContext, code: string, posted?: Value
   const path = `/units/${code}/documents/request`;
   const v = isUnitCode(code) ? await unitView(ctx.deps.store, code) : undefined;
   if (!v) return notFoundPage(ctx);
-  if (!ctx.signedIn) return signInFirst(ctx, path);
+  // A post after the session ended keeps what was typed for after signing in again.
+  if (!ctx.signedIn) return posted ? keepForm(ctx, posted) : signInFirst(ctx, path);
   const { principal } = ctx.signedIn.session;
   const refuse = (status: number, message: Text) =>
     htmlReply(status, layout(ctx, { title: t(ctx, L.request), body: html`<h1>${t(ctx, L.request)}</h1><p>${t(ctx, message)}</p>`, site: v.site }));
   if (!(submitRequestOp.roles as readonly string[]).includes(principal.role)) return refuse(403, L.onlyPublic);
   if (v.unit.status !== 'active') return refuse(422, L.suspended);
-  if (!posted) return requestForm(ctx, v, {}, new Map());
+  if (!posted) return requestForm(ctx, v, (await resumeForm(ctx)) ?? {}, new Map());
   if (!csrfMatches(ctx.signedIn.session, posted.csrf)) return requestForm(ctx, v, posted, new Map([['title', t(ctx, L.badForm)]]), 403);
   const input = { title: one(posted, 'title'), description: one(posted, 'description') };
   const fields: FieldError[] = [];

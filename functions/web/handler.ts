@@ -1,8 +1,8 @@
 import { apiFunction, route } from '../api-function';
 import { depsFromEnv } from '../../shared/aws/deps-from-env';
 import type { ErrorReply } from '../../shared/http/middlewares/map-errors';
-import type { Reply } from '../../shared/http/context';
-import type { Text } from '../../shared/i18n';
+import { header, type Reply } from '../../shared/http/context';
+import { pickLang, type Text } from '../../shared/i18n';
 import { LEVEL_NAMES } from '../../shared/levels';
 import { levelOf } from '../../shared/codes';
 import {
@@ -33,14 +33,14 @@ import { html } from './html';
 import { layout } from './layout';
 import { finishSignIn, startSignIn, type PendingSignIn } from './oidc';
 import { htmlReply, pageContext, redirect, t, type PageContext } from './page';
-import { errorPage, homePage, notFoundPage, sitemap, unitPage } from './pages';
+import { errorPage, homePage, notFoundPage, searchUnit, sitemap, unitPage } from './pages';
 import { catalogPage, guidePage, progressPage } from './services';
 import { applyPage, myCasesBlock } from './apply';
 import { casePage, ratePost, supplementPost } from './case-actions';
 import { CHECK_FILE, CHECK_SCRIPT } from './form-check';
 import { documentPage, documentsPage, myRequestPage, myRequestsBlock, requestPage } from './documents';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
-import { STYLES, STYLES_FILE } from './styles';
+import { PRINT_STYLES, PRINT_STYLES_FILE } from './styles';
 
 const PENDING_COOKIE = 'signin';
 /** Long enough to sign in at the identity provider, short enough not to linger. */
@@ -102,7 +102,7 @@ export const routes = [
   page(webMyDisclosureRequestOp, (ctx, { params, query }) => myRequestPage(ctx, params.code, params.id, query.sent === '1')),
   page(webAssetOp, async (ctx, { params }) => {
     const immutable = { 'cache-control': 'public, max-age=31536000, immutable' };
-    if (params.file === STYLES_FILE) return { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: immutable };
+    if (params.file === PRINT_STYLES_FILE) return { status: 200, body: PRINT_STYLES, type: 'text/css; charset=utf-8', headers: immutable };
     if (params.file === CHECK_FILE) return { status: 200, body: CHECK_SCRIPT, type: 'text/javascript; charset=utf-8', headers: immutable };
     return notFoundPage(ctx);
   }),
@@ -153,9 +153,17 @@ ${await myRequestsBlock(ctx)}`;
   }),
 ];
 
-/** Refusals of the pipeline (a path or query no page takes) as pages too: a bad unit code is a page that is not there. */
+/** The API's own paths: an unknown one there is the API's JSON error, for the program that called it. */
+const isApiPath = (path: string) => path === '/v1' || path.startsWith('/v1/');
+
+/**
+ * Refusals of the pipeline (a path or query no page takes) as pages too: a bad unit code is a page that is not
+ * there, and so is any address no route serves (this function is the gateway's `$default`), except under /v1.
+ */
 export const errorReply: ErrorReply = async (error, event, deps) => {
+  if (error.code === 'route_not_found' && isApiPath(event.rawPath)) return { status: error.status, body: error.body(pickLang(header(event, 'accept-language'))) };
   const ctx = await pageContext(deps ?? (await depsFromEnv()), event);
+  if (error.code === 'route_not_found') return notFoundPage(ctx, await searchUnit(ctx));
   return error.code === 'validation_failed' && error.fields.some((f) => f.path.startsWith('params.')) ? notFoundPage(ctx) : errorPage(ctx, error);
 };
 

@@ -2,7 +2,7 @@ import type { Text } from '../../shared/i18n';
 import { html, raw, type Html } from './html';
 import { t, type PageContext } from './page';
 import type { SiteInfo } from './site';
-import { STYLES_FILE } from './styles';
+import { PRINT_STYLES_FILE, STYLES } from './styles';
 
 export interface Crumb {
   href: string;
@@ -61,7 +61,8 @@ export function layout(ctx: PageContext, p: PageInput): string {
 <title>${p.title} - ${siteName}</title>
 ${p.description ? html`<meta name="description" content="${p.description}">` : ''}
 <link rel="canonical" href="${canonical}">
-<link rel="stylesheet" href="/assets/${STYLES_FILE}">
+<style>${raw(STYLES)}</style>
+<link rel="stylesheet" href="/assets/${PRINT_STYLES_FILE}" media="print">
 ${(p.styles ?? []).map((s) => html`<link rel="stylesheet" href="${s}">`)}
 ${(p.alternates ?? []).map((a) => html`<link rel="alternate" type="${a.type}" title="${a.title}" href="${a.href}">`)}
 ${(p.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
@@ -90,6 +91,7 @@ ${
     : ''
 }
 <main id="main">
+${ctx.notice ? html`<p class="panel" role="status">${t(ctx, ctx.notice)}</p>` : ''}
 ${p.body}
 </main>
 </div>

@@ -3,6 +3,7 @@ import type { Deps } from '../../shared/deps';
 import { say, type Lang, type Text } from '../../shared/i18n';
 import type { Reply } from '../../shared/http/context';
 import { prefsOf, readSession, secureRequest, type Session } from './session';
+import { STYLES_CSP } from './styles';
 
 /** Everything a page is rendered with: the reader's language and mode, the session if signed in, where it is served. */
 export interface PageContext {
@@ -16,6 +17,8 @@ export interface PageContext {
   /** The path and query of this page, to come back to after a language switch or a sign-in. */
   here: string;
   signedIn?: { id: string; session: Session };
+  /** A word to the reader above the page's content (a form brought back after sign-in says so). */
+  notice?: Text;
 }
 
 export async function pageContext(deps: Deps, event: APIGatewayProxyEventV2): Promise<PageContext> {
@@ -36,10 +39,10 @@ export async function pageContext(deps: Deps, event: APIGatewayProxyEventV2): Pr
 export const t = (ctx: Pick<PageContext, 'lang'>, text: Text) => say(text, ctx.lang);
 
 /**
- * A strict Content Security Policy: no inline script or style at all, everything from this origin only, no framing;
- * forms post here only.
+ * A strict Content Security Policy: no inline script at all and no inline style but the site's own stylesheet, named
+ * by its hash; everything else from this origin only, no framing; forms post here only.
  */
-export const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const CSP = `default-src 'none'; style-src 'self' ${STYLES_CSP}; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 const PAGE_HEADERS = {
   'content-security-policy': CSP,

@@ -11,7 +11,7 @@ import { html, type Html } from './html';
 import { layout, type Crumb } from './layout';
 import { htmlReply, t, type PageContext } from './page';
 import { unitView, type UnitView } from './site';
-import { servicesBlock } from './services';
+import { searchForm, servicesBlock } from './services';
 import { documentsBlock, documentsFeedLink } from './documents';
 
 const CHILDREN_PAGE = 200;
@@ -151,8 +151,33 @@ export function signInFirst(ctx: PageContext, back: string): Reply {
   return htmlReply(401, layout(ctx, { title: t(ctx, L.signInFirst), body }));
 }
 
-export function notFoundPage(ctx: PageContext): Reply {
-  const body = html`<h1>${t(ctx, L.notFound)}</h1><p>${t(ctx, L.notFoundBody)}</p><p><a href="/">${t(ctx, L.toHome)}</a></p>`;
+/** The unit named at the start of a path (`/units/{code}/...`), if the path names one. */
+const unitInPath = (path: string) => {
+  const code = /^\/units\/([^/]+)/.exec(path)?.[1];
+  return code && isUnitCode(code) ? code : undefined;
+};
+
+/**
+ * Where a 404 page offers to search: the unit the address names if it exists, else the deployment's province when
+ * it serves one (as its home page does).
+ */
+export async function searchUnit(ctx: PageContext): Promise<string | undefined> {
+  const code = unitInPath(ctx.event.rawPath);
+  if (code && (await unitView(ctx.deps.store, code))) return code;
+  const list = await provinces(ctx.deps);
+  return list.length === 1 ? list[0]!.code : undefined;
+}
+
+/**
+ * A page that is not there: the way home, and a search of the services (at `searchAt`, else at the province of the
+ * unit the address names).
+ */
+export function notFoundPage(ctx: PageContext, searchAt?: string): Reply {
+  const named = unitInPath(ctx.event.rawPath);
+  const at = searchAt ?? (named ? `${named.slice(0, 2)}0000000000` : undefined);
+  const body = html`<h1>${t(ctx, L.notFound)}</h1><p>${t(ctx, L.notFoundBody)}</p>
+${at ? searchForm(ctx, at, '') : ''}
+<p><a href="/">${t(ctx, L.toHome)}</a></p>`;
   return htmlReply(404, layout(ctx, { title: t(ctx, L.notFound), body }));
 }
 

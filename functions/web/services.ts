@@ -132,7 +132,7 @@ ${searchForm(ctx, code, '')}
 <p><a href="${base}">${t(ctx, L.all)}</a> · <a href="/progress">${t(ctx, L.progress)}</a></p></section>`;
 }
 
-function searchForm(ctx: PageContext, code: string, q: string): Html {
+export function searchForm(ctx: PageContext, code: string, q: string): Html {
   return html`<form class="search" method="get" action="/units/${code}/services" role="search">
 <label for="q">${t(ctx, L.search)}</label>
 <div class="row"><input id="q" name="q" type="search" maxlength="50" value="${q}"><button class="button" type="submit">${t(ctx, L.searchButton)}</button></div>

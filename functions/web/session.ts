@@ -5,12 +5,14 @@ import type { Lang } from '../../shared/i18n';
 import { roleSchema, type Principal } from '../../shared/roles';
 import type { Key } from '../../shared/store/store';
 import * as z from '../../shared/zod';
+import { seal, unseal } from './sealed';
 
 /**
  * Sessions of the web pages. The browser holds only a random id in an HttpOnly, SameSite=Lax cookie (Secure, with
  * the `__Host-` prefix, whenever the page came over HTTPS); the session itself is a registry item keyed by the id's
  * hash, so that signing out ends it on the server too and a copied cookie is worth nothing afterwards. Tokens stay
- * on the server: nothing goes to the browser's storage. Each session has its own CSRF token, which every form
+ * on the server, sealed with a key derived from the cookie's id: nothing goes to the browser's storage, and nothing
+ * in the registry opens without the browser's cookie. Each session has its own CSRF token, which every form
  * that changes something carries and every POST checks.
  */
 
@@ -22,7 +24,10 @@ export interface Session {
   principal: Principal;
   csrf: string;
   expiresAt: number;
-  /** The ID token, kept here on the server: the staff workbench calls the API with it in the signed-in person's name. */
+  /**
+   * The ID token, kept on the server: the staff workbench calls the API with it in the signed-in person's name. The
+   * store holds it sealed under the cookie's id, so a function reading the registry cannot borrow it.
+   */
   token?: string;
 }
 
@@ -31,18 +36,23 @@ export interface Session {
  * needs the number asks the people function, as the API does.
  */
 const principalSchema = z.object({ sub: z.string(), role: roleSchema, unit: z.string(), dept: z.optional(z.string()) });
-const sessionItem = z.object({ principal: principalSchema, csrf: z.string(), expiresAt: z.number(), token: z.optional(z.string()) });
+/** The ID token is stored sealed (see sealed.ts): only a request bearing the session's cookie opens it. */
+const sessionItem = z.object({ principal: principalSchema, csrf: z.string(), expiresAt: z.number(), sealedToken: z.optional(z.string()) });
+const TOKEN_PURPOSE = 'id-token';
 
-const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
+/** A browser's secret as the store knows it: only its hash, so that the table alone opens no session. */
+export const hashOf = (id: string) => createHash('sha256').update(id).digest('base64url');
 const sessionKey = (id: string): Key => ({ pk: `session#${hashOf(id)}`, sk: 'session' });
-const newSecret = () => randomBytes(32).toString('base64url');
+export const newSecret = () => randomBytes(32).toString('base64url');
 
 /** What the request says about where it came from: https behind API Gateway, http on the local gateway. */
 export function secureRequest(event: APIGatewayProxyEventV2): boolean {
   return (event.headers['x-forwarded-proto'] ?? 'https') === 'https';
 }
 
-export const sessionCookieName = (secure: boolean) => (secure ? '__Host-sid' : 'sid');
+/** A cookie name, `__Host-` prefixed over HTTPS (then only this host, over HTTPS, with Path=/ may set it). */
+export const hostCookieName = (name: string, secure: boolean) => (secure ? `__Host-${name}` : name);
+export const sessionCookieName = (secure: boolean) => hostCookieName('sid', secure);
 
 export function cookiesOf(event: APIGatewayProxyEventV2): Record<string, string> {
   const out: Record<string, string> = {};
@@ -79,7 +89,11 @@ export async function readSession(deps: Deps, event: APIGatewayProxyEventV2): Pr
   const parsed = sessionItem.safeParse(item);
   // DynamoDB deletes expired items only eventually: the expiry is checked here.
   if (!parsed.success || parsed.data.expiresAt * 1000 <= deps.now().getTime()) return undefined;
-  return { id, session: parsed.data };
+  const { sealedToken, ...session } = parsed.data;
+  if (sealedToken === undefined) return { id, session };
+  // A token that does not open was altered, or sealed for another session: no session at all.
+  const token = unseal(id, TOKEN_PURPOSE, sealedToken);
+  return token === undefined ? undefined : { id, session: { ...session, token } };
 }
 
 /** Starts a session for a signed-in principal; the Set-Cookie value to send. */
@@ -90,7 +104,14 @@ export async function startSession(deps: Deps, principal: Principal, tokenExpire
   await deps.store.write({
     op: 'put',
     table: 'registry',
-    item: { ...sessionKey(id), principal: principalSchema.parse(principal), csrf: newSecret(), expiresAt, ...(token ? { token } : {}), createdAt: deps.now().toISOString() },
+    item: {
+      ...sessionKey(id),
+      principal: principalSchema.parse(principal),
+      csrf: newSecret(),
+      expiresAt,
+      ...(token ? { sealedToken: seal(id, TOKEN_PURPOSE, token) } : {}),
+      createdAt: deps.now().toISOString(),
+    },
     expect: { absent: true },
   });
   return cookie(sessionCookieName(secure), id, { secure, maxAge: Math.max(0, expiresAt - now) });

@@ -42,6 +42,22 @@ describe('public pages in Chromium', () => {
     await visit(page, '/units/not-a-code', 404);
   });
 
+  it('an address no route serves is the portal\'s 404 page, with the way home and a search; /v1 stays JSON', async () => {
+    const page = await b.open();
+    for (const path of ['/nope', `/units/${WORLD.village}/nothing`]) {
+      await visit(page, path, 404);
+      expect(await page.locator('h1').textContent()).toBe('找不到这个页面');
+      expect(await page.getByRole('link', { name: '返回首页' }).getAttribute('href')).toBe('/');
+    }
+    // The search is the unit's the address names: it finds that unit's services.
+    await page.getByRole('searchbox').fill('出生');
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/units/${WORLD.village}/services`);
+    const api = await page.request.get(`${b.url}/v1/nope`);
+    expect(api.status()).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
+  });
+
   it('English and the larger-text mode are switched by links and stay on for the next pages', async () => {
     const page = await b.open(`/units/${WORLD.county}`);
     await page.getByRole('link', { name: 'English' }).click();
@@ -105,12 +121,22 @@ describe('public pages in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('重新登录');
   });
 
-  it('every page answers with a strict Content Security Policy', async () => {
+  it('every page answers with a strict Content Security Policy, which admits the inline stylesheet by its hash', async () => {
     const page = await b.open();
-    const res = await page.goto(`/units/${WORLD.county}`);
-    const csp = res!.headers()['content-security-policy']!;
-    expect(csp).toContain("default-src 'none'");
-    expect(csp).not.toContain('unsafe-inline');
-    expect(csp).toContain("frame-ancestors 'none'");
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) refused.push(m.text());
+    });
+    for (const mode of ['standard', 'elder']) {
+      const res = await page.goto(`/prefs?mode=${mode}&back=/units/${WORLD.county}`);
+      const csp = res!.headers()['content-security-policy']!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).toContain("frame-ancestors 'none'");
+      // The inline stylesheet applies: the brand colour of the header, and in elder mode its larger text.
+      expect(await page.evaluate<string>("getComputedStyle(document.querySelector('header.top')).backgroundColor")).toBe('rgb(164, 22, 26)');
+      expect(await page.evaluate<string>('getComputedStyle(document.documentElement).fontSize')).toBe(mode === 'elder' ? '20px' : '16px');
+    }
+    expect(refused).toEqual([]);
   });
 });

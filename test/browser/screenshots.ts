@@ -19,6 +19,7 @@ const PAGES: [string, string][] = [
   ['progress-errors', '/progress?ref=x&name='],
   ['not-found', '/units/330199000000'],
   ['documents-search', `/units/${WORLD.village}/documents?q=${encodeURIComponent('数字乡村')}`],
+  ['unknown-address', `/units/${WORLD.village}/nothing`],
 ];
 const WORKBENCH_PAGES: [string, string][] = [
   ['work-worklist', '/work'],

@@ -226,6 +226,11 @@ describe('local runtime (in memory)', () => {
     expect(res).toMatchObject({ status: 404, body: { error: { code: 'route_not_found', message: 'No such route' } } });
     // A known path with a method it does not serve is API Gateway's $default too.
     expect((await fetch(`${url}/health`, { method: 'DELETE' })).status).toBe(404);
+    // Outside the API, an address no route serves is a page: the portal's 404.
+    const page = await fetch(`${url}/units/330000000000/nothing`);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('找不到这个页面');
   });
 
   it('lets the JWT authorizer stop requests without a valid token before the function', async () => {

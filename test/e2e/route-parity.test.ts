@@ -70,13 +70,20 @@ describe('route parity between the stack and the local gateway', () => {
     }
   });
 
-  it('leaves everything else to $default, which answers a JSON 404', async () => {
+  it('leaves everything else to $default: a JSON 404 under /v1, the portal\'s 404 page anywhere else', async () => {
     expect(templateRoutes.map((r) => r.key)).toContain('$default');
-    for (const [method, path] of [['GET', '/v1/nowhere'], ['DELETE', '/v1/units/330000000000'], ['GET', '/v2/units/330000000000']]) {
+    for (const [method, path] of [['GET', '/v1/nowhere'], ['DELETE', '/v1/units/330000000000'], ['GET', '/v1']]) {
       const res = await fetch(`${runtime.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.headers.get(SERVED_BY_HEADER)).toBe(DEFAULT_ROUTE_FUNCTION);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
+    }
+    for (const [method, path] of [['GET', '/nope'], ['GET', '/v2/units/330000000000'], ['GET', '/units/330000000000/nothing'], ['POST', '/units']]) {
+      const res = await fetch(`${runtime.url}${path}`, { method });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.headers.get(SERVED_BY_HEADER)).toBe(DEFAULT_ROUTE_FUNCTION);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toContain('<h1>找不到这个页面</h1>');
     }
   });
 });

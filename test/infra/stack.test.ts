@@ -208,6 +208,16 @@ describe('GovtiersStack', () => {
       expect(stage[1].DependsOn).toEqual(expect.arrayContaining(routeIds));
     });
 
+    it('$default, the route for every address no other route serves, goes to the web function (its 404 page)', () => {
+      const { stack, template } = prod;
+      const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const [route] = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === '$default');
+      expect(route?.Properties.AuthorizationType).toBe('NONE');
+      const target = route!.Properties.Target as { 'Fn::Join': [string, unknown[]] };
+      const integrationId = (target['Fn::Join'][1][1] as { Ref: string }).Ref;
+      expect(resources[integrationId]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [id(stack, stack.functions.get('web')!.fn), 'Arn'] });
+    });
+
     it('an operation named expensive that its function does not serve is refused', () => {
       expect(() => routesOf([{ ...FUNCTIONS[0]!, expensive: ['noSuchOperation'] }])).toThrow(/noSuchOperation/);
     });

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiFunction } from '../../functions/api-function';
 import { errorReply, routes } from '../../functions/web/handler';
 import { startSession } from '../../functions/web/session';
-import { STYLES_FILE } from '../../functions/web/styles';
+import { PRINT_STYLES_FILE, STYLES } from '../../functions/web/styles';
 import { putSettings } from '../../tenants/settings';
 import { newUnit } from '../../tenants/units';
 import { unitItem } from '../../tenants/unit';
@@ -113,12 +114,43 @@ describe('web pages', () => {
     expect(r.body).toContain('<loc>https://gov.example/units/330106002000</loc>');
   });
 
-  it('the stylesheet is served under its hash, cached for a year; another name is a 404', async () => {
+  it('an address no route serves ($default) is the portal\'s 404 page with a search, except under /v1: JSON there', async () => {
     const { call } = await world();
-    const css = await call('GET /assets/{file}', { params: { file: STYLES_FILE } });
+    for (const [path, searchAt] of [
+      ['/nope', '330000000000'],
+      ['/units/330106002051/nothing', '330106002051'],
+      ['/units/330199000000/gone', '330000000000'],
+    ] as const) {
+      const r = await call('$default', { path });
+      expect(r.status, path).toBe(404);
+      expect(r.headers['content-type'], path).toBe('text/html; charset=utf-8');
+      expect(r.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(r.body).toContain('<html lang="zh-CN"');
+      expect(r.body).toContain('<h1>找不到这个页面</h1>');
+      expect(r.body).toContain('<a href="/">返回首页</a>');
+      expect(r.body, path).toContain(`<form class="search" method="get" action="/units/${searchAt}/services" role="search">`);
+    }
+    for (const path of ['/v1/nothing', '/v1']) {
+      const r = await call('$default', { path });
+      expect(r.status, path).toBe(404);
+      expect(r.headers['content-type'], path).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(r.body)).toEqual({ error: { code: 'route_not_found', message: '没有这个接口', fields: [] } });
+    }
+  });
+
+  it('the stylesheet is inline, admitted by its hash alone; the print one is served under its hash, cached for a year', async () => {
+    const { call } = await world();
+    const page = await call(...unitPage('330106000000'));
+    const inline = /<style>([^<]*)<\/style>/.exec(page.body)![1]!;
+    expect(inline).toBe(STYLES);
+    expect(page.headers['content-security-policy']).toContain(`style-src 'self' 'sha256-${createHash('sha256').update(inline).digest('base64')}';`);
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(page.body).toContain(`<link rel="stylesheet" href="/assets/${PRINT_STYLES_FILE}" media="print">`);
+    const css = await call('GET /assets/{file}', { params: { file: PRINT_STYLES_FILE } });
     expect(css.headers['cache-control']).toContain('immutable');
     expect(css.headers['content-type']).toContain('text/css');
-    expect((await call('GET /assets/{file}', { params: { file: 'site.000000000000.css' } })).status).toBe(404);
+    expect(css.body).toMatch(/^@media print\{/);
+    expect((await call('GET /assets/{file}', { params: { file: 'print.000000000000.css' } })).status).toBe(404);
   });
 
   it('preferences go back only to a page of this site, never elsewhere', async () => {
