@@ -54,7 +54,7 @@ type Errors = Map<string, string>;
 
 const statusText = (ctx: PageContext, s: string) => t(ctx, STATUS[s as Status] ?? { zh: s, en: s });
 
-function fieldHtml(ctx: PageContext, name: string, label: string, f: Pick<Field, 'type' | 'required' | 'options' | 'hint'>, values: Values, errors: Errors): Html {
+export function fieldHtml(ctx: PageContext, name: string, label: string, f: Pick<Field, 'type' | 'required' | 'options' | 'hint'>, values: Values, errors: Errors): Html {
   const id = name.replace('.', '-');
   const value = values[name];
   const one = Array.isArray(value) ? (value[0] ?? '') : (value ?? '');

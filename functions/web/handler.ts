@@ -21,6 +21,11 @@ import {
   webSignOutOp,
   webSitemapOp,
   webUnitOp,
+  webTicketFormOp,
+  webTicketFileOp,
+  webTicketOp,
+  webTicketRateOp,
+  webLettersOp,
 } from './api';
 import { html } from './html';
 import { layout } from './layout';
@@ -29,6 +34,7 @@ import { htmlReply, pageContext, redirect, t, type PageContext } from './page';
 import { errorPage, homePage, notFoundPage, sitemap, unitPage } from './pages';
 import { catalogPage, guidePage, progressPage } from './services';
 import { applyPage, casePage, myCasesBlock } from './apply';
+import { lettersPage, myTicketsBlock, ratePage, ticketPage, writePage } from './tickets';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { STYLES, STYLES_FILE } from './styles';
 
@@ -83,6 +89,11 @@ export const routes = [
   page(webApplyOp, (ctx, { params }) => applyPage(ctx, params.code, params.definer, params.item)),
   page(webApplySubmitOp, (ctx, { params, body }) => applyPage(ctx, params.code, params.definer, params.item, body)),
   page(webCaseOp, (ctx, { params, query }) => casePage(ctx, params.code, params.id, query.sent === '1')),
+  page(webTicketFormOp, (ctx, { params, query }) => writePage(ctx, params.code, query.mailbox === '1')),
+  page(webTicketFileOp, (ctx, { params, body }) => writePage(ctx, params.code, body.mailbox === '1', body)),
+  page(webTicketOp, (ctx, { params, query }) => ticketPage(ctx, params.code, params.id, { sent: query.sent === '1', rated: query.rated === '1' })),
+  page(webTicketRateOp, (ctx, { params, body }) => ratePage(ctx, params.code, params.id, body)),
+  page(webLettersOp, (ctx, { params, query }) => lettersPage(ctx, params.code, query.cursor)),
   page(webAssetOp, async (ctx, { params }) =>
     params.file === STYLES_FILE
       ? { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=31536000, immutable' } }
@@ -129,7 +140,8 @@ export const routes = [
     const body = html`<h1>${t(ctx, L.me)}</h1>
 <dl class="facts"><dt>${t(ctx, L.role)}</dt><dd>${t(ctx, ROLE_NAMES[p.role]!)}</dd>
 <dt>${t(ctx, L.unit)}</dt><dd><a href="/units/${p.unit}">${p.unit}</a> (${t(ctx, LEVEL_NAMES[levelOf(p.unit)])})</dd></dl>
-${await myCasesBlock(ctx)}`;
+${await myCasesBlock(ctx)}
+${await myTicketsBlock(ctx)}`;
     return htmlReply(200, layout(ctx, { title: t(ctx, L.me), body, crumbs: [{ href: '/', label: t(ctx, { zh: '首页', en: 'Home' }) }, { href: '/me', label: t(ctx, L.me) }] }));
   }),
 ];
