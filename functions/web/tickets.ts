@@ -239,7 +239,9 @@ ${mailbox ? field('publishConsent', L.consent, { type: 'boolean', required: fals
 
 /** The form's strings as the API's body: names chosen back to codes, coordinates to numbers, a place without them into the text. */
 function newTicket(ctx: PageContext, values: Values, mailbox: boolean) {
-  const code = <K extends string>(keys: readonly K[], names: Record<K, Text>, chosen: string) => keys.find((k) => t(ctx, names[k]) === chosen) ?? (chosen || undefined);
+  // By its name in either language: the form may have been loaded before a switch of language.
+  const code = <K extends string>(keys: readonly K[], names: Record<K, Text>, chosen: string) =>
+    keys.find((k) => names[k].zh === chosen || names[k].en === chosen) ?? (chosen || undefined);
   const num = (s: string) => (s === '' ? undefined : Number.isFinite(Number(s)) ? Number(s) : s);
   const [lat, lng, address, text, title] = ['lat', 'lng', 'address', 'text', 'title'].map((k) => one(values, k)) as [string, string, string, string, string];
   const point = lat !== '' || lng !== '';
