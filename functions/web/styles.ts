@@ -78,6 +78,12 @@ html.elder a{text-decoration-thickness:2px}
 html.elder .lede{font-size:1.05rem}
 @media print{.top .tools,.skip,nav.crumbs,.noprint,footer .tools,form.search{display:none}.top{background:none;color:#000;border-bottom:2px solid #000}.top a{color:#000}
 a[href^="http"]::after,a[href^="/"]::after{content:" (" attr(href) ")";font-size:.8em}html{font-size:11pt}main{padding:0}h2{break-after:avoid}}
+label.option{font-weight:400}
+.field label.option input{width:auto;margin:0 .5rem 0 0}
+.panel strong,dl.facts dd{overflow-wrap:anywhere}
+details{margin:0 0 1rem}
+summary{cursor:pointer;font-weight:700}
+.qa{border-bottom:1px solid var(--line);padding:.25rem 0 .5rem}
 `.replace(/\n/g, '');
 
 /** The stylesheet's address carries its hash, so that it can be cached for a year and changes all the same. */

@@ -11,7 +11,7 @@ import { getUnit } from '../../tenants/units';
 import { sumRange, type Counts } from '../stats/rollup';
 import { fileTicketOp, rateTicketOp } from '../tickets/api';
 import { listPublishedQa, type PublishedQa } from '../tickets/mailbox';
-import { CATEGORIES, CATEGORY_CODES, TICKET_TYPES, TYPE_NAMES, type Category, type TicketType } from '../tickets/model';
+import { CATEGORIES, CATEGORY_CODES, TICKET_TYPES, TYPE_NAMES, titleOf, type Category, type TicketType } from '../tickets/model';
 import { fileTicket, listMine, rateTicket, readTicket, type TicketView } from '../tickets/tickets';
 import { fieldHtml } from './apply';
 import { html, type Html } from './html';
@@ -60,6 +60,7 @@ const L = {
   anonymous: { zh: '匿名：不向承办部门显示我的身份', en: 'Anonymous: do not show who I am to the department handling it' },
   consent: { zh: '同意答复后公开来信和答复（隐去个人信息）', en: 'I agree that the letter and its answer be published, personal details removed' },
   send: { zh: '提交', en: 'Send' },
+  choose: { zh: '请选择{what}', en: 'Choose: {what}' },
   errorSummary: { zh: '请修改以下问题', en: 'There is a problem' },
   badForm: { zh: '表单已过期，请重新填写提交。', en: 'This form has expired; please fill it in again.' },
   onlyPublic: { zh: '诉求和来信仅面向个人和企业账户。', en: 'Only residents and businesses write here.' },
@@ -177,10 +178,13 @@ const fill = (s: string, vars: Record<string, string>) => s.replace(/\{(\w+)\}/g
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 const isFiler = (p: Principal) => p.role === 'citizen' || p.role === 'business';
 
+/** Fields offered as radio buttons: a mistake links to the first. */
+const CHOICES = new Set(['type', 'category']);
+
 function errorSummary(ctx: PageContext, errors: Errors): Html {
   return errors.size
     ? html`<div class="errors" role="alert" tabindex="-1"><h2>${t(ctx, L.errorSummary)}</h2><ul>${[...errors].map(
-        ([k, m]) => html`<li><a href="#${k}">${m}</a></li>`,
+        ([k, m]) => html`<li><a href="#${CHOICES.has(k) ? `${k}-0` : k}">${m}</a></li>`,
       )}</ul></div>`
     : html``;
 }
@@ -248,7 +252,8 @@ function newTicket(ctx: PageContext, values: Values, mailbox: boolean) {
   return {
     type: code(TICKET_TYPES, TYPE_NAMES, one(values, 'type')) as TicketType,
     category: code(CATEGORY_CODES, CATEGORIES, one(values, 'category')) as Category,
-    ...(title ? { title } : {}),
+    // A place joining the text leaves the title to the filer's own words.
+    ...(title ? { title } : !point && address && text ? { title: titleOf(text) } : {}),
     text: !point && address && text ? `${text}\n${t(ctx, L.placePrefix)}${address}` : text,
     ...(point ? { location: { lat: num(lat), lng: num(lng), ...(address ? { address } : {}) } } : {}),
     ...(one(values, 'anonymous') === 'true' ? { anonymous: true } : {}),
@@ -272,7 +277,13 @@ export async function writePage(ctx: PageContext, code: string, mailbox: boolean
   const made = await checked(ctx, fileTicketOp.body, input, (body) =>
     fileTicket(ctx.deps, code, body, { actor: principal, channel: mailbox ? 'mailbox' : 'online' }),
   );
-  if (made instanceof Map) return writeForm(ctx, v, mailbox, posted, made, 400);
+  if (made instanceof Map) {
+    // Nothing chosen is a choice to make, not a list of codes to pick from.
+    for (const [k, label] of [['type', L.type], ['category', L.category]] as const) {
+      if (made.has(k) && !one(posted, k)) made.set(k, fill(t(ctx, L.choose), { what: t(ctx, label) }));
+    }
+    return writeForm(ctx, v, mailbox, posted, made, 400);
+  }
   return redirect(`/me/tickets/${code}/${made.ticket.id}?sent=1`);
 }
 
@@ -404,7 +415,7 @@ ${
           html`<li><a href="/me/tickets/${s.home}/${s.id}">${s.title}</a><span>${t(ctx, s.mailbox ? L.letterTitle : TYPE_NAMES[s.type as TicketType])} · ${t(
             ctx,
             TICKET_STATUS[s.status] ?? { zh: s.status, en: s.status },
-          )}${s.due && DUE_NAMES[s.status] ? html` · ${t(ctx, DUE_NAMES[s.status]!)} ${s.due}` : ''}</span></li>`,
+          )}${s.due && DUE_NAMES[s.status] ? html` · ${t(ctx, DUE_NAMES[s.status]!)} ${s.due}` : ''} · ${t(ctx, L.filedAt)} ${s.createdAt.slice(0, 10)}</span></li>`,
       )}</ul>`
     : html`<p>${t(ctx, L.none)}</p>`
 }</section>`;

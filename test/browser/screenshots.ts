@@ -57,6 +57,31 @@ try {
       console.log(file);
     }
     await staff.close();
+    // A resident: the complaint form, refused, sent, and the account page that lists it.
+    const resident = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
+    const citizen = await resident.newPage();
+    const shoot = async (name: string) => {
+      const file = join(dir, `${name}-${width}.png`);
+      await citizen.screenshot({ path: file, fullPage: true });
+      console.log(file);
+    };
+    await citizen.goto(`/sign-in?back=/units/${WORLD.village}/tickets/new`);
+    await citizen.getByRole('button', { name: '演示居民 Demo resident' }).click();
+    await citizen.waitForURL('**/tickets/new');
+    await shoot('ticket-form');
+    await citizen.getByRole('button', { name: '提交', exact: true }).click();
+    await citizen.waitForLoadState();
+    await shoot('ticket-form-errors');
+    await citizen.getByLabel('投诉', { exact: true }).check();
+    await citizen.getByLabel('环境卫生', { exact: true }).check();
+    await citizen.locator('#text').fill('12幢楼下的垃圾桶三天没有清运，气味很大。');
+    await citizen.locator('#address').fill('上保社区12幢楼下');
+    await citizen.getByRole('button', { name: '提交', exact: true }).click();
+    await citizen.waitForURL('**sent=1');
+    await shoot('ticket-sent');
+    await citizen.goto('/me');
+    await shoot('me-tickets');
+    await resident.close();
   }
 } finally {
   await browser.close();

@@ -71,6 +71,7 @@ describe('tickets and letters on the portal', () => {
     const r = await write(w, s, { csrf: s.csrf, title: '垃圾没人清', lat: '30.27' });
     expect(r.status).toBe(400);
     for (const f of ['type', 'category', 'text', 'lng']) expect(r.body, f).toMatch(new RegExp(`<p class="error" id="${f}-error">`));
+    expect(r.body).toContain('<p class="error" id="category-error">请选择事项类别</p>');
     expect(r.body).toContain('value="垃圾没人清"');
     expect(r.body).toContain('<details open>');
     expect(w.snapshot()).toBe(before);
@@ -98,6 +99,7 @@ describe('tickets and letters on the portal', () => {
     expect(confirmation.body).toContain('接下来');
     // Without coordinates the place joins the text.
     expect(confirmation.body).toContain('一村12幢楼下垃圾三天没清运。\n地点：一村12幢楼下');
+    expect(confirmation.body).toContain('<h2>一村12幢楼下垃圾三天没清运。</h2>');
     expect(confirmation.body).toContain('尚未答复');
     expect((await w.call('GET /me', '/me', { cookies: s.cookies })).body).toContain(`<a href="/me/tickets/${U.township}/${id}">`);
     // Someone else's ticket, or an id that is none, is not there.
