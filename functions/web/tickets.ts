@@ -175,7 +175,8 @@ const one = (values: Values, k: string) => {
   return ((Array.isArray(v) ? v[0] : v) ?? '').trim();
 };
 const fill = (s: string, vars: Record<string, string>) => s.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
-const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+/** An instant as China's clock shows it (UTC+8, no daylight saving), to the minute. */
+const when = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 const isFiler = (p: Principal) => p.role === 'citizen' || p.role === 'business';
 
 /** Fields offered as radio buttons: a mistake links to the first. */
@@ -415,7 +416,7 @@ ${
           html`<li><a href="/me/tickets/${s.home}/${s.id}">${s.title}</a><span>${t(ctx, s.mailbox ? L.letterTitle : TYPE_NAMES[s.type as TicketType])} · ${t(
             ctx,
             TICKET_STATUS[s.status] ?? { zh: s.status, en: s.status },
-          )}${s.due && DUE_NAMES[s.status] ? html` · ${t(ctx, DUE_NAMES[s.status]!)} ${s.due}` : ''} · ${t(ctx, L.filedAt)} ${s.createdAt.slice(0, 10)}</span></li>`,
+          )}${s.due && DUE_NAMES[s.status] ? html` · ${t(ctx, DUE_NAMES[s.status]!)} ${s.due}` : ''} · ${t(ctx, L.filedAt)} ${when(s.createdAt).slice(0, 10)}</span></li>`,
       )}</ul>`
     : html`<p>${t(ctx, L.none)}</p>`
 }</section>`;
@@ -426,7 +427,7 @@ ${
 function qaList(ctx: PageContext, items: PublishedQa[]): Html {
   return html`${items.map(
     (q) => html`<article class="qa"><h3>${q.title}</h3><p class="prose"><strong>${t(ctx, L.q)}：</strong>${q.question}</p>
-<p class="prose"><strong>${t(ctx, L.a)}：</strong>${q.answer}</p><p class="lede">${q.publishedAt.slice(0, 10)}</p></article>`,
+<p class="prose"><strong>${t(ctx, L.a)}：</strong>${q.answer}</p><p class="lede">${when(q.publishedAt).slice(0, 10)}</p></article>`,
   )}`;
 }
 

@@ -97,6 +97,8 @@ describe('tickets and letters on the portal', () => {
     expect(confirmation.body).toContain(`<strong id="ref">${id}</strong>`);
     expect(confirmation.body).toMatch(/受理期限：<strong>2026-03-\d\d<\/strong>/);
     expect(confirmation.body).toContain('接下来');
+    // Times as China's clock shows them.
+    expect(confirmation.body).toContain('<dd>2026-03-02 09:00</dd>');
     // Without coordinates the place joins the text.
     expect(confirmation.body).toContain('一村12幢楼下垃圾三天没清运。\n地点：一村12幢楼下');
     expect(confirmation.body).toContain('<h2>一村12幢楼下垃圾三天没清运。</h2>');
