@@ -80,6 +80,7 @@ html.elder .lede{font-size:1.05rem}
 a[href^="http"]::after,a[href^="/"]::after{content:" (" attr(href) ")";font-size:.8em}html{font-size:11pt}main{padding:0}h2{break-after:avoid}}
 label.option{font-weight:400}
 .field label.option input{width:auto;margin:0 .5rem 0 0}
+.field textarea{width:100%;max-width:40rem}
 .panel strong,dl.facts dd{overflow-wrap:anywhere}
 details{margin:0 0 1rem}
 summary{cursor:pointer;font-weight:700}
