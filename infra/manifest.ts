@@ -346,7 +346,7 @@ export const FUNCTIONS: FunctionSpec[] = [
     entry: 'functions/web/handler.ts',
     description: 'The web pages: server-rendered public pages, sign-in (OIDC code flow with PKCE), sessions, and the 404 for unknown routes',
     // Units and settings to show; sessions are registry items (written at sign-in, deleted at sign-out). The level
-    // tables hold the service catalogue, and the cases a signed-in person's applications make (with their audit
+    // tables hold the service catalogue, and the cases a signed-in person's applications and tickets make (with their audit
     // chain and outbox), as the services function writes them.
     tables: { registry: 'write+delete', ...everyLevel('write') },
     sends: [],

@@ -45,6 +45,17 @@ export const EVENT_KINDS = [
   'disclosure-late',
   'disclosure-request',
   'disclosure-answered',
+  // 诉求 and letters to the leadership (领导信箱), each apart, counted at the unit they were written to: received;
+  // first answered; answered by the reply deadline; and the minutes from filing to that answer, summed, for the
+  // average time to answer a unit's page shows.
+  'ticket-received',
+  'ticket-answered',
+  'ticket-answered-on-time',
+  'ticket-answer-minutes',
+  'letter-received',
+  'letter-answered',
+  'letter-answered-on-time',
+  'letter-answer-minutes',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export type Counts = Record<EventKind, number>;
@@ -71,12 +82,14 @@ export interface StatsEvent {
   day: string;
   /** What happened, e.g. `ticket/01J…/closed`: carried as the messages' subject. */
   eventId: string;
+  /** How much it adds (a duration in minutes, say); 1 when absent. */
+  by?: number;
 }
 
 /** The write to put beside the state change the event records. */
 export function countEvent(e: StatsEvent, now: Date): Write {
   return outboxWrite(
-    newTierMessage({ kind: 'rollup', from: e.unit, to: e.unit, subject: e.eventId, payload: { day: e.day, counts: { [e.kind]: 1 } } }, now),
+    newTierMessage({ kind: 'rollup', from: e.unit, to: e.unit, subject: e.eventId, payload: { day: e.day, counts: { [e.kind]: e.by ?? 1 } } }, now),
   );
 }
 
@@ -160,7 +173,8 @@ export const rollupEffect: TierEffect = async (deps, message) => {
   }
 };
 
-async function sumRange(store: Store, unit: string, from: string, to: string) {
+/** A unit's own and subtree counters summed over a date range, both ends included. */
+export async function sumRange(store: Store, unit: string, from: string, to: string) {
   const own = zeroCounts();
   const subtree = zeroCounts();
   let cursor: string | undefined;

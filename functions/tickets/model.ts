@@ -96,6 +96,9 @@ export type Reply = z.infer<typeof replySchema>;
 
 export const ratingSchema = z.object({ level: z.int(), comment: z.optional(z.string()), at: z.string() });
 
+/** A ticket's title when its filer gave none: the start of its text, on one line. */
+export const titleOf = (text: string) => text.replace(/\s+/g, ' ').slice(0, 30);
+
 /** A ticket reference across units: the unit it was filed to and its id. */
 export const refSchema = z.object({ home: z.string(), id: z.string() });
 export type Ref = z.infer<typeof refSchema>;

@@ -26,6 +26,7 @@ import {
   OPEN,
   refString,
   ticketSchema,
+  titleOf,
   type Category,
   type Filer,
   type Location,
@@ -105,7 +106,7 @@ export async function fileTicket(deps: Deps, unit: string, input: NewTicket, fil
     home: unit,
     type: input.type,
     category: input.category,
-    title: input.title ?? input.text.replace(/\s+/g, ' ').slice(0, 30),
+    title: input.title ?? titleOf(input.text),
     text: input.text,
     ...(input.location ? { location: input.location } : {}),
     attachments: input.attachments ?? [],
@@ -141,6 +142,7 @@ export async function fileTicket(deps: Deps, unit: string, input: NewTicket, fil
     { op: 'put', table: levelOf(unit), item: caseItem(c, ticketRules), expect: { absent: true } },
     ...(filer.sub ? [{ op: 'put', table: 'province', item: { ...mineKey(filer.sub, unit, t.id), home: unit, id: t.id, at } } as Write] : []),
     countEvent({ unit, kind: 'opened', day: toChinaDate(now), eventId: `${KIND}/${t.id}/opened` }, now),
+    count(unit, t.mailbox ? 'letter-received' : 'ticket-received', t.id, now),
     ...indexWrites(t, 'put'),
   ];
   await deps.store.transact(writes);
@@ -385,6 +387,7 @@ export async function actOnTicket(deps: Deps, actor: Principal, home: string, id
     }
     case 'answer':
       also.push(ticketPut({ ...t, replies: [...t.replies, { at: now.toISOString(), unit: actor.unit, by: actor.sub, text: input.note! }] }, t, now));
+      if (t.replies.length === 0) also.push(...answerCounts(t, c, now));
       for (const x of [t, ...(await mergedTickets(deps, t))]) also.push(...tell(c.unit, x, SAYS.answered, now));
       break;
     case 'callback':
@@ -446,8 +449,22 @@ function stepWrites(c: Case, step: { action: string; status: string; note?: stri
   return { after, write: { op: 'put', table: levelOf(c.unit), item: caseItem(after, ticketRules), expect: { version: c.v } } };
 }
 
-const count = (unit: string, kind: EventKind, id: string, now: Date) =>
-  countEvent({ unit, kind, day: toChinaDate(now), eventId: `${KIND}/${id}/${kind}` }, now);
+const count = (unit: string, kind: EventKind, id: string, now: Date, by?: number) =>
+  countEvent({ unit, kind, day: toChinaDate(now), eventId: `${KIND}/${id}/${kind}`, ...(by !== undefined ? { by } : {}) }, now);
+
+/**
+ * A ticket's first answer, in the interaction record of the unit it was written to (what its page shows): answered,
+ * answered by the reply deadline then running (an approved extension included), and the minutes it took.
+ */
+function answerCounts(t: Ticket, c: Case, now: Date): Write[] {
+  const kind = t.mailbox ? 'letter' : 'ticket';
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(t.createdAt)) / 60_000));
+  return [
+    count(t.home, `${kind}-answered`, t.id, now),
+    ...(c.due !== undefined && toChinaDate(now) <= c.due ? [count(t.home, `${kind}-answered-on-time`, t.id, now)] : []),
+    count(t.home, `${kind}-answer-minutes`, t.id, now, minutes),
+  ];
+}
 
 /**
  * Tells a ticket's filer (one with an account) of a step, by SMS where the sender can and in their in-app inbox, in

@@ -260,6 +260,7 @@ export const webMyDisclosureRequestOp = operation({
   response: page,
 });
 
+/** A record of the signed-in person's at a unit, and a form posted about it. */
 const caseParams = z.strictObject({ code: z.string(), id: z.string() });
 const caseForm = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
@@ -291,12 +292,85 @@ export const webRateOp = operation({
   response: onward,
 });
 
+
+export const webTicketFormOp = operation({
+  id: 'webTicketForm',
+  method: 'GET',
+  path: '/units/{code}/tickets/new',
+  tag: 'web',
+  summary: { zh: '我要投诉/建议，或给领导写信（表单）', en: 'Complain, suggest or write to the leadership (the form)' },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ mailbox: text }),
+  errors: ['not_found', 'forbidden', 'unauthorized'],
+  response: page,
+});
+
+export const webTicketFileOp = operation({
+  id: 'webTicketFile',
+  method: 'POST',
+  path: '/units/{code}/tickets/new',
+  tag: 'web',
+  summary: { zh: '提交诉求或来信（表单）', en: 'Send a ticket or a letter (form post)' },
+  auth: 'public',
+  params: codeParam,
+  bodyType: 'form',
+  body: caseForm,
+  errors: ['not_found', 'forbidden', 'unauthorized'],
+  response: onward,
+});
+
+export const webTicketOp = operation({
+  id: 'webTicket',
+  method: 'GET',
+  path: '/me/tickets/{code}/{id}',
+  tag: 'web',
+  summary: { zh: '我的诉求：办理过程、答复、期限和评价', en: 'One of my tickets: its steps, the reply, the deadline, the rating' },
+  auth: 'public',
+  params: caseParams,
+  query: z.strictObject({ sent: text, rated: text }),
+  errors: ['not_found', 'unauthorized'],
+  response: page,
+});
+
+export const webTicketRateOp = operation({
+  id: 'webTicketRate',
+  method: 'POST',
+  path: '/me/tickets/{code}/{id}/rating',
+  tag: 'web',
+  summary: { zh: '评价诉求办理结果（好差评，表单）', en: 'Rate how a ticket was handled (form post)' },
+  auth: 'public',
+  params: caseParams,
+  bodyType: 'form',
+  body: caseForm,
+  errors: ['not_found', 'unauthorized', 'conflict', 'already_exists', 'unprocessable'],
+  response: onward,
+});
+
+export const webLettersOp = operation({
+  id: 'webLetters',
+  method: 'GET',
+  path: '/units/{code}/letters',
+  tag: 'web',
+  summary: { zh: '单位公开的来信和答复', en: "A unit's published letters and answers" },
+  auth: 'public',
+  params: codeParam,
+  query: z.strictObject({ cursor: text }),
+  errors: ['not_found'],
+  response: page,
+});
+
 export const WEB_OPERATIONS = [
   webDocumentsOp,
   webDocumentOp,
   webDisclosureRequestOp,
   webDisclosureRequestSubmitOp,
   webMyDisclosureRequestOp,
+  webTicketFormOp,
+  webTicketFileOp,
+  webTicketOp,
+  webTicketRateOp,
+  webLettersOp,
   webApplyOp,
   webApplySubmitOp,
   webCaseOp,

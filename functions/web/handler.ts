@@ -28,6 +28,11 @@ import {
   webDisclosureRequestOp,
   webDisclosureRequestSubmitOp,
   webMyDisclosureRequestOp,
+  webTicketFormOp,
+  webTicketFileOp,
+  webTicketOp,
+  webTicketRateOp,
+  webLettersOp,
 } from './api';
 import { html } from './html';
 import { layout } from './layout';
@@ -39,6 +44,7 @@ import { applyPage, myCasesBlock } from './apply';
 import { casePage, ratePost, supplementPost } from './case-actions';
 import { CHECK_FILE, CHECK_SCRIPT } from './form-check';
 import { documentPage, documentsPage, myRequestPage, myRequestsBlock, requestPage } from './documents';
+import { lettersPage, myTicketsBlock, ratePage, ticketPage, writePage } from './tickets';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { PRINT_STYLES, PRINT_STYLES_FILE } from './styles';
 
@@ -106,6 +112,11 @@ export const routes = [
     if (params.file === CHECK_FILE) return { status: 200, body: CHECK_SCRIPT, type: 'text/javascript; charset=utf-8', headers: immutable };
     return notFoundPage(ctx);
   }),
+  page(webTicketFormOp, (ctx, { params, query }) => writePage(ctx, params.code, query.mailbox === '1')),
+  page(webTicketFileOp, (ctx, { params, body }) => writePage(ctx, params.code, body.mailbox === '1', body)),
+  page(webTicketOp, (ctx, { params, query }) => ticketPage(ctx, params.code, params.id, { sent: query.sent === '1', rated: query.rated === '1' })),
+  page(webTicketRateOp, (ctx, { params, body }) => ratePage(ctx, params.code, params.id, body)),
+  page(webLettersOp, (ctx, { params, query }) => lettersPage(ctx, params.code, query.cursor)),
   page(webPrefsOp, async (ctx, { query }) => {
     const lang = query.lang === 'en' ? 'en' : query.lang === 'zh' ? 'zh-CN' : undefined;
     const elder = query.mode === 'elder' ? true : query.mode === 'standard' ? false : undefined;
@@ -148,7 +159,8 @@ export const routes = [
 <dl class="facts"><dt>${t(ctx, L.role)}</dt><dd>${t(ctx, ROLE_NAMES[p.role]!)}</dd>
 <dt>${t(ctx, L.unit)}</dt><dd><a href="/units/${p.unit}">${p.unit}</a> (${t(ctx, LEVEL_NAMES[levelOf(p.unit)])})</dd></dl>
 ${await myCasesBlock(ctx)}
-${await myRequestsBlock(ctx)}`;
+${await myRequestsBlock(ctx)}
+${await myTicketsBlock(ctx)}`;
     return htmlReply(200, layout(ctx, { title: t(ctx, L.me), body, crumbs: [{ href: '/', label: t(ctx, { zh: '首页', en: 'Home' }) }, { href: '/me', label: t(ctx, L.me) }] }));
   }),
 ];

@@ -13,6 +13,7 @@ import { htmlReply, t, type PageContext } from './page';
 import { unitView, type UnitView } from './site';
 import { searchForm, servicesBlock } from './services';
 import { documentsBlock, documentsFeedLink } from './documents';
+import { interactionBlock } from './tickets';
 
 const CHILDREN_PAGE = 200;
 
@@ -100,6 +101,7 @@ ${unit.status === 'suspended' ? html`<p class="panel">${t(ctx, L.suspended)}</p>
 <dl class="facts"><dt>${t(ctx, L.level)}</dt><dd>${levelName(ctx, unit)}</dd><dt>${t(ctx, L.code)}</dt><dd>${unit.code}</dd></dl>
 ${servicesBlock(ctx, code)}
 ${await documentsBlock(ctx, code)}
+${await interactionBlock(ctx, v)}
 <section aria-labelledby="contact"><h2 id="contact">${t(ctx, L.contact)}</h2>${contactBlock(ctx, v)}
 ${v.contactFrom ? html`<p class="lede">${t(ctx, L.contactFrom).replace('{unit}', v.contactFrom.name)}</p>` : ''}</section>
 ${

@@ -77,6 +77,10 @@ html.elder ul.units{grid-template-columns:1fr}
 html.elder ul.items span{color:var(--ink)}
 html.elder a{text-decoration-thickness:2px}
 html.elder .lede{font-size:1.05rem}
+.panel strong,dl.facts dd{overflow-wrap:anywhere}
+details{margin:0 0 1rem}
+summary{cursor:pointer;font-weight:700}
+.qa{border-bottom:1px solid var(--line);padding:.25rem 0 .5rem}
 `.replace(/\n/g, '');
 
 /** The page's inline stylesheet as the CSP's `style-src` names it. */

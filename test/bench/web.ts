@@ -41,6 +41,7 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
   const page = await measure('GET /', 'the province (one served)', () => get('/', 200));
   await measure('GET /units/{code}', unit, () => get(`/units/${unit}`, 200));
   await measure('GET /units/{code}/sitemap.xml', unit, () => get(`/units/${unit}/sitemap.xml`, 200));
+  await measure('GET /units/{code}/letters', 'published letters and answers', () => get(`/units/${unit}/letters`, 200));
   const css = /href="(\/assets\/[^"]+)"/.exec(page.text)![1]!;
   await measure('GET /assets/{file}', 'the stylesheet', () => get(css, 200));
   // The route bench's store has no service catalogue: the catalogue is empty and a guide is a 404, after the same reads.
@@ -111,6 +112,26 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
       if (res.status !== 404) throw new Error(`POST ${path} answered ${res.status}`);
     });
   }
+  // A complaint written at the unit, its page, and a rating the domain refuses until the follow-up call.
+  const post = async (path: string, body: string, expect: number) => {
+    const res = jar.take(
+      await fetch(new URL(path, url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `csrf=${encodeURIComponent(csrf)}&${body}`,
+      }),
+    );
+    if (res.status !== expect) throw new Error(`POST ${path} answered ${res.status} (expected ${expect})`);
+    return res;
+  };
+  await measure('GET /units/{code}/tickets/new', 'the form, signed in', () => get(`/units/${unit}/tickets/new`, 200));
+  const filed = await measure('POST /units/{code}/tickets/new', 'a complaint filed', () =>
+    post(`/units/${unit}/tickets/new`, new URLSearchParams({ type: '投诉', category: '噪声扰民', text: '夜间施工噪声扰民。', address: '文三路' }).toString(), 303),
+  );
+  const ticket = filed.headers.get('location')!.split('?')[0]!;
+  await measure('GET /me/tickets/{code}/{id}', 'just filed', () => get(ticket, 200));
+  await measure('POST /me/tickets/{code}/{id}/rating', 'refused: not yet followed up', () => post(`${ticket}/rating`, 'level=5', 422));
   await measure('POST /sign-out', 'session ended', async () => {
     const res = jar.take(
       await fetch(new URL('/sign-out', url), {

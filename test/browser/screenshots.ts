@@ -121,6 +121,22 @@ async function cases(): Promise<[string, string][]> {
 
 try {
   const CASE_PAGES = await cases();
+  /** Someone's API calls, with a token from the local issuer. */
+  const as = async (sub: string, role: Role, unit: string) => apiClient(world.url, (await world.runtime.issuer.mint({ sub, role, unit })).token);
+  // The community's admin dispatches tickets to its office, whose clerk answers them.
+  const office = await as(`demo-unit-admin-${WORLD.village}`, 'unit-admin', WORLD.village);
+  const clerk = await as(`demo-staff-${WORLD.village}`, 'staff', WORLD.village);
+  const villageDept = await (async () => {
+    const admin = await as(DEMO_PROVINCE_ADMIN, 'province-admin', WORLD.province);
+    const dept = await admin<{ id: string }>('POST', `/v1/units/${WORLD.village}/departments`, JSON.stringify({ name: '村（居）务办公室' }));
+    for (const body of [
+      { sub: `demo-unit-admin-${WORLD.village}`, name: '上保社区管理员', role: 'unit-admin' },
+      { sub: `demo-staff-${WORLD.village}`, name: '上保社区工作人员', role: 'staff', deptId: dept.json.id },
+    ]) {
+      await admin('POST', `/v1/units/${WORLD.village}/staff`, JSON.stringify(body));
+    }
+    return dept.json.id;
+  })();
   for (const [width, viewport] of Object.entries(WIDTHS)) {
     for (const mode of ['standard', 'elder']) {
       const context = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
@@ -177,6 +193,40 @@ try {
       await mine.screenshot({ path: file, fullPage: true });
       console.log(file);
     }
+    // A filer: the complaint form, refused, sent, and the account page that lists it.
+    const filer = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
+    const citizen = await filer.newPage();
+    const shoot = async (name: string) => {
+      const file = join(dir, `${name}-${width}.png`);
+      await citizen.screenshot({ path: file, fullPage: true });
+      console.log(file);
+    };
+    await citizen.goto(`/sign-in?back=/units/${WORLD.village}/tickets/new`);
+    await citizen.getByRole('button', { name: '演示居民 Demo filer' }).click();
+    await citizen.waitForURL('**/tickets/new');
+    await shoot('ticket-form');
+    await citizen.getByRole('button', { name: '提交', exact: true }).click();
+    await citizen.waitForLoadState();
+    await shoot('ticket-form-errors');
+    await citizen.getByLabel('投诉', { exact: true }).check();
+    await citizen.getByLabel('环境卫生', { exact: true }).check();
+    await citizen.locator('#text').fill('12幢楼下的垃圾桶三天没有清运，气味很大。');
+    await citizen.locator('#address').fill('上保社区12幢楼下');
+    await citizen.getByRole('button', { name: '提交', exact: true }).click();
+    await citizen.waitForURL('**sent=1');
+    await shoot('ticket-sent');
+    // Answered and followed up through the API: the ticket's page with the reply and the rating form.
+    const ticket = new URL(citizen.url()).pathname;
+    const act = (call: typeof office, body: object) => call('POST', `/v1${ticket.replace('/me/tickets/', '/units/').replace(/\/([0-9A-Z]{26})$/, '/tickets/$1')}/actions`, JSON.stringify(body));
+    await act(office, { action: 'accept' });
+    await act(office, { action: 'dispatch', to: { dept: villageDept } });
+    await act(clerk, { action: 'sign' });
+    await act(clerk, { action: 'answer', note: '已联系保洁公司，今天下午清运完毕，今后每天清运一次。' });
+    await act(office, { action: 'callback', note: '电话回访，居民确认已清运' });
+    await citizen.goto(ticket);
+    await shoot('ticket-answered');
+    await citizen.goto('/me');
+    await shoot('me-tickets');
     await resident.close();
   }
 } finally {
