@@ -10,6 +10,7 @@ import { parseRequestPart } from '../../shared/http/middlewares/validate-input';
 import type { FieldError } from '../../shared/errors';
 import type { Field } from '../services/forms';
 import { html, type Html } from './html';
+import { fileLinks } from './files';
 import { layout } from './layout';
 import { htmlReply, redirect, t, type PageContext } from './page';
 import { notFoundPage, signInFirst } from './pages';
@@ -191,6 +192,7 @@ ${sent ? html`<h2>${a.item.name}</h2>` : html`<h1>${a.item.name}</h1>`}
 <dt>${t(ctx, L.status)}</dt><dd><strong>${statusText(ctx, a.status)}</strong></dd>
 ${a.due ? html`<dt>${t(ctx, L.due)}</dt><dd>${a.due}</dd>` : ''}</dl>
 ${sent ? html`<h2>${t(ctx, L.next)}</h2><p>${t(ctx, L.nextText)}</p>` : ''}
+${fileLinks(ctx, 'applications', code, id, a.attachments)}
 <h2>${t(ctx, L.timeline)}</h2>
 <ol>${a.timeline.map((s) => html`<li>${s.at.slice(0, 16).replace('T', ' ')} ${statusText(ctx, s.status)}${s.note ? html`：${s.note}` : ''}</li>`)}</ol>
 <p><a href="/me">${t(ctx, L.mine)}</a></p>`;

@@ -26,6 +26,7 @@ import {
   webDisclosureRequestOp,
   webDisclosureRequestSubmitOp,
   webMyDisclosureRequestOp,
+  webFileOp,
 } from './api';
 import { html } from './html';
 import { layout } from './layout';
@@ -35,6 +36,7 @@ import { errorPage, homePage, notFoundPage, sitemap, unitPage } from './pages';
 import { catalogPage, guidePage, progressPage } from './services';
 import { applyPage, casePage, myCasesBlock } from './apply';
 import { documentPage, documentsPage, myRequestPage, myRequestsBlock, requestPage } from './documents';
+import { fileDownload } from './files';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { STYLES, STYLES_FILE } from './styles';
 
@@ -94,6 +96,7 @@ export const routes = [
   page(webDisclosureRequestOp, (ctx, { params }) => requestPage(ctx, params.code)),
   page(webDisclosureRequestSubmitOp, (ctx, { params, body }) => requestPage(ctx, params.code, body)),
   page(webMyDisclosureRequestOp, (ctx, { params, query }) => myRequestPage(ctx, params.code, params.id, query.sent === '1')),
+  page(webFileOp, (ctx, { params }) => fileDownload(ctx, params.kind, params.code, params.id, params.n)),
   page(webAssetOp, async (ctx, { params }) =>
     params.file === STYLES_FILE
       ? { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: { 'cache-control': 'public, max-age=31536000, immutable' } }

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { apiFunction } from '../../functions/api-function';
+import { errorReply, routes as webRoutes } from '../../functions/web/handler';
+import { startSession } from '../../functions/web/session';
 import { getApplicationAttachmentOp } from '../../functions/services/api';
 import { fileTicketOp, getTicketAttachmentOp } from '../../functions/tickets/api';
 import { createDocumentOp, documentRecordAttachmentOp, getDocumentAttachmentOp, publishDocumentOp, withdrawDocumentOp } from '../../functions/disclosure/api';
 import { DOWNLOAD_EXPIRES_SECONDS, startUpload, type Attachment, type Purpose } from '../../functions/uploads/attachments';
 import type { Principal } from '../../shared/roles';
+import { httpEvent, lambdaContext } from '../support/events';
 import { apply, U, withItem, type ServicesWorld } from '../support/services-world';
+import { workbench } from '../support/workbench';
 
 /** A file of `who`'s, in the bucket as the presigned POST would have left it, ready to be claimed by a record at `unit`. */
 async function uploaded(w: ServicesWorld, who: Principal, unit: string, purpose: Purpose, name: string, type: string): Promise<Attachment> {
@@ -115,5 +121,81 @@ describe('downloading an attachment: only those who may read the record get a li
     const pub = await w.api(publishDocumentOp, { params: { code: U.county, id: draft.body.id }, body: { v: draft.body.v }, token: staffOf(U.county) });
     expect(pub.status, JSON.stringify(pub.body)).toBe(200);
     expect((await publicFile(draft.body.id)).status).toBe(200);
+  });
+});
+
+describe('the pages link each file through a route that checks the record, then send the browser on', async () => {
+  const w = await withItem();
+  const wb = await workbench(w);
+  const form = await uploaded(w, w.people.citizen!, U.county, 'application', '申请表.pdf', 'application/pdf');
+  const a = await apply(w, U.county, 'citizen', { attachments: [form] });
+  expect(a.status, JSON.stringify(a.body)).toBe(201);
+  const photo = await uploaded(w, w.people.citizen!, U.village, 'ticket', '路灯.jpg', 'image/jpeg');
+  const t = await w.api(fileTicketOp, {
+    params: { code: U.village },
+    body: { type: 'complaint', category: 'streetlight', text: '一村村口的三盏路灯已经坏了一个星期，晚上一片漆黑。', attachments: [photo] },
+    token: w.token('citizen'),
+  });
+  const report = await uploaded(w, w.people[`staff@${U.county}`]!, U.county, 'document', '工作报告.pdf', 'application/pdf');
+  const doc = (title: string, draft = false) =>
+    w.api(createDocumentOp, {
+      params: { code: U.county },
+      body: { title, category: 'policy', writtenOn: '2026-02-26', body: `${title}全文见附件。`, attachments: [report], ...(draft ? { draft } : {}) },
+      token: w.token(`staff@${U.county}`),
+    });
+  const [published, draft] = [await doc('西湖区2026年政府工作报告'), await doc('西湖区2026年春耕方案', true)];
+  const FILE = '/work/files/{kind}/{unit}/{id}/{n}';
+  const sentTo = (res: { status: number; location?: string | undefined }, file: Attachment) => {
+    expect(res.status).toBe(303);
+    expect(decodeURIComponent(new URL(res.location!).pathname.slice(1))).toBe(file.key);
+  };
+
+  it('the workbench: the application and ticket screens link their files, and the API decides in the reader’s name', async () => {
+    const app = `/work/applications/${U.county}/${a.body.id}`;
+    const screen = await wb.get('/work/applications/{unit}/{id}', app, `clerk@${U.county}`);
+    const link = `/work/files/applications/${U.county}/${a.body.id}/0`;
+    expect(screen.html).toContain(`<a href="${link}">申请表.pdf</a>`);
+    sentTo(await wb.get(FILE, link, `clerk@${U.county}`), form);
+    sentTo(await wb.get(FILE, link, 'auditor'), form);
+    const elsewhere = await wb.get(FILE, link, `staff@${U.otherCounty}`);
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.location).toBeUndefined();
+
+    const ticket = await wb.get('/work/tickets/{home}/{id}', `/work/tickets/${U.village}/${t.body.id}`, `staff@${U.village}`);
+    const photoLink = `/work/files/tickets/${U.village}/${t.body.id}/0`;
+    expect(ticket.html).toContain(`<a href="${photoLink}">路灯.jpg</a>`);
+    sentTo(await wb.get(FILE, photoLink, `staff@${U.village}`), photo);
+    expect((await wb.get(FILE, photoLink, `staff@${U.otherVillage}`)).status).toBe(404);
+
+    sentTo(await wb.get(FILE, `/work/files/documents/${U.county}/${draft.body.id}/0`, `staff@${U.county}`), report);
+    for (const bad of [`/work/files/cases/${U.county}/${a.body.id}/0`, `/work/files/applications/${U.county}/${a.body.id}/x`, `/work/files/applications/${U.county}/${a.body.id}/1`]) {
+      const res = await wb.get(FILE, bad, `clerk@${U.county}`);
+      expect(res.status, bad).toBe(404);
+      expect(res.html).toContain('<!doctype html>');
+    }
+  });
+
+  it('the portal: a published document’s files for anyone, an application’s for its applicant only', async () => {
+    const handler = apiFunction(webRoutes, { deps: async () => w.deps, errorReply });
+    const get = async (routeKey: string, path: string, params: Record<string, string>, who?: string) => {
+      const event = httpEvent({ routeKey, rawPath: path, pathParameters: params, headers: { host: 'gov.example', 'x-forwarded-proto': 'https' } });
+      if (who) event.cookies = [(await startSession(w.deps, w.people[who]!, Math.floor(w.deps.now().getTime() / 1000) + 3600, true)).split(';')[0]!];
+      const res = (await handler(event, lambdaContext() as never)) as APIGatewayProxyStructuredResultV2;
+      return { status: res.statusCode!, html: String(res.body ?? ''), location: res.headers?.location as string | undefined };
+    };
+    const file = (kind: string, id: string, who?: string, n = '0') =>
+      get('GET /files/{kind}/{code}/{id}/{n}', `/files/${kind}/${U.county}/${id}/${n}`, { kind, code: U.county, id, n }, who);
+
+    const page = await get('GET /documents/{publisher}/{id}', `/documents/${U.county}/${published.body.id}`, { publisher: U.county, id: published.body.id });
+    expect(page.html).toContain(`<a href="/files/documents/${U.county}/${published.body.id}/0">工作报告.pdf</a>`);
+    sentTo(await file('documents', published.body.id), report);
+    expect((await file('documents', draft.body.id)).status).toBe(404);
+
+    const mine = await get('GET /me/applications/{code}/{id}', `/me/applications/${U.county}/${a.body.id}`, { code: U.county, id: a.body.id }, 'citizen');
+    expect(mine.html).toContain(`<a href="/files/applications/${U.county}/${a.body.id}/0">申请表.pdf</a>`);
+    sentTo(await file('applications', a.body.id, 'citizen'), form);
+    expect((await file('applications', a.body.id, 'citizen2')).status).toBe(404);
+    expect((await file('applications', a.body.id)).status).toBe(401);
+    expect((await file('applications', a.body.id, 'citizen', '-1')).status).toBe(404);
   });
 });
