@@ -28,7 +28,7 @@ const sizeText = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.r
 /** A record's files as a list of download links (nothing when it has none). */
 export function fileLinks(ctx: PageContext, kind: FileKind, code: string, id: string, files: readonly Attachment[]): Html | '' {
   if (files.length === 0) return '';
-  return html`<h2>${t(ctx, L.attachments)}</h2><ul class="files">${files.map(
+  return html`<h2>${t(ctx, L.attachments)}</h2><ul>${files.map(
     (f, n) => html`<li><a href="/files/${kind}/${code}/${id}/${n}">${f.name}</a>（${sizeText(f.size)}）</li>`,
   )}</ul>`;
 }
