@@ -351,6 +351,9 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write+delete', ...everyLevel('write') },
     sends: [],
     consumes: [],
+    // Download links for published documents' files and a citizen's own application files are signed here, and a
+    // presigned GET carries only the rights of the role that signed it.
+    bucket: { access: 'read', prefixes: ['uploads/'] },
     keys: { audit: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,

@@ -17,6 +17,11 @@ export interface Files {
    * fixes the key, the Content-Type and a size of 1 to `maxBytes` bytes, so S3 refuses any other file.
    */
   presignPost(key: string, policy: { contentType: string; maxBytes: number; expiresSeconds: number }): Promise<{ url: string; fields: Record<string, string> }>;
+  /**
+   * A plain GET of the object at `key`, valid for `expiresSeconds`, answered as a download named `fileName` (in any
+   * script) of type `contentType`, whatever the key looks like.
+   */
+  presignGet(key: string, download: { fileName: string; contentType: string; expiresSeconds: number }): Promise<string>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { pageOf, pageQuerySchema } from '../../shared/pagination';
 import { unitCodeSchema } from '../../shared/roles';
 import { creditCodeSchema } from '../../shared/identity-codes';
 import { caseSchema } from '../tiers/escalation';
-import { attachmentSchema, MAX_ATTACHMENTS } from '../uploads/attachments';
+import { attachmentIndexSchema, attachmentSchema, downloadSchema, MAX_ATTACHMENTS } from '../uploads/attachments';
 import { CATEGORY_IDS } from './categories';
 import { documentSchema, draftSchema, listingItemSchema } from './documents';
 import { MAX_QUERY_WORDS } from './search-index';
@@ -20,6 +20,7 @@ const category = z.enum(CATEGORY_IDS);
 
 const codeParams = z.strictObject({ code: unitCodeSchema });
 const docParams = z.strictObject({ code: unitCodeSchema, id: ulid });
+const docFileParams = z.strictObject({ code: unitCodeSchema, id: ulid, n: attachmentIndexSchema });
 
 const editable = {
   title: text(200),
@@ -151,6 +152,21 @@ export const getDocumentOp = operation({
   response: { status: 200, schema: documentSchema },
 });
 
+export const getDocumentAttachmentOp = operation({
+  id: 'getDocumentAttachment',
+  method: 'GET',
+  path: '/v1/units/{code}/disclosure/documents/{id}/attachments/{n}',
+  tag: 'disclosure',
+  summary: {
+    zh: '下载已发布文件的一份附件（转载的为原件附件）：返回 5 分钟内有效的下载地址',
+    en: "Download one file of a published document (a reference's are the original's): a link valid 5 minutes",
+  },
+  auth: 'public',
+  errors: ['not_found'],
+  params: docFileParams,
+  response: { status: 200, schema: downloadSchema },
+});
+
 export const documentVersionsOp = operation({
   id: 'listDocumentVersions',
   method: 'GET',
@@ -194,6 +210,22 @@ export const listDraftsOp = operation({
   params: codeParams,
   query: pageQuerySchema,
   response: { status: 200, schema: pageOf(draftSchema) },
+});
+
+export const documentRecordAttachmentOp = operation({
+  id: 'getDocumentRecordAttachment',
+  method: 'GET',
+  path: '/v1/units/{code}/disclosure/records/{id}/attachments/{n}',
+  tag: 'disclosure',
+  summary: {
+    zh: '工作人员和审计人员下载文件记录（含草稿、已撤回的）的一份附件：返回 5 分钟内有效的下载地址',
+    en: 'Staff and auditors: download one file of a document record in any state (drafts, withdrawn), a link valid 5 minutes',
+  },
+  auth: 'jwt',
+  roles: rolesFor('tiers:read'),
+  errors: ['not_found'],
+  params: docFileParams,
+  response: { status: 200, schema: downloadSchema },
 });
 
 export const setIssuerOp = operation({
@@ -426,9 +458,11 @@ export const DISCLOSURE_OPERATIONS = [
   withdrawDocumentOp,
   listDocumentsOp,
   getDocumentOp,
+  getDocumentAttachmentOp,
   documentVersionsOp,
   documentRecordOp,
   listDraftsOp,
+  documentRecordAttachmentOp,
   setIssuerOp,
   freshnessOp,
   annualReportOp,

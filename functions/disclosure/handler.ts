@@ -7,10 +7,12 @@ import {
   annualReportOp,
   answerCorrectionOp,
   createDocumentOp,
+  documentRecordAttachmentOp,
   documentRecordOp,
   documentVersionsOp,
   feedOp,
   freshnessOp,
+  getDocumentAttachmentOp,
   getDocumentOp,
   getRequestOp,
   listDocumentsOp,
@@ -35,7 +37,7 @@ import {
   updateDocument,
   withdrawDocument,
 } from './documents';
-import { claimAttachments } from '../uploads/attachments';
+import { claimAttachments, presignDownload } from '../uploads/attachments';
 import { atomFeed } from './feed';
 import { annualReport, freshness } from './freshness';
 import { actOnRequest, answerCorrection, readRequest, submitRequest } from './requests';
@@ -68,6 +70,10 @@ export const routes = [
     return { status: 200, body: await listDocuments(deps.store, params.code, query) };
   }),
   route(getDocumentOp, async ({ params, deps }) => ({ status: 200, body: await readPublished(deps.store, params.code, params.id) })),
+  route(getDocumentAttachmentOp, async ({ params, deps }) => {
+    const d = await readPublished(deps.store, params.code, params.id);
+    return { status: 200, body: await presignDownload(deps, d.attachments, params.n) };
+  }),
   route(documentVersionsOp, async ({ params, deps }) => {
     await readPublished(deps.store, params.code, params.id);
     return { status: 200, body: { items: await readVersions(deps.store, params.code, params.id) } };
@@ -80,6 +86,12 @@ export const routes = [
   route(listDraftsOp, async ({ params, query, scope, deps }) => {
     scope!.require('tiers:read', params.code);
     return { status: 200, body: await listDrafts(deps.store, params.code, query) };
+  }),
+  route(documentRecordAttachmentOp, async ({ params, scope, deps }) => {
+    // Drafts and withdrawn documents are the publisher's: the same check as for their record.
+    scope!.require('tiers:read', params.code);
+    const d = await readHead(deps.store, params.code, params.id);
+    return { status: 200, body: await presignDownload(deps, d.attachments, params.n) };
   }),
   route(setIssuerOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('unit:settings', params.code);

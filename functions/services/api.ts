@@ -28,7 +28,7 @@ import {
   worklistItemSchema,
 } from './applications';
 import { formValuesSchema } from './forms';
-import { attachmentsSchema } from '../uploads/attachments';
+import { attachmentIndexSchema, attachmentsSchema, downloadSchema } from '../uploads/attachments';
 import { RECTIFICATION_STEPS, rectificationSchema } from './ratings';
 import { bundleIdSchema, bundleInputSchema, bundleSchema, bundleViewSchema, submissionSchema } from './bundles';
 
@@ -219,6 +219,22 @@ export const getApplicationOp = operation({
   errors: ['not_found'],
   params: appParams,
   response: { status: 200, schema: applicationViewSchema },
+});
+
+export const getApplicationAttachmentOp = operation({
+  id: 'getApplicationAttachment',
+  method: 'GET',
+  path: '/v1/units/{code}/applications/{id}/attachments/{n}',
+  tag: TAG,
+  summary: {
+    zh: '下载办件的一份材料：返回 5 分钟内有效的下载地址（按上传时的文件名和类型），只给能查看该办件的人',
+    en: "Download one of an application's files: a link valid 5 minutes (with the name and type it was uploaded as), only for those who may read the application",
+  },
+  auth: 'jwt',
+  roles: rolesFor('services:read', 'citizen', 'business'),
+  errors: ['not_found'],
+  params: z.strictObject({ code: unitCodeSchema, id: ulid, n: attachmentIndexSchema }),
+  response: { status: 200, schema: downloadSchema },
 });
 
 export const actOnApplicationOp = operation({
@@ -434,6 +450,7 @@ export const SERVICES_OPERATIONS = [
   guideOp,
   submitOp,
   getApplicationOp,
+  getApplicationAttachmentOp,
   actOnApplicationOp,
   supplementOp,
   progressOp,

@@ -1,5 +1,9 @@
 import { apiFunction, route } from '../api-function';
+import type { Deps } from '../../shared/deps';
 import { ApiError, notFound } from '../../shared/errors';
+import type { Principal } from '../../shared/roles';
+import type { Scope } from '../../tenants/scope';
+import { presignDownload } from '../uploads/attachments';
 import { adoptItem, browse, changeItem, defineItem, getItem, guide, markSeen, readAdoption, search } from './catalog';
 import {
   defineBundleOp,
@@ -12,6 +16,7 @@ import {
   changeItemOp,
   defineItemOp,
   getAdoptionOp,
+  getApplicationAttachmentOp,
   getApplicationOp,
   getItemOp,
   guideOp,
@@ -28,6 +33,13 @@ import {
 import { act, myApplications, progress, readApplication, submit, supplement, verifyResult, worklist } from './applications';
 import { rate, rectify } from './ratings';
 import { defineBundle, readBundle, readSubmission, submitBundle } from './bundles';
+
+/** An application as its reader may see it: staff whose scope holds the unit's services, or the applicant. */
+async function readable(deps: Deps, scope: Scope, principal: Principal, code: string, id: string) {
+  const staff = scope.can('services:read', code);
+  if (!staff && principal.role !== 'citizen' && principal.role !== 'business') throw new ApiError('forbidden');
+  return readApplication(deps, principal, code, id, staff);
+}
 
 const oneFilter = () =>
   new ApiError('validation_failed', [{ path: 'query.q', message: { zh: 'life、biz、q 至多填写一个', en: 'give at most one of life, biz and q' } }]);
@@ -74,10 +86,13 @@ export const routes = [
   route(submitOp, async ({ params, body, principal, deps }) => {
     return { status: 201, body: await submit(deps, principal!, params.code, body) };
   }),
-  route(getApplicationOp, async ({ params, scope, principal, deps }) => {
-    const staff = scope!.can('services:read', params.code);
-    if (!staff && principal!.role !== 'citizen' && principal!.role !== 'business') throw new ApiError('forbidden');
-    return { status: 200, body: await readApplication(deps, principal!, params.code, params.id, staff) };
+  route(getApplicationOp, async ({ params, scope, principal, deps }) => ({
+    status: 200,
+    body: await readable(deps, scope!, principal!, params.code, params.id),
+  })),
+  route(getApplicationAttachmentOp, async ({ params, scope, principal, deps }) => {
+    const a = await readable(deps, scope!, principal!, params.code, params.id);
+    return { status: 200, body: await presignDownload(deps, a.attachments, params.n) };
   }),
   route(actOnApplicationOp, async ({ params, body, scope, principal, deps }) => {
     scope!.require('services:handle', params.code);

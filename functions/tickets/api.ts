@@ -5,7 +5,7 @@ import { unitCodeSchema } from '../../shared/roles';
 import { worded } from '../../shared/validation-messages';
 import { rolesFor } from '../../tenants/scope';
 import { caseSchema, caseStepSchema, supervisionSchema } from '../tiers/escalation';
-import { attachmentsSchema } from '../uploads/attachments';
+import { attachmentIndexSchema, attachmentsSchema, downloadSchema } from '../uploads/attachments';
 import { qaSchema } from './mailbox';
 import { OPEN311_OPERATIONS } from './open311';
 import { attachmentSchema, CATEGORY_CODES, CHANNELS, filerSchema, locationSchema, ratingSchema, refSchema, replySchema, STATUSES, TICKET_TYPES } from './model';
@@ -161,6 +161,21 @@ export const getTicketOp = operation({
   response: { status: 200, schema: viewSchema },
 });
 
+export const getTicketAttachmentOp = operation({
+  id: 'getTicketAttachment',
+  method: 'GET',
+  path: '/v1/units/{code}/tickets/{id}/attachments/{n}',
+  tag: 'tickets',
+  summary: {
+    zh: '下载诉求的一份附件：返回 5 分钟内有效的下载地址，只给能查看该诉求的人',
+    en: "Download one of a ticket's files: a link valid 5 minutes, only for those who may read the ticket",
+  },
+  auth: 'jwt',
+  errors: ['not_found'],
+  params: z.strictObject({ code: unitCodeSchema, id: ulid, n: attachmentIndexSchema }),
+  response: { status: 200, schema: downloadSchema },
+});
+
 export const actOnTicketOp = operation({
   id: 'actOnTicket',
   method: 'POST',
@@ -300,6 +315,7 @@ export const TICKETS_OPERATIONS = [
   listIncomingOp,
   myTicketsOp,
   getTicketOp,
+  getTicketAttachmentOp,
   actOnTicketOp,
   rateTicketOp,
   suggestDuplicatesOp,

@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/errors';
 import {
   actOnTicketOp,
   fileTicketOp,
+  getTicketAttachmentOp,
   getTicketOp,
   listIncomingOp,
   listLettersOp,
@@ -14,7 +15,7 @@ import {
   suggestDuplicatesOp,
   unmergeTicketOp,
 } from './api';
-import { claimAttachments } from '../uploads/attachments';
+import { claimAttachments, presignDownload } from '../uploads/attachments';
 import { suggestDuplicates } from './duplicates';
 import {
   discovery,
@@ -78,6 +79,11 @@ export const routes = [
   }),
   route(getTicketOp, async ({ params, principal, deps }) => {
     return { status: 200, body: await readTicket(deps, principal!, params.code, params.id) };
+  }),
+  route(getTicketAttachmentOp, async ({ params, principal, deps }) => {
+    // Whoever may read the ticket sees its files: the same view, so the same relations decide.
+    const t = await readTicket(deps, principal!, params.code, params.id);
+    return { status: 200, body: await presignDownload(deps, t.attachments, params.n) };
   }),
   route(actOnTicketOp, async ({ params, body, principal, deps }) => {
     return { status: 200, body: await actOnTicket(deps, principal!, params.code, params.id, body) };

@@ -173,3 +173,27 @@ export async function claimAttachments(
   if (missing.length > 0) throw new ApiError('unprocessable', missing, { zh: '附件与上传的文件不符', en: 'The attachments do not match the uploaded files' });
   return refs.map(({ key, name, type, size }) => ({ key, name, type, size }));
 }
+
+/**
+ * How long a download link stays valid: long enough to follow at once on a slow line, short enough that a link copied
+ * out of a page (or a log) soon opens nothing for someone the record's checks would have refused.
+ */
+export const DOWNLOAD_EXPIRES_SECONDS = 300;
+
+/** The path parameter naming one of a record's attachments: its place in the list the record shows, from 0. */
+export const attachmentIndexSchema = z.coerce.number().check(z.int(), z.gte(0), z.lt(MAX_ATTACHMENTS));
+
+export const downloadSchema = z.object({ url: z.string(), name: z.string(), type: z.string(), expiresAt: z.string() });
+export type Download = z.infer<typeof downloadSchema>;
+
+/**
+ * A short-lived GET of attachment `n` of a record the caller has already been allowed to read (each capability's own
+ * read check decides who that is), named and typed as it was uploaded. Nothing is written. A place past the list is
+ * a 404, as for a record that is not there.
+ */
+export async function presignDownload(deps: Pick<Deps, 'files' | 'now'>, attachments: readonly Attachment[], n: number): Promise<Download> {
+  const file = attachments[n];
+  if (!file) throw new ApiError('not_found');
+  const url = await deps.files.presignGet(file.key, { fileName: file.name, contentType: file.type, expiresSeconds: DOWNLOAD_EXPIRES_SECONDS });
+  return { url, name: file.name, type: file.type, expiresAt: new Date(deps.now().getTime() + DOWNLOAD_EXPIRES_SECONDS * 1000).toISOString() };
+}

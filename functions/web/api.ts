@@ -360,7 +360,23 @@ export const webLettersOp = operation({
   response: page,
 });
 
+export const webFileOp = operation({
+  id: 'webFile',
+  method: 'GET',
+  path: '/files/{kind}/{code}/{id}/{n}',
+  tag: 'web',
+  summary: {
+    zh: '下载公开文件或本人办件的附件：核对后转到 5 分钟内有效的下载地址',
+    en: "Download a file of a published document or of one's own application: checked, then sent on to a link valid 5 minutes",
+  },
+  auth: 'public',
+  params: z.strictObject({ kind: z.string(), code: z.string(), id: z.string(), n: z.string() }),
+  errors: ['not_found', 'unauthorized'],
+  response: onward,
+});
+
 export const WEB_OPERATIONS = [
+  webFileOp,
   webDocumentsOp,
   webDocumentOp,
   webDisclosureRequestOp,

@@ -8,6 +8,7 @@ import { RATING_LABELS, RATINGS, readApplication, supplement, type ApplicationVi
 import { rateOp, supplementOp } from '../services/api';
 import { checkForm, type Field, type FormValues } from '../services/forms';
 import { rate } from '../services/ratings';
+import { fileLinks } from './files';
 import { html, type Html } from './html';
 import { layout } from './layout';
 import { htmlReply, redirect, t, type PageContext } from './page';
@@ -239,6 +240,7 @@ ${a.result ? html`<dt>${t(ctx, L.result)}</dt><dd>${t(ctx, OUTCOME[a.result.outc
 <dt>${t(ctx, L.verification)}</dt><dd>${a.result.verificationCode}</dd>` : ''}</dl>
 ${supplementing ? await supplementBlock(ctx, a, path, state.supplement) : ''}
 ${ratingBlock(ctx, a, path, state.rating)}
+${fileLinks(ctx, 'applications', a.unit, a.id, a.attachments)}
 <h2>${t(ctx, L.timeline)}</h2>
 <ol class="timeline">${a.timeline.map(
     (s) =>

@@ -13,6 +13,7 @@ import { search } from '../disclosure/search-index';
 import type { Case } from '../tiers/escalation';
 import { html, raw, type Html } from './html';
 import { keepForm, resumeForm } from './kept-form';
+import { fileLinks } from './files';
 import { layout } from './layout';
 import { htmlReply, redirect, t, type PageContext } from './page';
 import { crumbsOf, notFoundPage, signInFirst } from './pages';
@@ -58,7 +59,6 @@ const L = {
   updatedOn: { zh: '更新日期', en: 'Updated on' },
   validUntil: { zh: '有效期至', en: 'Valid until' },
   subjects: { zh: '主题词', en: 'Subjects' },
-  attachments: { zh: '附件', en: 'Attachments' },
   versions: { zh: '版本记录', en: 'Versions' },
   version: { zh: '第 {v} 版', en: 'Version {v}' },
   reprint: { zh: '本文转载自{unit}发布的同一文件。', en: 'This is the same document as published by {unit}.' },
@@ -302,7 +302,7 @@ ${d.validUntil ? html`<dt>${t(ctx, L.validUntil)}</dt><dd>${d.validUntil}</dd>` 
 </dl>
 ${from ? html`<p class="panel">${fill(t(ctx, L.reprint), { unit: from.unit.name })} <a href="${documentPath(d.original!.issuer, d.original!.id)}">${t(ctx, L.original)}</a></p>` : ''}
 <div class="prose doc-body">${d.body}</div>
-${d.attachments.length ? html`<h2>${t(ctx, L.attachments)}</h2><ul>${d.attachments.map((a) => html`<li>${a.name}（${Math.max(1, Math.round(a.size / 1024))} KB）</li>`)}</ul>` : ''}
+${fileLinks(ctx, 'documents', publisher, id, d.attachments)}
 ${shown.length > 1 ? html`<h2>${t(ctx, L.versions)}</h2><ol>${shown.map((x, i) => html`<li>${fill(t(ctx, L.version), { v: i + 1 })}：${day(x.updatedAt)}</li>`)}</ol>` : ''}
 </article>
 <p class="noprint"><a href="/units/${publisher}/documents">${t(ctx, L.all)}</a></p>`;

@@ -33,6 +33,7 @@ import {
   webTicketOp,
   webTicketRateOp,
   webLettersOp,
+  webFileOp,
 } from './api';
 import { html } from './html';
 import { layout } from './layout';
@@ -45,6 +46,7 @@ import { casePage, ratePost, supplementPost } from './case-actions';
 import { CHECK_FILE, CHECK_SCRIPT } from './form-check';
 import { documentPage, documentsPage, myRequestPage, myRequestsBlock, requestPage } from './documents';
 import { lettersPage, myTicketsBlock, ratePage, ticketPage, writePage } from './tickets';
+import { fileDownload } from './files';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { PRINT_STYLES, PRINT_STYLES_FILE } from './styles';
 
@@ -117,6 +119,7 @@ export const routes = [
   page(webTicketOp, (ctx, { params, query }) => ticketPage(ctx, params.code, params.id, { sent: query.sent === '1', rated: query.rated === '1' })),
   page(webTicketRateOp, (ctx, { params, body }) => ratePage(ctx, params.code, params.id, body)),
   page(webLettersOp, (ctx, { params, query }) => lettersPage(ctx, params.code, query.cursor)),
+  page(webFileOp, (ctx, { params }) => fileDownload(ctx, params.kind, params.code, params.id, params.n)),
   page(webPrefsOp, async (ctx, { query }) => {
     const lang = query.lang === 'en' ? 'en' : query.lang === 'zh' ? 'zh-CN' : undefined;
     const elder = query.mode === 'elder' ? true : query.mode === 'standard' ? false : undefined;

@@ -1,9 +1,11 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import contentDisposition from 'content-disposition';
 import type { Files } from '../deps';
 import { BUCKET_ENV } from '../resources';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 type Presigner = typeof import('@aws-sdk/s3-presigned-post');
+type UrlPresigner = typeof import('@aws-sdk/s3-request-presigner');
 
 /**
  * Options that keep one client working against both S3 and the local emulator: path-style addressing, and
@@ -16,8 +18,8 @@ export const s3ClientConfig = (): S3ClientConfig => ({
 });
 
 /**
- * Objects in the platform's bucket. The SDK is imported on first use (see createDynamoStore), the POST presigner
- * (AWS's own, which builds and signs the policy document) only by the function that hands out uploads.
+ * Objects in the platform's bucket. The SDK is imported on first use (see createDynamoStore), the presigners (AWS's
+ * own: the POST one builds and signs the policy document, the URL one signs a query string) only where they are used.
  */
 export async function createS3Files(bucket: string = process.env[BUCKET_ENV] ?? '', client?: S3Client): Promise<Files> {
   const sdk: Sdk = await import('@aws-sdk/client-s3');
@@ -57,6 +59,18 @@ export async function createS3Files(bucket: string = process.env[BUCKET_ENV] ?? 
         ],
         Expires: expiresSeconds,
       });
+    },
+    async presignGet(key, { fileName, contentType, expiresSeconds }) {
+      const { getSignedUrl }: UrlPresigner = await import('@aws-sdk/s3-request-presigner');
+      // The response-* overrides are signed into the URL: the name (RFC 6266, with the UTF-8 form for Chinese names)
+      // and the type the file was checked as, not whatever the key ends with.
+      const get = new sdk.GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ResponseContentDisposition: contentDisposition(fileName),
+        ResponseContentType: contentType,
+      });
+      return getSignedUrl(s3, get, { expiresIn: expiresSeconds });
     },
   };
 }

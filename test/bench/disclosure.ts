@@ -10,6 +10,7 @@ import { tierWorld, U } from '../support/tier-world';
 import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import { ZHEJIANG } from './import-rate';
+import { uploaded } from './uploads';
 import type { Verdict } from './report';
 import { summary } from './stats';
 
@@ -51,6 +52,15 @@ export async function disclosureRoutes(api: Api, measure: Measure) {
   await measure('GET /v1/units/{code}/disclosure/documents/{id}/versions', 'two versions', () => api.call('GET', `${docs}/${d.id}/versions`, { expect: 200 }));
   await measure('GET /v1/units/{code}/disclosure/records/{id}', 'as auditor', () =>
     api.call('GET', `/v1/units/${COUNTY}/disclosure/records/${d.id}`, { token: auditor, expect: 200 }),
+  );
+  const report = await uploaded(api, county!, COUNTY, 'document', '改造项目清单.pdf', 'application/pdf');
+  const withFile = await api.call<{ id: string; v: number }>('POST', docs, { token: county, body: { ...body, title: '西湖区老旧小区改造项目清单（附件）', body: '清单见附件。', attachments: [report] }, expect: 201 });
+  await measure('GET /v1/units/{code}/disclosure/documents/{id}/attachments/{n}', 'public, a download link', () =>
+    api.call('GET', `${docs}/${withFile.id}/attachments/0`, { expect: 200 }),
+  );
+  const draftWithFile = await api.call<{ id: string }>('POST', docs, { token: county, body: { ...body, body: '草稿，清单见附件。', draft: true, attachments: [report] }, expect: 201 });
+  await measure('GET /v1/units/{code}/disclosure/records/{id}/attachments/{n}', 'a draft’s, as auditor', () =>
+    api.call('GET', `/v1/units/${COUNTY}/disclosure/records/${draftWithFile.id}/attachments/0`, { token: auditor, expect: 200 }),
   );
   await measure('GET /v1/units/{code}/disclosure/search', 'two words from a village', () =>
     api.call('GET', `/v1/units/${VILLAGE}/disclosure/search?q=${encodeURIComponent('加装电梯')}`, { expect: 200 }),

@@ -13,6 +13,7 @@ import { seedAccounts } from '../support/accounts';
 import type { Api } from './api';
 import { totalOf, type CountingProxy, type OpCounts } from './ddb-proxy';
 import type { Verdict } from './report';
+import { uploaded } from './uploads';
 import { summary } from './stats';
 
 type Measure = <T>(route: string, what: string, call: () => Promise<T>) => Promise<T>;
@@ -112,6 +113,11 @@ export async function servicesRoutes(api: Api, measure: Measure) {
   const step = (id: string, action: string, extra = {}) =>
     api.call('POST', `/v1/units/${COUNTY}/applications/${id}/steps`, { token: clerk, body: { action, reason: '基准', ...extra }, expect: 200 });
   await measure('GET /v1/units/{code}/applications/{id}', 'the applicant', () => api.call('GET', `/v1/units/${COUNTY}/applications/${a.id}`, { token: citizen, expect: 200 }));
+  const scan = await uploaded(api, citizen, COUNTY, 'application', '出生医学证明.pdf', 'application/pdf');
+  const withFile = await api.call<{ id: string }>('POST', `/v1/units/${COUNTY}/applications`, { token: citizen, body: { definer: PROVINCE, item: code, form, applicant, attachments: [scan] }, expect: 201 });
+  await measure('GET /v1/units/{code}/applications/{id}/attachments/{n}', 'the handling clerk, a download link', () =>
+    api.call('GET', `/v1/units/${COUNTY}/applications/${withFile.id}/attachments/0`, { token: clerk, expect: 200 }),
+  );
   await measure('POST /v1/units/{code}/applications/{id}/steps', 'accept', () => step(a.id, 'accept'));
   for (const s of ['review', 'approve']) await step(a.id, s);
   const done = await step(a.id, 'complete') as { result: { verificationCode: string } };

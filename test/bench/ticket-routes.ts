@@ -3,6 +3,7 @@ import type { Principal } from '../../shared/roles';
 import { seedAccounts } from '../support/accounts';
 import type { Api } from './api';
 import { ZHEJIANG } from './import-rate';
+import { uploaded } from './uploads';
 import { deliver, type Measure } from './tier-notices';
 
 const T = '330106002000'; // 北山街道
@@ -51,6 +52,11 @@ export async function ticketRoutes(api: Api, measure: Measure) {
   await measure('GET /v1/units/{code}/incoming-tickets', 'the village', () => api.call('GET', `/v1/units/${V}/incoming-tickets`, { token: village, expect: 200 }));
   await measure('GET /v1/units/{code}/tickets/{id}', 'by the handling village (masked)', () =>
     api.call('GET', `/v1/units/${T}/tickets/${a.id}`, { token: village, expect: 200 }),
+  );
+  const photo = await uploaded(api, citizen, T, 'ticket', '路灯.jpg', 'image/jpeg');
+  const withPhoto = await api.call<{ id: string }>('POST', `/v1/units/${T}/tickets`, { token: citizen, body: { ...ticket, text: '保俶路南段路灯不亮，附照片', attachments: [photo] }, expect: 201 });
+  await measure('GET /v1/units/{code}/tickets/{id}/attachments/{n}', 'the dispatcher, a download link', () =>
+    api.call('GET', `/v1/units/${T}/tickets/${withPhoto.id}/attachments/0`, { token: dispatcher, expect: 200 }),
   );
   await act(a.id, village, { action: 'sign' });
   await act(a.id, village, { action: 'answer', note: '已修复' });

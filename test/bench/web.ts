@@ -67,6 +67,7 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
     return get(`/units/${unit}/documents?q=${encodeURIComponent('财政预算')}&year=2026`, 200);
   });
   await measure('GET /documents/{publisher}/{id}', 'a document not there', () => get(`/documents/${unit}/01JAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+  await measure('GET /files/{kind}/{code}/{id}/{n}', 'a file of a document not there', () => get(`/files/documents/${unit}/01JAAAAAAAAAAAAAAAAAAAAAAA/0`, 404));
   const request = `/units/${unit}/documents/request`;
   await measure('GET /units/{code}/documents/request', 'the form, signed in', () => get(request, 200));
   const sent = await measure('POST /units/{code}/documents/request', 'a request sent', async () => {

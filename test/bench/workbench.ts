@@ -1,5 +1,6 @@
 import { demoSignIns } from '../../infra/local/demo';
 import type { Api } from './api';
+import { uploaded } from './uploads';
 import { CookieJar } from './web';
 
 type Measure = <T>(route: string, what: string, call: () => Promise<T>) => Promise<T>;
@@ -109,6 +110,9 @@ export async function workbenchRoutes(api: Api, province: string, city: string, 
   const ticket = await api.call<{ id: string }>('POST', `/v1/units/${city}/tickets`, { token: resident, body: { ...lamp, text: '庆春路口东边路灯坏了好几天（基准）' }, expect: 201 });
   const ticketPath = `/work/tickets/${city}/${ticket.id}`;
   const ticketPage = await measure('GET /work/tickets/{home}/{id}', 'filed, with its duplicate suggestions', () => send('GET', ticketPath, 200));
+  const photo = await uploaded(api, resident, city, 'ticket', '路灯.jpg', 'image/jpeg');
+  const withPhoto = await api.call<{ id: string }>('POST', `/v1/units/${city}/tickets`, { token: resident, body: { ...lamp, text: '体育场路路灯不亮，附照片（基准）', attachments: [photo] }, expect: 201 });
+  await measure('GET /work/files/{kind}/{unit}/{id}/{n}', 'a ticket’s photo, sent on to its download link', () => send('GET', `/work/files/tickets/${city}/${withPhoto.id}/0`, 303));
   const ticketV = /name="v" value="([^"]+)"/.exec(ticketPage.text)![1]!;
   await measure('POST /work/tickets/{home}/{id}', '受理', () => send('POST', ticketPath, 303, { csrf, action: 'accept', v: ticketV }));
   const request = await api.call<{ id: string; v: number }>('POST', `/v1/units/${city}/disclosure/requests`, {

@@ -22,6 +22,8 @@ export function memoryDeps(now = () => new Date('2026-03-02T01:00:00Z')) {
       head: async (key) => (objects.has(key) ? { size: Buffer.byteLength(objects.get(key)!), contentType: types.get(key)! } : undefined),
       // What a presigned POST would carry, unsigned: the memory bucket has no policy to enforce.
       presignPost: async (key, { contentType }) => ({ url: 'memory://files', fields: { key, 'Content-Type': contentType } }),
+      presignGet: async (key, { fileName, contentType }) =>
+        `memory://files/${encodeURIComponent(key)}?${new URLSearchParams({ name: fileName, type: contentType })}`,
     },
     archive: {
       put: async (key, body) => void (archived.has(key) || archived.set(key, body)),

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { startUploadOp } from '../../functions/uploads/api';
-import { claimAttachments, ownerFolder, safeFileName, startUpload, type Attachment } from '../../functions/uploads/attachments';
+import { claimAttachments, ownerFolder, presignDownload, safeFileName, startUpload, type Attachment } from '../../functions/uploads/attachments';
 import { createS3Files } from '../../shared/aws/s3-files';
 import { ApiError } from '../../shared/errors';
 import type { Principal } from '../../shared/roles';
@@ -67,6 +67,21 @@ describe('the presigned POST', () => {
     expect(safeFileName('../../etc/passwd')).toBe('etc_passwd');
     expect(safeFileName('营业执照 (副本).jpg')).toBe('营业执照_副本_.jpg');
     expect(safeFileName('...')).toBe('file');
+  });
+});
+
+describe('the presigned GET', () => {
+  it('signs the name (its UTF-8 form for browsers, an ASCII fallback for the rest) and the type into a five-minute link', async () => {
+    const files = await signingFiles();
+    const file = { key: 'uploads/350102/abc/01KB0000000000000000000001/户口簿_扫描.pdf', name: '户口簿 扫描.pdf', type: 'application/pdf', size: 10 };
+    const { url, expiresAt } = await presignDownload({ files, now: () => new Date('2026-03-02T01:00:00Z') }, [file], 0);
+    const u = new URL(url);
+    expect(`${u.origin}${decodeURIComponent(u.pathname)}`).toBe(`http://127.0.0.1:9/govtiers-files/${file.key}`);
+    expect(u.searchParams.get('response-content-disposition')).toBe(`attachment; filename="??? ??.pdf"; filename*=UTF-8''%E6%88%B7%E5%8F%A3%E7%B0%BF%20%E6%89%AB%E6%8F%8F.pdf`);
+    expect(u.searchParams.get('response-content-type')).toBe('application/pdf');
+    expect(u.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(u.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(expiresAt).toBe('2026-03-02T01:05:00.000Z');
   });
 });
 

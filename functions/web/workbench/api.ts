@@ -175,7 +175,14 @@ export const workRequestActionOp = op('workRequestAction', 'POST', '/work/reques
   maxBodyBytes: 128 * 1024,
 });
 
+export const workFileOp = op('workFile', 'GET', '/work/files/{kind}/{unit}/{id}/{n}', { zh: '工作台：下载办件、诉求或文件的附件', en: 'Workbench: download a file of an application, ticket or document' }, {
+  params: z.strictObject({ kind: z.string(), unit: z.string(), id: z.string(), n: z.string() }),
+  // Sent on to a short-lived download link.
+  response: { status: 303, schema: z.string(), type: 'text/plain' },
+});
+
 export const WORKBENCH_OPERATIONS = [
+  workFileOp,
   workHomeOp,
   workInboxOp,
   workNoticeOp,

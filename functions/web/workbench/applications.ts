@@ -6,6 +6,7 @@ import { TRANSITIONS, type StaffAction } from '../../services/applications';
 import { html } from '../html';
 import { redirect, t } from '../page';
 import { csrfField, fieldError, fmtTime, must, refusalBlock, refusalOf, W, wbPage, type Refusal, type Staff } from './shell';
+import { fileLinks } from './files';
 import { dueClass } from './tiers';
 
 const L = {
@@ -15,7 +16,6 @@ const L = {
   due: { zh: '办结期限', en: 'Due' },
   daysLeft: { zh: '补正期间暂停计时，剩余工作日', en: 'Clock stopped for the supplement; working days left' },
   form: { zh: '申请表', en: 'Application form' },
-  attachments: { zh: '材料', en: 'Attachments' },
   missing: { zh: '需补正的材料', en: 'What is missing' },
   timeline: { zh: '办理经过', en: 'Timeline' },
   nextSteps: { zh: '下一步', en: 'Next steps' },
@@ -64,7 +64,7 @@ ${a.daysLeft !== undefined ? html`<dt>${t(s.ctx, L.daysLeft)}</dt><dd>${a.daysLe
 ${a.escalatedTo ? html`<dt>${t(s.ctx, L.escalatedTo)}</dt><dd>${a.escalatedTo}</dd>` : ''}</dl>
 <h2>${t(s.ctx, L.form)}</h2>
 <dl class="facts">${Object.entries(a.form as Record<string, unknown>).map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}</dl>
-${a.attachments.length ? html`<h2>${t(s.ctx, L.attachments)}</h2><ul>${a.attachments.map((f: any) => html`<li>${f.name} (${f.type}, ${f.size} B)</li>`)}</ul>` : ''}
+${fileLinks(s, 'applications', unit, id, a.attachments)}
 ${a.missing?.length ? html`<h2>${t(s.ctx, L.missing)}</h2><ul>${a.missing.map((m: string) => html`<li>${m}</li>`)}</ul>` : ''}
 <h2>${t(s.ctx, L.timeline)}</h2>
 <ol class="timeline">${a.timeline.map((st: any) => html`<li><strong>${fmtTime(st.at)}</strong> ${st.unit} · ${st.action} → ${applicationStatus(s, st.status)}${st.note ? html`<br>${st.note}` : ''}</li>`)}</ol>

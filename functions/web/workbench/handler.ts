@@ -41,9 +41,11 @@ import {
   workTicketActionOp,
   workRequestOp,
   workRequestActionOp,
+  workFileOp,
 } from './api';
 import { actOnApplication, applicationPage } from './applications';
 import { dataRequestCsv, dataRequestPage } from './data-requests';
+import { fileDownload } from './files';
 import { httpClient, type ApiClient } from './client';
 import { chartSvg, daysOf, dashboardPage } from './dashboard';
 import { actOnDocument, createDocument, documentPage, documentsPage } from './publishing';
@@ -111,6 +113,7 @@ export function workbenchRoutes(clientFor: ClientFor): Binding[] {
     page(workTicketActionOp, (s, { params, body }) => actOnTicket(s, params.home, params.id, body), true),
     page(workRequestOp, (s, { params, query }) => requestPage(s, params.unit, params.id, undefined, query.done)),
     page(workRequestActionOp, (s, { params, body }) => actOnRequest(s, params.unit, params.id, body), true),
+    page(workFileOp, (s, { params }) => fileDownload(s, params.kind, params.unit, params.id, params.n)),
     route(workAssetOp, async ({ params, deps, event }) => {
       const immutable = { 'cache-control': 'public, max-age=31536000, immutable' };
       if (params.file === STYLE_FILE) return { status: 200, body: WB_STYLES, type: 'text/css; charset=utf-8', headers: immutable };

@@ -13,6 +13,7 @@ import { notFoundPage } from '../pages';
 import { redirect, t } from '../page';
 import { badRef, changedBlock, CONFLICT, named, staleForm, STEP_NAMES, TICKET_STATUS, timeline } from './records';
 import { csrfField, fieldError, fmtTime, must, refusalBlock, refusalOf, wbPage, type Refusal, type Staff } from './shell';
+import { fileLinks } from './files';
 import { dueClass } from './tiers';
 
 const L = {
@@ -32,7 +33,6 @@ const L = {
   account: { zh: '账户', en: 'Account' },
   anonymous: { zh: '匿名', en: 'Anonymous' },
   recordedBy: { zh: '登记人', en: 'Recorded by' },
-  attachments: { zh: '附件', en: 'Attachments' },
   replies: { zh: '答复', en: 'Replies' },
   via: { zh: '来自合并办理的诉求', en: 'given on the ticket it was merged with' },
   rating: { zh: '评价', en: 'Rating' },
@@ -170,7 +170,7 @@ ${v.mergedInto ? html`<dt>${t(s.ctx, L.mergedInto)}</dt><dd id="merged-into"><a 
 <div class="panel">${String(v.text).split('\n').map((p: string) => html`<p>${p}</p>`)}</div>
 <h2>${t(s.ctx, L.filer)}</h2>
 <dl class="facts" id="filer">${f.anonymous ? html`<dt>${t(s.ctx, L.anonymous)}</dt><dd>✓</dd>` : ''}${f.name ? html`<dt>${t(s.ctx, L.name)}</dt><dd>${f.name}</dd>` : ''}${f.phone ? html`<dt>${t(s.ctx, L.phone)}</dt><dd>${f.phone}</dd>` : ''}${f.sub ? html`<dt>${t(s.ctx, L.account)}</dt><dd>${f.sub}</dd>` : ''}${v.recordedBy ? html`<dt>${t(s.ctx, L.recordedBy)}</dt><dd>${v.recordedBy}</dd>` : ''}</dl>
-${v.attachments.length ? html`<h2>${t(s.ctx, L.attachments)}</h2><ul>${v.attachments.map((a: any) => html`<li>${a.name} (${a.type}, ${a.size} B)</li>`)}</ul>` : ''}
+${fileLinks(s, 'tickets', home, id, v.attachments)}
 ${v.replies.length ? html`<h2>${t(s.ctx, L.replies)}</h2><ul>${v.replies.map((r: any) => html`<li>${fmtTime(r.at)} ${r.unit}：${r.text}${r.via ? html`（${t(s.ctx, L.via)} ${r.via}）` : ''}</li>`)}</ul>` : ''}
 ${v.rating ? html`<p>${t(s.ctx, L.rating)}：${v.rating.level}/5 ${v.rating.comment ?? ''}</p>` : ''}
 ${v.merged.length ? html`<h2>${t(s.ctx, L.mergedHere)}</h2><ul id="merged">${v.merged.map((m: any) => html`<li><a href="${self(m.home, m.id)}">${m.id}</a></li>`)}</ul>` : ''}
