@@ -42,7 +42,10 @@ export async function inProcessApi(deps: Deps, verifier: TokenVerifier) {
     if (!handler) throw new Error(`no handler for ${routeKey(op)}`);
     // A form route gets its body as a form, as a client of the standard sends it.
     const form = op.bodyType === 'form' && call.body !== null && typeof call.body === 'object' && call.rawBody === undefined;
-    const encoded = form ? new URLSearchParams(Object.entries(call.body as object).map(([k, v]): [string, string] => [k, String(v)])).toString() : undefined;
+    // Any value as text, as a form carries it: JSON for what is not a string (String() throws on an object whose
+    // toString is not a function, which arbitrary JSON may give).
+    const text = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+    const encoded = form ? new URLSearchParams(Object.entries(call.body as object).map(([k, v]): [string, string] => [k, text(v)])).toString() : undefined;
     const event = httpEvent({
       routeKey: routeKey(op),
       pathParameters: call.params,

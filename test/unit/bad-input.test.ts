@@ -136,7 +136,8 @@ describe('bad input to every operation, from every role', async () => {
             fc.option(fc.jsonValue({ maxDepth: 3 }), { nil: undefined }),
             async (r, params, query, body) => void (await check(op, { params, query, body, token: tokenOf.get(r) })),
           ),
-          { numRuns: 25 },
+          // Once found by chance: an object whose toString is not a function, where a form route expects text.
+          { numRuns: 25, examples: [['province-admin', {}, {}, [{ toString: false }]]] },
         );
       });
 
