@@ -33,9 +33,10 @@ const IMPORT_ROUNDS = 5;
 const ROLLUP_EVENTS = Number(process.env.BENCH_TIER_ROLLUP_EVENTS ?? 100_000);
 /**
  * Well past the ~4 minutes a run takes (9 on a crowded machine), plus the roll-up's time when the tiers section runs
- * (about 30 ms an event; 60 allowed): a hung run must not keep the process forever.
+ * (about 30 ms an event; 60 allowed), or BENCH_WATCHDOG_MINUTES on a crowded machine: a hung run must not keep the
+ * process forever.
  */
-const WATCHDOG_MS = 25 * 60_000 + (selected().has('tiers') ? ROLLUP_EVENTS * 60 : 0);
+const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MINUTES ?? 0) * 60_000 || 25 * 60_000 + (selected().has('tiers') ? ROLLUP_EVENTS * 60 : 0);
 
 function selected(): Set<Section> {
   const only = process.env.BENCH_ONLY?.trim();
