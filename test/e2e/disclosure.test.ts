@@ -86,7 +86,8 @@ describe('政务公开 on the local runtime', () => {
     const feed = await new Parser().parseString(res.text);
     expect(feed.items.length).toBeGreaterThan(5);
     expect(feed.items.map((i) => i.title)).toContain('关于做好2026年春季农业生产工作的通知（浙政办发〔2026〕3号）');
-    expect(feed.items[0]!.link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/v1/units/\\d{12}/disclosure/documents/`));
+    // Each entry links to the document's one page on the site, not to the API.
+    expect(feed.items[0]!.link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/documents/\\d{12}/[0-9A-Z]{26}$`));
   });
 
   it('has stale columns, late drafts and requests in every state', async () => {
