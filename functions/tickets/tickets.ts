@@ -140,7 +140,7 @@ export async function fileTicket(deps: Deps, unit: string, input: NewTicket, fil
     { op: 'put', table: levelOf(unit), item: { ...ticketKey(unit, t.id), ...t }, expect: { absent: true } },
     { op: 'put', table: levelOf(unit), item: caseItem(c, ticketRules), expect: { absent: true } },
     ...(filer.sub ? [{ op: 'put', table: 'province', item: { ...mineKey(filer.sub, unit, t.id), home: unit, id: t.id, at } } as Write] : []),
-    countEvent({ unit, kind: 'opened', day: toChinaDate(now), eventId: `${KIND}/${t.id}/opened` }, now),
+    countEvent({ unit, kind: ['opened', `ticket-${t.category}`], day: toChinaDate(now), eventId: `${KIND}/${t.id}/opened` }, now),
     ...indexWrites(t, 'put'),
   ];
   await deps.store.transact(writes);
