@@ -49,12 +49,14 @@ export const applicationStatus = (s: Staff, k: string) => (STATUS[k] ? t(s.ctx, 
 const CONFLICT = 409;
 
 /** One application: the form and attachments as the API shows them to this reader, the timeline, and the steps open now. */
-export async function applicationPage(s: Staff, unit: string, id: string, problem?: { r: Refusal; action?: string }): Promise<Reply> {
+export async function applicationPage(s: Staff, unit: string, id: string, problem?: { r: Refusal; action?: string; reason?: string; missing?: string }): Promise<Reply> {
   const a = await must(s, s.api(getApplicationOp, { params: { code: unit, id } }));
   const self = `/work/applications/${unit}/${id}`;
   const steps = (Object.entries(TRANSITIONS) as [StaffAction, { from: readonly string[] }][]).filter(([, tr]) => tr.from.includes(a.status)).map(([k]) => k);
   const changed = problem?.r.status === CONFLICT;
   const near = (k: string) => (problem && !changed && problem.action === k ? refusalBlock(s, problem.r, `refusal-${k}`) : '');
+  // A refused step's form keeps what was typed (a changed record shows fresh forms: the typing was for another state).
+  const kept = (k: string, field: 'reason' | 'missing') => (problem && !changed && problem.action === k ? (problem[field] ?? '') : '');
   const body = html`<h1>${a.item.name}</h1>
 ${changed ? html`<div class="refusal" role="alert" id="changed"><p>${t(s.ctx, W.changed)}</p><p>${problem!.r.message}</p></div>` : ''}
 <dl class="facts"><dt>${t(s.ctx, L.ref)}</dt><dd>${a.ref}</dd><dt>${t(s.ctx, L.applicant)}</dt><dd>${a.applicant.name} · ${a.applicant.idNumber} · ${a.applicant.phone}</dd>
@@ -72,8 +74,8 @@ ${
   steps.length && s.me.role !== 'auditor'
     ? html`<h2>${t(s.ctx, L.nextSteps)}</h2>${steps.map(
         (k) => html`<form class="wb" method="post" action="${self}">${csrfField(s)}<input type="hidden" name="v" value="${a.v}"><input type="hidden" name="action" value="${k}">
-<label for="reason-${k}">${t(s.ctx, L.reason)}</label><textarea id="reason-${k}" name="reason" rows="2"></textarea>${problem?.action === k ? fieldError(problem.r, 'body.reason') : ''}
-${k === 'request-supplement' ? html`<label for="missing-${k}">${t(s.ctx, L.missingField)}</label><textarea id="missing-${k}" name="missing" rows="3"></textarea>${problem?.action === k ? fieldError(problem.r, 'body.missing') : ''}` : ''}
+<label for="reason-${k}">${t(s.ctx, L.reason)}</label><textarea id="reason-${k}" name="reason" rows="2">${kept(k, 'reason')}</textarea>${problem?.action === k ? fieldError(problem.r, 'body.reason') : ''}
+${k === 'request-supplement' ? html`<label for="missing-${k}">${t(s.ctx, L.missingField)}</label><textarea id="missing-${k}" name="missing" rows="3">${kept(k, 'missing')}</textarea>${problem?.action === k ? fieldError(problem.r, 'body.missing') : ''}` : ''}
 ${near(k)}<p><button class="button${k === 'reject' || k === 'deny' ? ' secondary' : ''}" type="submit">${t(s.ctx, ACTION[k])}</button></p></form>`,
       )}`
     : ''
@@ -89,5 +91,5 @@ export async function actOnApplication(s: Staff, unit: string, id: string, body:
     body: { action: body.action, reason: body.reason ?? '', ...(missing.length ? { missing } : {}), ...(Number.isInteger(v) && v > 0 ? { v } : {}) },
   });
   const r = refusalOf(a);
-  return r ? applicationPage(s, unit, id, { r, action: body.action }) : redirect(`/work/applications/${unit}/${id}`);
+  return r ? applicationPage(s, unit, id, { r, action: body.action, reason: body.reason, missing: body.missing }) : redirect(`/work/applications/${unit}/${id}`);
 }
