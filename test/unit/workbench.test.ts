@@ -224,6 +224,9 @@ describe('the staff workbench', () => {
     const path = `/work/applications/${U.township}/${a.body.id}`;
     expect((await wb.get('/work', '/work', clerk)).html).toContain(`href="${path}"`);
     const page = await wb.get(route, path, clerk);
+    // The form as the item's guide names its fields, the timeline in words.
+    expect(page.html).toContain('<dt>申请人姓名</dt><dd>王小明</dd>');
+    expect(page.html).toContain('提交申请 → 待受理');
     const v = hiddenV(page.html);
     const refused = await wb.post(route, path, clerk, { action: 'request-supplement', v, reason: '出生证明 <复印件> 不清晰', missing: '' });
     expect(refused.status).toBe(400);

@@ -1,7 +1,7 @@
 import type { Text } from '../../../shared/i18n';
 import type { Reply } from '../../../shared/http/context';
 import { toChinaDate } from '../../../shared/working-days';
-import { actOnApplicationOp, getApplicationOp } from '../../services/api';
+import { actOnApplicationOp, getApplicationOp, guideOp } from '../../services/api';
 import { TRANSITIONS, type StaffAction } from '../../services/applications';
 import { html } from '../html';
 import { redirect, t } from '../page';
@@ -33,6 +33,8 @@ const ACTION: Record<StaffAction, Text> = {
   deny: { zh: '不予许可', en: 'Deny' },
   complete: { zh: '办结', en: 'Complete' },
 };
+/** The timeline's steps: the staff's, and the applicant's own. */
+const STEP: Record<string, Text> = { ...ACTION, submit: { zh: '提交申请', en: 'Submitted' }, supplement: { zh: '补正材料', en: 'Supplied what was missing' } };
 const STATUS: Record<string, Text> = {
   submitted: { zh: '待受理', en: 'Submitted' },
   accepted: { zh: '已受理', en: 'Accepted' },
@@ -51,6 +53,9 @@ const CONFLICT = 409;
 /** One application: the form and attachments as the API shows them to this reader, the timeline, and the steps open now. */
 export async function applicationPage(s: Staff, unit: string, id: string, problem?: { r: Refusal; action?: string; reason?: string; missing?: string }): Promise<Reply> {
   const a = await must(s, s.api(getApplicationOp, { params: { code: unit, id } }));
+  // The form's labels from the item's guide here (keys alone when it is gone): a clerk reads 申请人姓名, not applicantName.
+  const guide = await s.api(guideOp, { params: { code: unit, definer: a.item.definer, item: a.item.code } });
+  const labels = new Map<string, string>(guide.status === 200 ? guide.body.form.map((f: { name: string; label: string }) => [f.name, f.label]) : []);
   const self = `/work/applications/${unit}/${id}`;
   const steps = (Object.entries(TRANSITIONS) as [StaffAction, { from: readonly string[] }][]).filter(([, tr]) => tr.from.includes(a.status)).map(([k]) => k);
   const changed = problem?.r.status === CONFLICT;
@@ -65,11 +70,11 @@ ${a.due ? html`<dt>${t(s.ctx, L.due)}</dt><dd class="${dueClass(toChinaDate(s.ct
 ${a.daysLeft !== undefined ? html`<dt>${t(s.ctx, L.daysLeft)}</dt><dd>${a.daysLeft}</dd>` : ''}
 ${a.escalatedTo ? html`<dt>${t(s.ctx, L.escalatedTo)}</dt><dd>${a.escalatedTo}</dd>` : ''}</dl>
 <h2>${t(s.ctx, L.form)}</h2>
-<dl class="facts">${Object.entries(a.form as Record<string, unknown>).map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}</dl>
+<dl class="facts">${Object.entries(a.form as Record<string, unknown>).map(([k, v]) => html`<dt>${labels.get(k) ?? k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}</dl>
 ${a.attachments.length ? html`<h2>${t(s.ctx, L.attachments)}</h2><ul>${a.attachments.map((f: any) => html`<li>${f.name} (${f.type}, ${f.size} B)</li>`)}</ul>` : ''}
 ${a.missing?.length ? html`<h2>${t(s.ctx, L.missing)}</h2><ul>${a.missing.map((m: string) => html`<li>${m}</li>`)}</ul>` : ''}
 <h2>${t(s.ctx, L.timeline)}</h2>
-<ol class="timeline">${a.timeline.map((st: any) => html`<li><strong>${fmtTime(st.at)}</strong> ${st.unit} · ${st.action} → ${applicationStatus(s, st.status)}${st.note ? html`<br>${st.note}` : ''}</li>`)}</ol>
+<ol class="timeline">${a.timeline.map((st: any) => html`<li><strong>${fmtTime(st.at)}</strong> ${st.unit} · ${STEP[st.action] ? t(s.ctx, STEP[st.action]!) : st.action} → ${applicationStatus(s, st.status)}${st.note ? html`<br>${st.note}` : ''}</li>`)}</ol>
 ${
   steps.length && s.me.role !== 'auditor'
     ? html`<h2>${t(s.ctx, L.nextSteps)}</h2>${steps.map(
