@@ -159,9 +159,16 @@ function accountRefusal(principal: Principal, record: Item | undefined): Text | 
 
 const accountRecord = (store: Store, principal: Principal) => store.get(levelOf(principal.unit), staffKey(principal.unit, principal.sub));
 
-/** Whether the account may hold a token at all (what the identity provider knows); citizens and businesses always may. */
-export async function accountCheck(store: Store, principal: Principal): Promise<Text | undefined> {
-  return ACTS_FOR_UNIT.has(principal.role) ? accountRefusal(principal, await accountRecord(store, principal)) : undefined;
+/**
+ * What the identity provider knows of the account: why it may hold no token (citizens and businesses always may), or
+ * the department its record binds it to, which the provider's `dept` attribute is set from (the id, not a name).
+ */
+export async function accountCheck(store: Store, principal: Principal): Promise<{ refusal: Text } | { dept?: string }> {
+  if (!ACTS_FOR_UNIT.has(principal.role)) return {};
+  const record = await accountRecord(store, principal);
+  const refusal = accountRefusal(principal, record);
+  if (refusal) return { refusal };
+  return record!.deptId ? { dept: record!.deptId as string } : {};
 }
 
 /**

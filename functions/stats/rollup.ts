@@ -56,6 +56,21 @@ export const EVENT_KINDS = [
   'letter-answered',
   'letter-answered-on-time',
   'letter-answer-minutes',
+  // Tickets filed, by category: one kind per category of the tickets' fixed list (tickets/model.ts), so it stays bounded.
+  'ticket-streetlight',
+  'ticket-road',
+  'ticket-sanitation',
+  'ticket-noise',
+  'ticket-water',
+  'ticket-greening',
+  'ticket-traffic',
+  'ticket-property',
+  'ticket-social',
+  'ticket-education',
+  'ticket-health',
+  'ticket-market',
+  'ticket-conduct',
+  'ticket-other',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export type Counts = Record<EventKind, number>;
@@ -75,9 +90,13 @@ function add(into: Counts, more: Partial<Counts> | undefined): Counts {
   return into;
 }
 
+/** What a day's item stores: the kinds that counted (most of a day's counters stay at zero). */
+const counted = (c: Counts): Partial<Counts> => Object.fromEntries(EVENT_KINDS.filter((k) => c[k] > 0).map((k) => [k, c[k]]));
+
 export interface StatsEvent {
   unit: string;
-  kind: EventKind;
+  /** One kind, or several the same event counts as (one message for them all). */
+  kind: EventKind | readonly EventKind[];
   /** The day it counts for, YYYY-MM-DD (China time, as the caller's records). */
   day: string;
   /** What happened, e.g. `ticket/01J…/closed`: carried as the messages' subject. */
@@ -89,7 +108,10 @@ export interface StatsEvent {
 /** The write to put beside the state change the event records. */
 export function countEvent(e: StatsEvent, now: Date): Write {
   return outboxWrite(
-    newTierMessage({ kind: 'rollup', from: e.unit, to: e.unit, subject: e.eventId, payload: { day: e.day, counts: { [e.kind]: e.by ?? 1 } } }, now),
+    newTierMessage(
+      { kind: 'rollup', from: e.unit, to: e.unit, subject: e.eventId, payload: { day: e.day, counts: Object.fromEntries([e.kind].flat().map((k) => [k, e.by ?? 1])) } },
+      now,
+    ),
   );
 }
 
@@ -148,8 +170,8 @@ export const rollupGroupEffect: TierGroupEffect = async (deps, messages) => {
     ...statsKey(to, day),
     unit: to,
     day,
-    own: add(add(zeroCounts(), current?.own as Counts | undefined), own),
-    subtree: add(add(zeroCounts(), current?.subtree as Counts | undefined), all),
+    own: counted(add(add(zeroCounts(), current?.own as Counts | undefined), own)),
+    subtree: counted(add(add(zeroCounts(), current?.subtree as Counts | undefined), all)),
     v: ((current?.v as number | undefined) ?? 0) + 1,
   };
   const writes: Write[] = [{ op: 'put', table, item, expect: current ? { version: current.v as number } : { absent: true } }];
@@ -158,8 +180,7 @@ export const rollupGroupEffect: TierGroupEffect = async (deps, messages) => {
     const first = messages[0]!;
     const subject = messages.length === 1 ? first.subject : `rollup/${to}/${day}/${messages.length}`;
     const via = [...first.via, to].slice(-8);
-    const counts = Object.fromEntries(EVENT_KINDS.filter((k) => all[k] > 0).map((k) => [k, all[k]]));
-    writes.push(outboxWrite(newTierMessage({ kind: 'rollup', from: to, to: parent, subject, payload: { day, counts }, via }, deps.now())));
+    writes.push(outboxWrite(newTierMessage({ kind: 'rollup', from: to, to: parent, subject, payload: { day, counts: counted(all) }, via }, deps.now())));
   }
   return writes;
 };

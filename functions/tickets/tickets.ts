@@ -141,8 +141,11 @@ export async function fileTicket(deps: Deps, unit: string, input: NewTicket, fil
     { op: 'put', table: levelOf(unit), item: { ...ticketKey(unit, t.id), ...t }, expect: { absent: true } },
     { op: 'put', table: levelOf(unit), item: caseItem(c, ticketRules), expect: { absent: true } },
     ...(filer.sub ? [{ op: 'put', table: 'province', item: { ...mineKey(filer.sub, unit, t.id), home: unit, id: t.id, at } } as Write] : []),
-    countEvent({ unit, kind: 'opened', day: toChinaDate(now), eventId: `${KIND}/${t.id}/opened` }, now),
-    count(unit, t.mailbox ? 'letter-received' : 'ticket-received', t.id, now),
+    // Opened, by category, and received in the unit's interaction record: one roll-up message for them all.
+    countEvent(
+      { unit, kind: ['opened', `ticket-${t.category}`, t.mailbox ? 'letter-received' : 'ticket-received'], day: toChinaDate(now), eventId: `${KIND}/${t.id}/opened` },
+      now,
+    ),
     ...indexWrites(t, 'put'),
   ];
   await deps.store.transact(writes);

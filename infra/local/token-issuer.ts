@@ -78,8 +78,8 @@ async function fromPrivateJwk(jwk: JWK): Promise<IssuerKey> {
   return { kid, privateKey, publicKey, publicJwk };
 }
 
-/** Why the user pool would have no such user (an account with no active record), or undefined when it would. */
-export type AccountCheck = (p: Principal) => Promise<Text | undefined>;
+/** Why the user pool would have no such user (an account with no active record), or the department its record names. */
+export type AccountCheck = (p: Principal) => Promise<{ refusal: Text } | { dept?: string }>;
 
 export class LocalIssuer {
   /** `http://<host>:<port>/local`: what tokens carry as `iss` and the handlers expect in JWT_ISSUER. */
@@ -126,11 +126,14 @@ export class LocalIssuer {
     return { token, expiresIn: ttlSeconds };
   }
 
-  /** A token for an account the user pool would have: 403 for a staff, admin or auditor account without an active record. */
+  /** A token for an account the user pool would have: 403 for a staff, admin or auditor account without an active record, its department from the record. */
   async issue(p: Principal, nonce?: string): Promise<{ token: string; expiresIn: number }> {
-    const refusal = await this.accounts?.(p);
-    if (refusal) throw new ApiError('forbidden', [], refusal);
-    return this.mint(p, TOKEN_TTL_SECONDS, nonce);
+    const account = await this.accounts?.(p);
+    if (!account) return this.mint(p, TOKEN_TTL_SECONDS, nonce);
+    if ('refusal' in account) throw new ApiError('forbidden', [], account.refusal);
+    // The user pool's dept attribute is the record's department id, whatever the caller asked for.
+    const { dept: _asked, ...rest } = p;
+    return this.mint({ ...rest, ...account }, TOKEN_TTL_SECONDS, nonce);
   }
 
   /** Signature, issuer, audience and expiry, as API Gateway's JWT authorizer checks them; the claims if all hold. */

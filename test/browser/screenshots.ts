@@ -68,9 +68,24 @@ async function seedRecords(): Promise<[string, string][]> {
     title: '申请公开北山街道2025年老旧小区改造资金使用情况',
     description: '请提供2025年度老旧小区改造项目资金的拨付和使用明细。',
   });
+  // An application awaiting its 补正: the township's clerk in 综合办公室 (which handles its items) asks for it.
+  const application = await post(`/v1/units/${WORLD.township}/applications`, {
+    definer: WORLD.province,
+    item: '330000-SV-012',
+    form: { applicantName: '赵晓雨', phone: '13800000001', address: '保俶路' },
+    applicant: { name: '赵晓雨', idNumber: '11010519491231002X', phone: '13800000001' },
+  });
+  const township = apiClient(world.url, (await world.runtime.issuer.mint({ sub: `demo-unit-admin-${WORLD.township}`, role: 'unit-admin', unit: WORLD.township })).token);
+  const depts = await township<{ items: { id: string; name: string }[] }>('GET', `/v1/units/${WORLD.township}/departments`);
+  const deptId = depts.json.items.find((d) => d.name === '综合办公室')!.id;
+  await township('POST', `/v1/units/${WORLD.township}/staff`, JSON.stringify({ sub: `demo-staff-${WORLD.township}`, name: '北山街道工作人员', role: 'staff', deptId }));
+  const clerk = apiClient(world.url, (await world.runtime.issuer.issue({ sub: `demo-staff-${WORLD.township}`, role: 'staff', unit: WORLD.township })).token);
+  const asked = await clerk('POST', `/v1/units/${WORLD.township}/applications/${application}/steps`, JSON.stringify({ action: 'request-supplement', reason: '租住地址不完整，租赁合同未上传', missing: ['租赁合同', '完整的租住地址'] }));
+  if (asked.status !== 200) throw new Error(`supplement: ${asked.status} ${JSON.stringify(asked.json)}`);
   return [
     ['work-ticket', `/work/tickets/${WORLD.township}/${ticket}`],
     ['work-request', `/work/requests/${WORLD.township}/${request}`],
+    ['work-application-supplement', `/work/applications/${WORLD.township}/${application}`],
   ];
 }
 const RECORD_PAGES = await seedRecords();

@@ -86,7 +86,9 @@ describe('the ticket loop', () => {
     await w.settle();
     const day = toChinaDate(w.deps.now());
     const county = await readStats(w.deps, U.county, day, day);
-    expect(county.subtree).toMatchObject({ opened: 1, closed: 1, escalated: 1, rated: 1, badRated: 0 });
+    expect(county.subtree).toMatchObject({ opened: 1, closed: 1, escalated: 1, rated: 1, badRated: 0, 'ticket-streetlight': 1, 'ticket-road': 0 });
+    // Counted once, at the unit it was filed to: the same event as its opening.
+    expect((await readStats(w.deps, U.village, day, day)).own).toMatchObject({ opened: 1, 'ticket-streetlight': 1 });
 
     const seen = await w.api(getTicketOp, { params: { code: U.village, id }, token: w.tokens.citizen });
     expect(seen.body).toMatchObject({ status: 'closed', rating: { level: 5 }, replies: [{ text: '三盏路灯已于今日修复，感谢监督。' }] });

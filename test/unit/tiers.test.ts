@@ -52,6 +52,8 @@ describe('tier messages at the receiver', () => {
     expect((await deliver(deps, JSON.stringify(m))).outcome).toBe('duplicate');
     const row = await deps.store.get('village', statsKey(CHAIN.village, DAY));
     expect(row).toMatchObject({ own: { opened: 1 }, subtree: { opened: 1 }, v: 1 });
+    // Only the kinds that counted are stored: a day's item stays small however many kinds there are.
+    expect(row!.own).toEqual({ opened: 1 });
   });
 
   it('a message that fails its schema is refused with the reason and writes nothing', async () => {

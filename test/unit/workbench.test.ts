@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createDataRequestOp, getCaseOp, publishNoticeOp } from '../../functions/tiers/api';
 import { dueClass } from '../../functions/web/workbench/tiers';
+import { createDocument } from '../../functions/disclosure/documents';
+import { fileTicketOp } from '../../functions/tickets/api';
 import { tierWorld, U } from '../support/tier-world';
+import { apply, withItem } from '../support/services-world';
 import { workbench } from '../support/workbench';
 
 const hiddenV = (html: string) => /name="v" value="(\d+)"/.exec(html)![1]!;
@@ -171,6 +174,72 @@ describe('the staff workbench', () => {
     const chart = await wb.get('/work/dashboard/{code}/chart.svg', `/work/dashboard/${U.county}/chart.svg`, `admin@${U.county}`);
     expect(chart.status).toBe(200);
     expect(chart.html.startsWith('<svg')).toBe(true);
+  });
+
+  it('the dashboard counts tickets by category, with the unit’s stale and overdue documents and late publications below', async () => {
+    const w = await tierWorld('2026-01-20T02:00:00Z');
+    const wb = await workbench(w);
+    const doc = (title: string, writtenOn: string) => ({ title, category: 'statistics' as const, subjects: ['统计'], writtenOn, body: '统计数据。', attachments: [] });
+    // The county's statistics column, monthly: stale after 26 February.
+    await createDocument(w.deps, w.people[`staff@${U.county}`]!, U.county, doc('一月统计', '2026-01-19'));
+    w.setClock('2026-02-27T02:00:00Z');
+    // A village publishes one past its 20 working days.
+    await createDocument(w.deps, w.people[`staff@${U.village}`]!, U.village, doc('迟到的统计', '2026-01-05'));
+    const citizen = await w.sign({ sub: 'resident-1', role: 'citizen', unit: U.village });
+    for (const [category, text] of [
+      ['streetlight', '村口路灯不亮已有一周，晚上出行不便。'],
+      ['streetlight', '小学门口的路灯坏了，孩子放学路上很黑。'],
+      ['noise', '夜里工地施工噪声很大，影响休息。'],
+    ]) {
+      const r = await w.api(fileTicketOp, { params: { code: U.village }, body: { type: 'complaint', category, text }, token: citizen });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await w.settle();
+    const dash = await wb.get('/work/dashboard/{code}', `/work/dashboard/${U.county}`, `admin@${U.county}`);
+    expect(dash.status).toBe(200);
+    const rows = [...dash.html.matchAll(/<tr data-category="(\w+)"><th scope="row">([^<]+)<\/th><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td>/g)].map((m) => m.slice(1));
+    // Most filed first, none for a category nobody filed under; the county itself filed none.
+    expect(rows).toEqual([
+      ['streetlight', '路灯照明', '0', '2'],
+      ['noise', '噪声扰民', '0', '1'],
+    ]);
+    expect(dash.html).toMatch(/data-figure="stale-columns">1</);
+    expect(dash.html).toMatch(/data-figure="late-drafts">0</);
+    expect(dash.html).toMatch(/data-figure="subtree-disclosureLate">1</);
+    // Each unit below with its figure: the township holds the village's late publication.
+    expect(dash.html).toMatch(new RegExp(`<a href="/work/dashboard/${U.township}\\?days=30">[^<]+</a></th>(<td class="num">[^<]*</td>){7}<td class="num">1</td></tr>`));
+    // The village's clerk reads the village's board, without the county's deadlines.
+    const village = await wb.get('/work/dashboard/{code}', `/work/dashboard/${U.village}`, `staff@${U.village}`);
+    expect(village.status).toBe(200);
+    expect(village.html).toMatch(/<tr data-category="streetlight"><th scope="row">路灯照明<\/th><td class="num">2<\/td><td class="num">2<\/td>/);
+  });
+
+  it('an application refused a 补正 keeps what the clerk typed beside the message; once granted it shows what is missing', async () => {
+    const w = await withItem();
+    const wb = await workbench(w);
+    const a = await apply(w, U.township);
+    expect(a.status, JSON.stringify(a.body)).toBe(201);
+    const clerk = `clerk@${U.township}`;
+    const route = '/work/applications/{unit}/{id}';
+    const path = `/work/applications/${U.township}/${a.body.id}`;
+    expect((await wb.get('/work', '/work', clerk)).html).toContain(`href="${path}"`);
+    const page = await wb.get(route, path, clerk);
+    // The form as the item's guide names its fields, the timeline in words.
+    expect(page.html).toContain('<dt>申请人姓名</dt><dd>王小明</dd>');
+    expect(page.html).toContain('提交申请 → 待受理');
+    const v = hiddenV(page.html);
+    const refused = await wb.post(route, path, clerk, { action: 'request-supplement', v, reason: '出生证明 <复印件> 不清晰', missing: '' });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('id="refusal-request-supplement"');
+    expect(refused.html).toContain('<textarea id="reason-request-supplement" name="reason" rows="2">出生证明 &lt;复印件&gt; 不清晰</textarea>');
+    expect(refused.html).toContain('<textarea id="reason-accept" name="reason" rows="2"></textarea>');
+    expect(refused.html).toMatch(/id="case-status">待受理</);
+    const granted = await wb.post(route, path, clerk, { action: 'request-supplement', v, reason: '出生证明不清晰', missing: '出生医学证明\n父母身份证' });
+    expect(granted.status).toBe(303);
+    const after = await wb.get(route, path, clerk);
+    expect(after.html).toMatch(/id="case-status">待补正</);
+    expect(after.html).toContain('<li>父母身份证</li>');
+    expect(after.html).not.toContain('name="action"');
   });
 
   it('colours due dates: yellow within three days, red after', () => {

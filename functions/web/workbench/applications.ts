@@ -1,7 +1,7 @@
 import type { Text } from '../../../shared/i18n';
 import type { Reply } from '../../../shared/http/context';
 import { toChinaDate } from '../../../shared/working-days';
-import { actOnApplicationOp, getApplicationOp } from '../../services/api';
+import { actOnApplicationOp, getApplicationOp, guideOp } from '../../services/api';
 import { TRANSITIONS, type StaffAction } from '../../services/applications';
 import { html } from '../html';
 import { redirect, t } from '../page';
@@ -33,6 +33,8 @@ const ACTION: Record<StaffAction, Text> = {
   deny: { zh: '不予许可', en: 'Deny' },
   complete: { zh: '办结', en: 'Complete' },
 };
+/** The timeline's steps: the staff's, and the applicant's own. */
+const STEP: Record<string, Text> = { ...ACTION, submit: { zh: '提交申请', en: 'Submitted' }, supplement: { zh: '补正材料', en: 'Supplied what was missing' } };
 const STATUS: Record<string, Text> = {
   submitted: { zh: '待受理', en: 'Submitted' },
   accepted: { zh: '已受理', en: 'Accepted' },
@@ -49,12 +51,17 @@ export const applicationStatus = (s: Staff, k: string) => (STATUS[k] ? t(s.ctx, 
 const CONFLICT = 409;
 
 /** One application: the form and attachments as the API shows them to this reader, the timeline, and the steps open now. */
-export async function applicationPage(s: Staff, unit: string, id: string, problem?: { r: Refusal; action?: string }): Promise<Reply> {
+export async function applicationPage(s: Staff, unit: string, id: string, problem?: { r: Refusal; action?: string; reason?: string; missing?: string }): Promise<Reply> {
   const a = await must(s, s.api(getApplicationOp, { params: { code: unit, id } }));
+  // The form's labels from the item's guide here (keys alone when it is gone): a clerk reads 申请人姓名, not applicantName.
+  const guide = await s.api(guideOp, { params: { code: unit, definer: a.item.definer, item: a.item.code } });
+  const labels = new Map<string, string>(guide.status === 200 ? guide.body.form.map((f: { name: string; label: string }) => [f.name, f.label]) : []);
   const self = `/work/applications/${unit}/${id}`;
   const steps = (Object.entries(TRANSITIONS) as [StaffAction, { from: readonly string[] }][]).filter(([, tr]) => tr.from.includes(a.status)).map(([k]) => k);
   const changed = problem?.r.status === CONFLICT;
   const near = (k: string) => (problem && !changed && problem.action === k ? refusalBlock(s, problem.r, `refusal-${k}`) : '');
+  // A refused step's form keeps what was typed (a changed record shows fresh forms: the typing was for another state).
+  const kept = (k: string, field: 'reason' | 'missing') => (problem && !changed && problem.action === k ? (problem[field] ?? '') : '');
   const body = html`<h1>${a.item.name}</h1>
 ${changed ? html`<div class="refusal" role="alert" id="changed"><p>${t(s.ctx, W.changed)}</p><p>${problem!.r.message}</p></div>` : ''}
 <dl class="facts"><dt>${t(s.ctx, L.ref)}</dt><dd>${a.ref}</dd><dt>${t(s.ctx, L.applicant)}</dt><dd>${a.applicant.name} · ${a.applicant.idNumber} · ${a.applicant.phone}</dd>
@@ -63,17 +70,17 @@ ${a.due ? html`<dt>${t(s.ctx, L.due)}</dt><dd class="${dueClass(toChinaDate(s.ct
 ${a.daysLeft !== undefined ? html`<dt>${t(s.ctx, L.daysLeft)}</dt><dd>${a.daysLeft}</dd>` : ''}
 ${a.escalatedTo ? html`<dt>${t(s.ctx, L.escalatedTo)}</dt><dd>${a.escalatedTo}</dd>` : ''}</dl>
 <h2>${t(s.ctx, L.form)}</h2>
-<dl class="facts">${Object.entries(a.form as Record<string, unknown>).map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}</dl>
+<dl class="facts">${Object.entries(a.form as Record<string, unknown>).map(([k, v]) => html`<dt>${labels.get(k) ?? k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}</dl>
 ${fileLinks(s, 'applications', unit, id, a.attachments)}
 ${a.missing?.length ? html`<h2>${t(s.ctx, L.missing)}</h2><ul>${a.missing.map((m: string) => html`<li>${m}</li>`)}</ul>` : ''}
 <h2>${t(s.ctx, L.timeline)}</h2>
-<ol class="timeline">${a.timeline.map((st: any) => html`<li><strong>${fmtTime(st.at)}</strong> ${st.unit} · ${st.action} → ${applicationStatus(s, st.status)}${st.note ? html`<br>${st.note}` : ''}</li>`)}</ol>
+<ol class="timeline">${a.timeline.map((st: any) => html`<li><strong>${fmtTime(st.at)}</strong> ${st.unit} · ${STEP[st.action] ? t(s.ctx, STEP[st.action]!) : st.action} → ${applicationStatus(s, st.status)}${st.note ? html`<br>${st.note}` : ''}</li>`)}</ol>
 ${
   steps.length && s.me.role !== 'auditor'
     ? html`<h2>${t(s.ctx, L.nextSteps)}</h2>${steps.map(
         (k) => html`<form class="wb" method="post" action="${self}">${csrfField(s)}<input type="hidden" name="v" value="${a.v}"><input type="hidden" name="action" value="${k}">
-<label for="reason-${k}">${t(s.ctx, L.reason)}</label><textarea id="reason-${k}" name="reason" rows="2"></textarea>${problem?.action === k ? fieldError(problem.r, 'body.reason') : ''}
-${k === 'request-supplement' ? html`<label for="missing-${k}">${t(s.ctx, L.missingField)}</label><textarea id="missing-${k}" name="missing" rows="3"></textarea>${problem?.action === k ? fieldError(problem.r, 'body.missing') : ''}` : ''}
+<label for="reason-${k}">${t(s.ctx, L.reason)}</label><textarea id="reason-${k}" name="reason" rows="2">${kept(k, 'reason')}</textarea>${problem?.action === k ? fieldError(problem.r, 'body.reason') : ''}
+${k === 'request-supplement' ? html`<label for="missing-${k}">${t(s.ctx, L.missingField)}</label><textarea id="missing-${k}" name="missing" rows="3">${kept(k, 'missing')}</textarea>${problem?.action === k ? fieldError(problem.r, 'body.missing') : ''}` : ''}
 ${near(k)}<p><button class="button${k === 'reject' || k === 'deny' ? ' secondary' : ''}" type="submit">${t(s.ctx, ACTION[k])}</button></p></form>`,
       )}`
     : ''
@@ -89,5 +96,5 @@ export async function actOnApplication(s: Staff, unit: string, id: string, body:
     body: { action: body.action, reason: body.reason ?? '', ...(missing.length ? { missing } : {}), ...(Number.isInteger(v) && v > 0 ? { v } : {}) },
   });
   const r = refusalOf(a);
-  return r ? applicationPage(s, unit, id, { r, action: body.action }) : redirect(`/work/applications/${unit}/${id}`);
+  return r ? applicationPage(s, unit, id, { r, action: body.action, reason: body.reason, missing: body.missing }) : redirect(`/work/applications/${unit}/${id}`);
 }

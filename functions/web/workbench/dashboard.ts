@@ -5,6 +5,8 @@ import { levelOf } from '../../../shared/codes';
 import { toChinaDate } from '../../../shared/working-days';
 import type { EventKind } from '../../stats/rollup';
 import { readStatsOp } from '../../stats/api';
+import { freshnessOp } from '../../disclosure/api';
+import { CATEGORIES, CATEGORY_CODES } from '../../tickets/model';
 import { html } from '../html';
 import { t } from '../page';
 import { must, W, wbPage, type Staff } from './shell';
@@ -18,11 +20,19 @@ const L = {
   days: { zh: '最近 {n} 天', en: 'Last {n} days' },
   chartAlt: { zh: '各下级单位受理与办结数柱状图，数据同下表', en: 'Bar chart of cases opened and closed by each unit below; the table below has the same figures' },
   up: { zh: '上一级', en: 'Up one level' },
+  categories: { zh: '诉求分类', en: 'Tickets by category' },
+  category: { zh: '类别', en: 'Category' },
+  noTickets: { zh: '本期没有收到诉求。', en: 'No tickets were filed in this period.' },
+  freshness: { zh: '本单位政务公开时效（今日）', en: "This unit's disclosure deadlines (today)" },
+  staleColumns: { zh: '栏目已过更新期', en: 'Columns past their update cadence' },
+  soonColumns: { zh: '栏目临近更新期', en: 'Columns due for an update soon' },
+  lateDrafts: { zh: '草稿已过公开期限', en: 'Drafts past their publication deadline' },
+  soonDrafts: { zh: '草稿临近公开期限', en: 'Drafts near their publication deadline' },
 } satisfies Record<string, Text>;
 
 type Counts = Record<EventKind, number>;
 
-/** What the dashboard shows of the counters: five counts, and two rates made from them (none when nothing counted). */
+/** What the dashboard shows of the counters: six counts, and two rates made from them (none when nothing counted). */
 const COLUMNS: { key: string; label: Text; of: (c: Counts) => number | undefined }[] = [
   { key: 'opened', label: { zh: '受理', en: 'Opened' }, of: (c) => c.opened ?? 0 },
   { key: 'closed', label: { zh: '办结', en: 'Closed' }, of: (c) => c.closed ?? 0 },
@@ -39,6 +49,8 @@ const COLUMNS: { key: string; label: Text; of: (c: Counts) => number | undefined
         (['ratedVerySatisfied', 'ratedSatisfied', 'ratedFair', 'ratedDissatisfied', 'ratedVeryDissatisfied'] as const).reduce((n, k) => n + (c[k] ?? 0), 0),
       ),
   },
+  // Documents published after their 条例 deadline: rolled up, so each unit below has its figure at no extra cost.
+  { key: 'disclosureLate', label: { zh: '逾期公开', en: 'Published late' }, of: (c) => c['disclosure-late'] ?? 0 },
 ];
 const rate = (part: number | undefined, whole: number) => (whole ? Math.round(((part ?? 0) / whole) * 1000) / 10 : undefined);
 const shown = (k: string, v: number | undefined) => (v === undefined ? '—' : k.endsWith('Rate') || k === 'satisfaction' ? `${v} %` : String(v));
@@ -55,7 +67,8 @@ export async function statsFor(s: Staff, code: string, days: number) {
 /** The unit's own and subtree figures, each child in a table sorted on the server (links, no script), and a chart. */
 export async function dashboardPage(s: Staff, code: string, q: { sort?: string; days?: string }): Promise<Reply> {
   const days = daysOf(q.days);
-  const st = await statsFor(s, code, days);
+  // The unit's own stale and overdue documents, read beside the figures; a reader it is not for sees the rest.
+  const [st, fresh] = await Promise.all([statsFor(s, code, days), s.api(freshnessOp, { params: { code } })]);
   const desc = q.sort?.startsWith('-') ?? false;
   const key = (q.sort ?? '').replace(/^-/, '');
   const children = [...(st.children as any[])];
@@ -77,6 +90,8 @@ export async function dashboardPage(s: Staff, code: string, q: { sort?: string; 
 <p class="bar">${PERIODS.map((n) => (n === days ? html`<strong>${t(s.ctx, L.days).replace('{n}', String(n))}</strong>` : html`<a href="${self}?days=${n}">${t(s.ctx, L.days).replace('{n}', String(n))}</a>`))}</p>
 ${cards(L.own, st.own, 'own')}
 ${cards(L.subtree, st.subtree, 'subtree')}
+${categoryTable(s, st.own, st.subtree)}
+${fresh.status === 200 ? freshnessCards(s, fresh.body) : ''}
 ${
   children.length
     ? html`<h2>${t(s.ctx, L.childrenTable)}</h2>
@@ -86,6 +101,33 @@ ${
     : ''
 }`;
   return wbPage(s, { title: `${t(s.ctx, W.dashboard)} · ${st.name}`, body, crumbs: [{ href: self, label: st.name }] });
+}
+
+/** Tickets filed in the period by category, most first; categories nobody filed under are left out. */
+function categoryTable(s: Staff, own: Counts, subtree: Counts) {
+  const rows = CATEGORY_CODES.map((c) => ({ c, own: own[`ticket-${c}`] ?? 0, all: subtree[`ticket-${c}`] ?? 0 }))
+    .filter((r) => r.all > 0)
+    .sort((a, b) => b.all - a.all || a.c.localeCompare(b.c));
+  return html`<section aria-labelledby="categories"><h2 id="categories">${t(s.ctx, L.categories)}</h2>${
+    rows.length
+      ? html`<div class="table-scroll"><table class="wb" id="ticket-categories"><thead><tr><th scope="col">${t(s.ctx, L.category)}</th><th scope="col" class="num">${t(s.ctx, L.own)}</th><th scope="col" class="num">${t(s.ctx, L.subtree)}</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr data-category="${r.c}"><th scope="row">${t(s.ctx, CATEGORIES[r.c])}</th><td class="num">${r.own}</td><td class="num">${r.all}</td></tr>`)}</tbody></table></div>`
+      : html`<p>${t(s.ctx, L.noTickets)}</p>`
+  }</section>`;
+}
+
+/** The unit's columns and drafts that are stale or overdue, and those about to be (freshness, as of today). */
+function freshnessCards(s: Staff, f: { columns: { state: string }[]; drafts: { state: string }[] }) {
+  const n = (list: { state: string }[], state: string) => list.filter((x) => x.state === state).length;
+  const figures: [string, Text, number][] = [
+    ['stale-columns', L.staleColumns, n(f.columns, 'overdue')],
+    ['soon-columns', L.soonColumns, n(f.columns, 'due-soon')],
+    ['late-drafts', L.lateDrafts, n(f.drafts, 'overdue')],
+    ['soon-drafts', L.soonDrafts, n(f.drafts, 'due-soon')],
+  ];
+  return html`<section aria-labelledby="freshness"><h2 id="freshness">${t(s.ctx, L.freshness)}</h2><dl class="bar">${figures.map(
+    ([id, label, v]) => html`<div><dt>${t(s.ctx, label)}</dt><dd><span class="figure${v > 0 && (id.startsWith('stale') || id.startsWith('late')) ? ' due-late' : ''}" data-figure="${id}">${v}</span></dd></div>`,
+  )}</dl></section>`;
 }
 
 /**
