@@ -351,6 +351,9 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write+delete', ...everyLevel('write') },
     sends: [],
     consumes: [],
+    // Presigned POSTs of a signed-in person's files (a POST is only as good as its signer's PutObject at the key),
+    // checked (HEAD) where they are before an application or a 补正 holds them.
+    bucket: { access: 'write', prefixes: ['uploads/'] },
     keys: { audit: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,

@@ -28,6 +28,7 @@ import {
   webDisclosureRequestOp,
   webDisclosureRequestSubmitOp,
   webMyDisclosureRequestOp,
+  webUploadOp,
 } from './api';
 import { html } from './html';
 import { layout } from './layout';
@@ -41,6 +42,7 @@ import { CHECK_FILE, CHECK_SCRIPT } from './form-check';
 import { documentPage, documentsPage, myRequestPage, myRequestsBlock, requestPage } from './documents';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { STYLES, STYLES_FILE } from './styles';
+import { UPLOAD_FILE, UPLOAD_SCRIPT, uploadPost } from './uploads';
 
 const PENDING_COOKIE = 'signin';
 /** Long enough to sign in at the identity provider, short enough not to linger. */
@@ -100,10 +102,12 @@ export const routes = [
   page(webDisclosureRequestOp, (ctx, { params }) => requestPage(ctx, params.code)),
   page(webDisclosureRequestSubmitOp, (ctx, { params, body }) => requestPage(ctx, params.code, body)),
   page(webMyDisclosureRequestOp, (ctx, { params, query }) => myRequestPage(ctx, params.code, params.id, query.sent === '1')),
+  page(webUploadOp, (ctx, { params, body }) => uploadPost(ctx, params.code, body)),
   page(webAssetOp, async (ctx, { params }) => {
     const immutable = { 'cache-control': 'public, max-age=31536000, immutable' };
     if (params.file === STYLES_FILE) return { status: 200, body: STYLES, type: 'text/css; charset=utf-8', headers: immutable };
     if (params.file === CHECK_FILE) return { status: 200, body: CHECK_SCRIPT, type: 'text/javascript; charset=utf-8', headers: immutable };
+    if (params.file === UPLOAD_FILE) return { status: 200, body: UPLOAD_SCRIPT, type: 'text/javascript; charset=utf-8', headers: immutable };
     return notFoundPage(ctx);
   }),
   page(webPrefsOp, async (ctx, { query }) => {

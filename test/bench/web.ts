@@ -111,6 +111,18 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
       if (res.status !== 404) throw new Error(`POST ${path} answered ${res.status}`);
     });
   }
+  // A file to attach: the presigned POST the page's script asks for (nothing is written until the browser sends it).
+  await measure('POST /units/{code}/uploads', 'a presigned POST for a scan', async () => {
+    const res = jar.take(
+      await fetch(new URL(`/units/${unit}/uploads`, url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, name: '身份证.pdf', type: 'application/pdf', size: '20480' }).toString(),
+      }),
+    );
+    if (res.status !== 201) throw new Error(`POST /units/${unit}/uploads answered ${res.status}: ${await res.text()}`);
+  });
   await measure('POST /sign-out', 'session ended', async () => {
     const res = jar.take(
       await fetch(new URL('/sign-out', url), {
