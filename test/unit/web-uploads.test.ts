@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiFunction } from '../../functions/api-function';
 import { errorReply, routes } from '../../functions/web/handler';
 import { startSession } from '../../functions/web/session';
-import { UPLOAD_FILE, UPLOAD_HREF, UPLOAD_SCRIPT } from '../../functions/web/uploads';
+import { bucketOrigin, UPLOAD_FILE, UPLOAD_HREF, UPLOAD_SCRIPT } from '../../functions/web/uploads';
 import { startUploadOp } from '../../functions/uploads/api';
 import { ownerFolder } from '../../functions/uploads/attachments';
 import { getApplicationOp } from '../../functions/services/api';
@@ -195,5 +195,19 @@ describe('attachments on the apply form and the 补正', () => {
     expect(res.status, res.body).toBe(303);
     const read = await s.w.api(getApplicationOp, { params: { code: U.county, id }, token: s.w.token('citizen') });
     expect((read.body as { attachments: { name: string }[] }).attachments.map((a) => a.name)).toEqual(['户口簿.png']);
+  });
+});
+
+describe('where the pages may send files', () => {
+  it('the emulator’s endpoint locally; S3’s virtual-hosted name for the bucket deployed, in China too', () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', 'http://127.0.0.1:4569');
+    expect(bucketOrigin()).toBe('http://127.0.0.1:4569');
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', '');
+    vi.stubEnv('BUCKET_FILES', 'govtiers-files-1');
+    vi.stubEnv('AWS_REGION', 'cn-northwest-1');
+    expect(bucketOrigin()).toBe('https://govtiers-files-1.s3.cn-northwest-1.amazonaws.com.cn');
+    vi.stubEnv('AWS_REGION', 'ap-east-1');
+    expect(bucketOrigin()).toBe('https://govtiers-files-1.s3.ap-east-1.amazonaws.com');
+    vi.unstubAllEnvs();
   });
 });
