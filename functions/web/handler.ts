@@ -42,7 +42,8 @@ import { CHECK_FILE, CHECK_SCRIPT } from './form-check';
 import { documentPage, documentsPage, myRequestPage, myRequestsBlock, requestPage } from './documents';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { STYLES, STYLES_FILE } from './styles';
-import { UPLOAD_FILE, UPLOAD_SCRIPT, uploadPost } from './uploads';
+import { refusal, UPLOAD_FILE, UPLOAD_SCRIPT, uploadPost } from './uploads';
+import { routeKey } from '../../shared/http/operation';
 
 const PENDING_COOKIE = 'signin';
 /** Long enough to sign in at the identity provider, short enough not to linger. */
@@ -160,6 +161,8 @@ ${await myRequestsBlock(ctx)}`;
 /** Refusals of the pipeline (a path or query no page takes) as pages too: a bad unit code is a page that is not there. */
 export const errorReply: ErrorReply = async (error, event, deps) => {
   const ctx = await pageContext(deps ?? (await depsFromEnv()), event);
+  // The upload route answers the page's script, not a reader: its refusals stay JSON.
+  if (event.routeKey === routeKey(webUploadOp)) return refusal(ctx, error);
   return error.code === 'validation_failed' && error.fields.some((f) => f.path.startsWith('params.')) ? notFoundPage(ctx) : errorPage(ctx, error);
 };
 

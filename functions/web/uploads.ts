@@ -55,7 +55,8 @@ export function bucketOrigin(): string {
 export const uploadHeaders = (): Partial<Reply> => ({ headers: { 'content-security-policy': CSP.replace("connect-src 'self'", `connect-src 'self' ${bucketOrigin()}`) } });
 
 const json = (status: number, body: unknown): Reply => ({ status, body: JSON.stringify(body), type: 'application/json', headers: { 'cache-control': 'no-store' } });
-const refusal = (ctx: PageContext, e: ApiError): Reply => json(e.status, e.body(ctx.lang));
+/** A refusal of the upload route: JSON for the page's script, as the API gives it. */
+export const refusal = (ctx: Pick<PageContext, 'lang'>, e: ApiError): Reply => json(e.status, e.body(ctx.lang));
 
 /** `POST /units/{code}/uploads`: a presigned POST for one file of the signed-in resident's or business's, as JSON. */
 export async function uploadPost(ctx: PageContext, code: string, values: Values): Promise<Reply> {
