@@ -22,10 +22,6 @@ import { FORM_TEXT, one, schemaCheck, type Errors, type Values } from './form-fi
 
 const L = {
   heading: { zh: '上传材料', en: 'Attach documents' },
-  lede: {
-    zh: '可上传材料的扫描件或照片，每个文件不超过 10 MiB，格式为 PDF、OFD、JPEG 或 PNG。',
-    en: 'Attach scans or photos of the documents: each file at most 10 MiB, as PDF, OFD, JPEG or PNG.',
-  },
   noScript: {
     zh: '上传附件需要启用 JavaScript；也可以不上传，办理时到窗口提交材料。',
     en: 'Attaching files needs JavaScript; you can also send the form without them and bring the documents to the counter.',
@@ -42,6 +38,12 @@ const L = {
 } satisfies Record<string, Text>;
 
 const PURPOSE = 'application';
+const FORMATS = PURPOSE_RULES[PURPOSE].types.map((type) => FILE_TYPES[type]);
+const LIMIT = `${PURPOSE_RULES[PURPOSE].maxBytes / 1024 / 1024} MiB`;
+const LEDE: Text = {
+  zh: `可上传材料的扫描件或照片，每个文件不超过 ${LIMIT}，格式为 ${FORMATS.join('、')}。`,
+  en: `Attach scans or photos of the documents: each file at most ${LIMIT}, as ${FORMATS.join(', ')}.`,
+};
 
 /** The bucket's origin, as the browser sends uploads to it: the endpoint when one is set (the emulator), else S3's. */
 export function bucketOrigin(): string {
@@ -156,7 +158,7 @@ export function attachmentFields(ctx: PageContext, code: string, slots: readonly
   const words = { failed: t(ctx, L.failed), done: t(ctx, L.done), uploading: t(ctx, L.uploading) };
   return html`<p class="no-script">${t(ctx, L.noScript)}</p>
 <fieldset class="uploads" hidden data-upload="/units/${code}/uploads" data-text="${JSON.stringify(words)}"><legend>${t(ctx, L.heading)}</legend>
-<p class="hint">${t(ctx, L.lede)}</p>
+<p class="hint">${t(ctx, LEDE)}</p>
 ${slots.map((s, i) => {
   const id = slotId(i);
   const raw = one(values, slotName(i));
