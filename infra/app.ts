@@ -44,6 +44,14 @@ function identityFrom(context: (key: string) => unknown): IdentityProvider {
   };
 }
 
+/** The site's own origin (`-c web-origin=https://…`), if it has a domain of its own. */
+function webOriginFrom(value: unknown): { webOrigin?: string } {
+  if (value === undefined) return {};
+  const url = new URL(String(value));
+  if (url.protocol !== 'https:' || url.origin !== String(value)) throw new Error(`web-origin must be an https origin such as https://www.example.gov.cn, got "${String(value)}"`);
+  return { webOrigin: url.origin };
+}
+
 /**
  * The app: one stack, `Govtiers-<stage>`. Account and region have fixed defaults so that `cdk synth` works offline
  * and without credentials; deploy with `-c stage=prod -c account=… -c region=…`.
@@ -55,6 +63,7 @@ export function buildApp(context: Record<string, unknown> = {}) {
   const stack = new GovtiersStack(app, `Govtiers-${stage}`, {
     stage,
     identity: identityFrom((key) => app.node.tryGetContext(key)),
+    ...webOriginFrom(app.node.tryGetContext('web-origin')),
     env: {
       account: String(app.node.tryGetContext('account') ?? '123456789012'),
       region: String(app.node.tryGetContext('region') ?? 'us-east-1'),

@@ -351,9 +351,10 @@ export const FUNCTIONS: FunctionSpec[] = [
     tables: { registry: 'write+delete', ...everyLevel('write') },
     sends: [],
     consumes: [],
-    // Download links for published documents' files and a citizen's own application files are signed here, and a
-    // presigned GET carries only the rights of the role that signed it.
-    bucket: { access: 'read', prefixes: ['uploads/'] },
+    // Presigned POSTs of a signed-in person's files (a POST is only as good as its signer's PutObject at the key),
+    // checked (HEAD) before an application or a 补正 holds them; and download links for published documents' files
+    // and a citizen's own application files (a presigned GET carries only the rights of the role that signed it).
+    bucket: { access: 'write', prefixes: ['uploads/'] },
     keys: { audit: 'sign' },
     timeoutSeconds: 10,
     memoryMb: 512,

@@ -91,6 +91,8 @@ export interface GovtiersStackProps extends StackProps {
   functions?: FunctionSpec[];
   routes?: RouteSpec[];
   defaultRouteFunction?: string;
+  /** The site's origin when it has a domain of its own (`https://www.example.gov.cn`); else the HTTP API's. */
+  webOrigin?: string;
 }
 
 export interface DeployedFunction {
@@ -249,9 +251,17 @@ export class GovtiersStack extends Stack {
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'files/',
       removalPolicy: RemovalPolicy.RETAIN,
-      // Browsers send uploads straight here with a presigned POST (functions/uploads). Any origin may: the signed
-      // policy, not the page, decides what is written, and POST is the only method a page may use.
-      cors: [{ allowedMethods: [s3.HttpMethods.POST], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 3600 }],
+      // Browsers send uploads straight here with a presigned POST (functions/uploads): the signed policy decides what
+      // is written, and the site's pages are where they come from (the API's own domain names, when it has none of
+      // its own: its id is not known before the API exists, which needs this bucket first).
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.POST],
+          allowedOrigins: [props.webOrigin ?? `https://*.execute-api.${this.region}.${this.urlSuffix}`],
+          allowedHeaders: ['*'],
+          maxAge: 3600,
+        },
+      ],
     });
 
     // --- Identity: the stack's Cognito pool, or the province's own OIDC issuer. Either way the HTTP API's JWT

@@ -6,6 +6,8 @@ import { ApiError, type FieldError } from '../../shared/errors';
 import type { Text } from '../../shared/i18n';
 import { prefixOf } from '../../shared/codes';
 import type { Principal } from '../../shared/roles';
+import type { Scope } from '../../tenants/scope';
+import { getUnit } from '../../tenants/units';
 
 /**
  * Files people attach to their records (applications, tickets, disclosure documents, notices), uploaded straight to
@@ -121,6 +123,16 @@ export async function startUpload(deps: Pick<Deps, 'files' | 'now'>, principal: 
   const key = `${ownerFolder(unit, principal)}${ulid(deps.now().getTime())}/${safeFileName(req.name)}`;
   const post = await deps.files.presignPost(key, { contentType: req.type, maxBytes: req.size, expiresSeconds: UPLOAD_EXPIRES_SECONDS });
   return { key, ...post, expiresAt: new Date(deps.now().getTime() + UPLOAD_EXPIRES_SECONDS * 1000).toISOString() };
+}
+
+/**
+ * `startUpload` for a caller with this scope, at a unit that is there: what the API and the web pages both hand out.
+ * Files for a unit that is not there (or suspended) could never be claimed.
+ */
+export async function startUploadAt(deps: Pick<Deps, 'files' | 'now' | 'store'>, scope: Scope, unit: string, req: UploadRequest): Promise<PresignedUpload> {
+  scope.require('uploads:create', unit);
+  if ((await getUnit(deps.store, unit)).status !== 'active') throw new ApiError('not_found');
+  return startUpload(deps, scope.principal, unit, req);
 }
 
 const NOT_YOURS: Text = { zh: '不是您在本单位上传的文件', en: 'is not a file you uploaded for this unit' };

@@ -375,8 +375,26 @@ export const webFileOp = operation({
   response: onward,
 });
 
+export const webUploadOp = operation({
+  id: 'webUpload',
+  method: 'POST',
+  path: '/units/{code}/uploads',
+  tag: 'web',
+  summary: {
+    zh: '网页上传附件：以登录会话取得一次性的表单上传地址（JSON），文件直接上传到存储桶',
+    en: "Upload a file from the pages: a one-time form upload to the bucket for the session's person (JSON)",
+  },
+  auth: 'public',
+  params: codeParam,
+  bodyType: 'form',
+  body: caseForm,
+  errors: ['not_found', 'forbidden', 'unauthorized'],
+  response: { status: 201, schema: z.object({ key: z.string(), url: z.string(), fields: z.record(z.string(), z.string()), expiresAt: z.string() }) },
+});
+
 export const WEB_OPERATIONS = [
   webFileOp,
+  webUploadOp,
   webDocumentsOp,
   webDocumentOp,
   webDisclosureRequestOp,

@@ -17,6 +17,8 @@ import { keepForm, resumeForm } from './kept-form';
 import { STATUS } from './services';
 import { CHECK_HREF, clientRules, type Asked } from './form-check';
 import { addErrors, errorSummary, fieldHtml, FORM_TEXT, formAnswers, gather, one, schemaCheck, type Errors, type Values } from './form-fields';
+import type { Attachment } from '../uploads/attachments';
+import { attachmentFields, materialSlots, postedAttachments, slotErrors, uploadHeaders, UPLOAD_HREF, type Slot } from './uploads';
 
 /**
  * Applying for a service with the form its item defines, and my cases. The form posts to the page itself with the
@@ -53,12 +55,13 @@ async function offered(ctx: PageContext, code: string, definer: string, item: st
 }
 
 /** An application as the API takes it, from the posted strings. */
-function applicationInput(definer: string, item: string, fields: Field[], values: Values) {
+function applicationInput(definer: string, item: string, fields: Field[], values: Values, attachments?: Attachment[]) {
   return {
     definer,
     item,
     form: formAnswers(fields, values),
     applicant: { name: one(values, 'applicant.name'), idNumber: one(values, 'applicant.idNumber'), phone: one(values, 'applicant.phone') },
+    ...(attachments?.length ? { attachments } : {}),
   };
 }
 
@@ -80,7 +83,7 @@ export const applyAsked = (principal: Principal, fields: Field[]): Asked[] => [
   ...fields.map((f) => ({ name: `form.${f.name}`, field: f, bounded: true })),
 ];
 
-function applyForm(ctx: PageContext, path: string, item: { name: string; form: Field[] }, check: (v: Values) => Errors, values: Values, errors: Errors, status = 200): Reply {
+function applyForm(ctx: PageContext, path: string, item: { name: string; form: Field[]; slots: Slot[]; unit: string }, check: (v: Values) => Errors, values: Values, errors: Errors, status = 200): Reply {
   const session = ctx.signedIn!.session;
   const fields = item.form;
   const rules = clientRules(applyAsked(session.principal, fields), check);
@@ -94,9 +97,11 @@ ${fieldHtml(ctx, 'applicant.idNumber', t(ctx, L.idNumber), { type: 'text', requi
 ${fieldHtml(ctx, 'applicant.phone', t(ctx, L.phone), { type: 'mobile', required: true }, values, errors)}
 ${fields.length ? html`<h2>${t(ctx, L.details)}</h2>` : ''}
 ${fields.map((f) => fieldHtml(ctx, `form.${f.name}`, f.label, f, values, errors))}
+${attachmentFields(ctx, item.unit, item.slots, values, errors)}
 <button class="button" type="submit">${t(ctx, L.send)}</button>
 </form>`;
-  return htmlReply(status, layout(ctx, { title: `${t(ctx, L.apply)}：${item.name}`, body, scripts: [CHECK_HREF] }));
+  const uploads = item.slots.length > 0;
+  return htmlReply(status, layout(ctx, { title: `${t(ctx, L.apply)}：${item.name}`, body, scripts: uploads ? [CHECK_HREF, UPLOAD_HREF] : [CHECK_HREF] }), uploads ? uploadHeaders() : {});
 }
 
 export async function applyPage(ctx: PageContext, code: string, definer: string, item: string, posted?: Values): Promise<Reply> {
@@ -109,16 +114,22 @@ export async function applyPage(ctx: PageContext, code: string, definer: string,
     return htmlReply(403, layout(ctx, { title: t(ctx, L.apply), body: html`<h1>${t(ctx, L.apply)}</h1><p>${t(ctx, L.onlyPublic)}</p>` }));
   }
   const check = applyCheck(ctx, principal, definer, item, found.item.form);
-  if (!posted) return applyForm(ctx, path, found.item, check, (await resumeForm(ctx)) ?? {}, new Map());
-  if (!csrfMatches(ctx.signedIn.session, posted.csrf)) return applyForm(ctx, path, found.item, check, posted, new Map([['csrf', t(ctx, FORM_TEXT.badForm)]]), 403);
+  const shown = { ...found.item, slots: materialSlots(found.item.materials), unit: code };
+  if (!posted) return applyForm(ctx, path, shown, check, (await resumeForm(ctx)) ?? {}, new Map());
+  if (!csrfMatches(ctx.signedIn.session, posted.csrf)) return applyForm(ctx, path, shown, check, posted, new Map([['csrf', t(ctx, FORM_TEXT.badForm)]]), 403);
+  // The files: the request schema's checks of them beside their slots, after the fields'.
+  const files = postedAttachments(ctx, shown.slots, posted);
+  const input = applicationInput(definer, item, found.item.form, posted, files.refs);
   const errors = check(posted);
-  if (errors.size) return applyForm(ctx, path, found.item, check, posted, errors, 400);
+  for (const [k, m] of [...files.errors, ...slotErrors(gather(ctx, [schemaCheck(ctx, submitOp.body, input)]), files.from)]) if (!errors.has(k)) errors.set(k, m);
+  if (errors.size) return applyForm(ctx, path, shown, check, posted, errors, 400);
   try {
-    const made = await submit(ctx.deps, principal, code, applicationInput(definer, item, found.item.form, posted));
+    const made = await submit(ctx.deps, principal, code, input);
     return redirect(`/me/applications/${made.unit}/${made.id}?sent=1`);
   } catch (e) {
-    if (!(e instanceof ApiError) || e.code !== 'validation_failed') throw e;
-    return applyForm(ctx, path, found.item, check, posted, addErrors(ctx, e, new Map()), 400);
+    // A refused file (not in the bucket, not as described) comes back beside its slot, as a field does.
+    if (!(e instanceof ApiError) || !(e.code === 'validation_failed' || (e.code === 'unprocessable' && e.fields.length))) throw e;
+    return applyForm(ctx, path, shown, check, posted, slotErrors(addErrors(ctx, e, new Map()), files.from), 400);
   }
 }
 

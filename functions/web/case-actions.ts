@@ -17,6 +17,7 @@ import { csrfMatches } from './session';
 import { STATUS } from './services';
 import { CHECK_HREF, clientRules, type Asked } from './form-check';
 import { addErrors, errorSummary, fieldHtml, FORM_TEXT, formAnswers, gather, one, schemaCheck, type Errors, type Values } from './form-fields';
+import { attachmentFields, postedAttachments, slotErrors, supplementSlots, uploadHeaders, UPLOAD_HREF } from './uploads';
 
 /**
  * The applicant's own case page and what they do on it: answer a 补正 (what is missing, the staff's reason, the
@@ -111,10 +112,14 @@ const when = (at: string) => at.slice(0, 16).replace('T', ' ');
  * The fields a 补正 asks for: those of the item's form that an entry of the missing list names (by label or field
  * name); if it names none (a missing document, say), the whole form, so that any answer can be corrected.
  */
+const names = (m: string, f: Field) => m.includes(f.label) || f.label.includes(m) || m.includes(f.name);
 export function askedFields(form: Field[], missing: readonly string[]): Field[] {
-  const named = form.filter((f) => missing.some((m) => m.includes(f.label) || f.label.includes(m) || m.includes(f.name)));
+  const named = form.filter((f) => missing.some((m) => names(m, f)));
   return named.length ? named : form;
 }
+
+/** The entries of the missing list that no field answers: documents to send, each a file to attach. */
+export const missingFiles = (form: Field[], missing: readonly string[]) => missing.filter((m) => !form.some((f) => names(m, f)));
 
 /** The current answers as the form's strings, so that the form shows them. */
 function currentValues(fields: Field[], form: FormValues): Values {
@@ -153,6 +158,7 @@ async function supplementBlock(ctx: PageContext, a: ApplicationView, path: strin
   const values = posted?.values ?? currentValues(asked, a.form);
   const errors = posted?.errors ?? new Map();
   const rules = clientRules(supplementAsked(asked), check);
+  const slots = supplementSlots(ctx, missingFiles(all, missing));
   return html`<section aria-labelledby="needed" class="panel"><h2 id="needed">${t(ctx, L.needed)}</h2>
 ${asking?.note ? html`<p><strong>${t(ctx, L.reason)}${t(ctx, SEP)}</strong>${asking.note}</p>` : ''}
 <h3>${t(ctx, L.missing)}</h3><ul>${missing.map((m) => html`<li>${m}</li>`)}</ul></section>
@@ -162,6 +168,7 @@ ${errorSummary(ctx, errors)}
 <form method="post" action="${path}/supplement" novalidate data-rules="${JSON.stringify(rules)}" data-summary="${t(ctx, FORM_TEXT.errorSummary)}">
 <input type="hidden" name="csrf" value="${ctx.signedIn!.session.csrf}">
 ${asked.map((f) => fieldHtml(ctx, `form.${f.name}`, f.label, f, values, errors))}
+${attachmentFields(ctx, a.unit, slots, values, errors)}
 ${fieldHtml(ctx, 'note', t(ctx, L.note), { type: 'longText', required: true, hint: t(ctx, L.noteHint) }, values, errors)}
 <button class="button" type="submit">${t(ctx, L.answer)}</button>
 </form></section>`;
@@ -253,8 +260,8 @@ ${fileLinks(ctx, 'applications', a.unit, a.id, a.attachments)}
     title: a.item.name,
     body,
     crumbs: [{ href: '/me', label: t(ctx, L.mine) }, { href: path, label: a.ref }],
-    scripts: supplementing ? [CHECK_HREF] : [],
-  }));
+    scripts: supplementing ? [CHECK_HREF, UPLOAD_HREF] : [],
+  }), supplementing ? uploadHeaders() : {});
 }
 
 export async function casePage(ctx: PageContext, code: string, id: string, done?: string): Promise<Reply> {
@@ -288,11 +295,15 @@ export async function supplementPost(ctx: PageContext, code: string, id: string,
   const all = item?.form ?? [];
   const asked = askedFields(all, a.missing ?? []);
   const errors = supplementCheck(ctx, asked, all, a.form)(values);
+  const files = postedAttachments(ctx, supplementSlots(ctx, missingFiles(all, a.missing ?? [])), values);
+  const input = { form: formAnswers(asked, values), note: one(values, 'note'), ...(files.refs.length ? { attachments: files.refs } : {}) };
+  for (const [k, m] of [...files.errors, ...slotErrors(gather(ctx, [schemaCheck(ctx, supplementOp.body, input)]), files.from)]) if (!errors.has(k)) errors.set(k, m);
   if (errors.size) return renderCase(ctx, a, { supplement: { values, errors } }, 400);
   try {
-    await supplement(ctx.deps, ctx.signedIn.session.principal, code, id, { form: formAnswers(asked, values), note: one(values, 'note') });
+    await supplement(ctx.deps, ctx.signedIn.session.principal, code, id, input);
   } catch (e) {
-    if (refusedForm(e)) return renderCase(ctx, a, { supplement: { values, errors: addErrors(ctx, e as ApiError, new Map()) } }, 400);
+    const fileRefused = e instanceof ApiError && e.code === 'unprocessable' && e.fields.length > 0;
+    if (refusedForm(e) || fileRefused) return renderCase(ctx, a, { supplement: { values, errors: slotErrors(addErrors(ctx, e as ApiError, new Map()), files.from) } }, 400);
     if (movedOn(e)) return changed(ctx, code, id, e.body(ctx.lang).error.message);
     throw e;
   }

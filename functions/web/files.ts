@@ -4,7 +4,7 @@ import type { Text } from '../../shared/i18n';
 import { isUnitCode } from '../../shared/codes';
 import { readPublished } from '../disclosure/documents';
 import { readApplication } from '../services/applications';
-import { MAX_ATTACHMENTS, presignDownload, type Attachment } from '../uploads/attachments';
+import { FILE_TYPES, MAX_ATTACHMENTS, presignDownload, type Attachment } from '../uploads/attachments';
 import { html, type Html } from './html';
 import { redirect, t, type PageContext } from './page';
 import { notFoundPage, signInFirst } from './pages';
@@ -28,8 +28,8 @@ const sizeText = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.r
 /** A record's files as a list of download links (nothing when it has none). */
 export function fileLinks(ctx: PageContext, kind: FileKind, code: string, id: string, files: readonly Attachment[]): Html | '' {
   if (files.length === 0) return '';
-  return html`<h2>${t(ctx, L.attachments)}</h2><ul>${files.map(
-    (f, n) => html`<li><a href="/files/${kind}/${code}/${id}/${n}">${f.name}</a>（${sizeText(f.size)}）</li>`,
+  return html`<h2 id="attached">${t(ctx, L.attachments)}</h2><ul class="items attached" aria-labelledby="attached">${files.map(
+    (f, n) => html`<li><a href="/files/${kind}/${code}/${id}/${n}">${f.name}</a><span>${FILE_TYPES[f.type as keyof typeof FILE_TYPES] ?? f.type} · ${sizeText(f.size)}</span></li>`,
   )}</ul>`;
 }
 

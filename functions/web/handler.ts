@@ -34,6 +34,7 @@ import {
   webTicketRateOp,
   webLettersOp,
   webFileOp,
+  webUploadOp,
 } from './api';
 import { html } from './html';
 import { layout } from './layout';
@@ -49,6 +50,8 @@ import { lettersPage, myTicketsBlock, ratePage, ticketPage, writePage } from './
 import { fileDownload } from './files';
 import { cookie, cookiesOf, csrfMatches, endSession, localPath, prefCookies, startSession } from './session';
 import { PRINT_STYLES, PRINT_STYLES_FILE } from './styles';
+import { refusal, UPLOAD_FILE, UPLOAD_SCRIPT, uploadPost } from './uploads';
+import { routeKey } from '../../shared/http/operation';
 
 const PENDING_COOKIE = 'signin';
 /** Long enough to sign in at the identity provider, short enough not to linger. */
@@ -108,10 +111,12 @@ export const routes = [
   page(webDisclosureRequestOp, (ctx, { params }) => requestPage(ctx, params.code)),
   page(webDisclosureRequestSubmitOp, (ctx, { params, body }) => requestPage(ctx, params.code, body)),
   page(webMyDisclosureRequestOp, (ctx, { params, query }) => myRequestPage(ctx, params.code, params.id, query.sent === '1')),
+  page(webUploadOp, (ctx, { params, body }) => uploadPost(ctx, params.code, body)),
   page(webAssetOp, async (ctx, { params }) => {
     const immutable = { 'cache-control': 'public, max-age=31536000, immutable' };
     if (params.file === PRINT_STYLES_FILE) return { status: 200, body: PRINT_STYLES, type: 'text/css; charset=utf-8', headers: immutable };
     if (params.file === CHECK_FILE) return { status: 200, body: CHECK_SCRIPT, type: 'text/javascript; charset=utf-8', headers: immutable };
+    if (params.file === UPLOAD_FILE) return { status: 200, body: UPLOAD_SCRIPT, type: 'text/javascript; charset=utf-8', headers: immutable };
     return notFoundPage(ctx);
   }),
   page(webTicketFormOp, (ctx, { params, query }) => writePage(ctx, params.code, query.mailbox === '1')),
@@ -178,6 +183,8 @@ const isApiPath = (path: string) => path === '/v1' || path.startsWith('/v1/');
 export const errorReply: ErrorReply = async (error, event, deps) => {
   if (error.code === 'route_not_found' && isApiPath(event.rawPath)) return { status: error.status, body: error.body(pickLang(header(event, 'accept-language'))) };
   const ctx = await pageContext(deps ?? (await depsFromEnv()), event);
+  // The upload route answers the page's script, not a reader: its refusals stay JSON.
+  if (event.routeKey === routeKey(webUploadOp)) return refusal(ctx, error);
   if (error.code === 'route_not_found') return notFoundPage(ctx, await searchUnit(ctx));
   return error.code === 'validation_failed' && error.fields.some((f) => f.path.startsWith('params.')) ? notFoundPage(ctx) : errorPage(ctx, error);
 };

@@ -106,6 +106,13 @@ label.option{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.4
 .field textarea{width:100%;max-width:30rem}
 ol.timeline{padding-left:1.5rem}
 ol.timeline time{color:var(--muted)}
+fieldset.uploads{border:1px solid var(--line);padding:.5rem .75rem;margin:1rem 0}
+fieldset.uploads[hidden],.no-script[hidden]{display:none}
+fieldset.uploads progress{display:block;width:100%;height:1rem;margin-top:.4rem}
+fieldset.uploads progress[hidden]{display:none}
+fieldset.uploads input[type=file]{max-width:100%}
+.upload-status{margin:.25rem 0;color:var(--ink)}
+@media print{fieldset.uploads,.no-script{display:none}}
 `.replace(/\n/g, '');
 
 /** The print stylesheet's address carries its hash, so that it can be cached for a year and changes all the same. */

@@ -17,7 +17,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '../../shared/aws/s3-files';
 import { LEVELS } from '../../shared/levels';
 import {
@@ -191,5 +191,14 @@ async function ensureBucket(s3: S3Client, name: string): Promise<string> {
     if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw e;
     await s3.send(new CreateBucketCommand({ Bucket: name }));
   }
+  // The pages send files here straight from the browser (a presigned POST with upload progress, hence a preflight):
+  // the site's origin may, whichever port it listens on when none is set.
+  const origins = process.env.WEB_ORIGIN ? [process.env.WEB_ORIGIN] : ['http://127.0.0.1:*', 'http://localhost:*'];
+  await s3.send(
+    new PutBucketCorsCommand({
+      Bucket: name,
+      CORSConfiguration: { CORSRules: [{ AllowedMethods: ['POST'], AllowedOrigins: origins, AllowedHeaders: ['*'], MaxAgeSeconds: 3600 }] },
+    }),
+  );
   return name;
 }

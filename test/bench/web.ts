@@ -133,6 +133,18 @@ export async function webRoutes(url: string, unit: string, measure: Measure) {
   const ticket = filed.headers.get('location')!.split('?')[0]!;
   await measure('GET /me/tickets/{code}/{id}', 'just filed', () => get(ticket, 200));
   await measure('POST /me/tickets/{code}/{id}/rating', 'refused: not yet followed up', () => post(`${ticket}/rating`, 'level=5', 422));
+  // A file to attach: the presigned POST the page's script asks for (nothing is written until the browser sends it).
+  await measure('POST /units/{code}/uploads', 'a presigned POST for a scan', async () => {
+    const res = jar.take(
+      await fetch(new URL(`/units/${unit}/uploads`, url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, name: '身份证.pdf', type: 'application/pdf', size: '20480' }).toString(),
+      }),
+    );
+    if (res.status !== 201) throw new Error(`POST /units/${unit}/uploads answered ${res.status}: ${await res.text()}`);
+  });
   await measure('POST /sign-out', 'session ended', async () => {
     const res = jar.take(
       await fetch(new URL('/sign-out', url), {

@@ -61,6 +61,9 @@ describe('applying for a service in Chromium', { timeout: 120_000 }, () => {
   });
 });
 
+/** A small PDF, as a scanner would save one: big enough that the upload reports progress along the way. */
+const SCAN = Buffer.from(`%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\n%${'0'.repeat(64 * 1024)}\ntrailer <</Root 1 0 R>>\n%%EOF\n`);
+
 /** Presses Tab until the focused element is `selector` (keyboard only: no click, no programmatic focus). */
 async function tabTo(page: Page, selector: string, limit = 80) {
   for (let i = 0; i < limit; i++) {
@@ -139,10 +142,18 @@ describe('a new baby, start to end, in Chromium', { timeout: 120_000 }, () => {
     await tabTo(page, '#form-hospital-0');
     await page.keyboard.press('Space');
     expect(await page.locator('#form-hospital-0').isChecked()).toBe(true);
+    // A scan of the first material, straight to the bucket (a file chooser is the browser's own, so it is given the file).
+    expect(await page.locator('.no-script').isVisible()).toBe(false);
+    await page.locator('#attachments-0').setInputFiles({ name: '父母双方身份证.pdf', mimeType: 'application/pdf', buffer: SCAN });
+    await expect.poll(() => page.locator('#attachments-0-status').textContent(), { timeout: 20_000 }).toBe('已上传：父母双方身份证.pdf');
+    expect(await page.locator('#attachments-0-progress').evaluate((el: any) => el.value)).toBe(100);
+    expect(JSON.parse(await page.locator('input[name="attachments.0"]').inputValue())).toMatchObject({ name: '父母双方身份证.pdf', size: SCAN.length });
+    await expectAccessible(page);
     await tabTo(page, 'main button[type=submit]');
     await Promise.all([page.waitForURL(/\/me\/applications\//), page.keyboard.press('Enter')]);
     await expectAccessible(page);
     expect(await page.locator('h1').textContent()).toBe('申请已提交');
+    expect(await page.locator('ul.attached').textContent()).toContain('父母双方身份证.pdf');
     const ref = (await page.locator('.panel strong').textContent())!;
     const [, unit, id] = /\/me\/applications\/(\d{12})\/(\w+)/.exec(page.url())!;
 
