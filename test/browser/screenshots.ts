@@ -208,7 +208,7 @@ try {
       await mine.screenshot({ path: file, fullPage: true });
       console.log(file);
     }
-    // A filer: the complaint form, refused, sent, and the account page that lists it.
+    // A resident filing: the complaint form, refused, sent, and the account page that lists it.
     const filer = await browser.newContext({ viewport, baseURL: world.url, locale: 'zh-CN' });
     const citizen = await filer.newPage();
     const shoot = async (name: string) => {
@@ -217,7 +217,7 @@ try {
       console.log(file);
     };
     await citizen.goto(`/sign-in?back=/units/${WORLD.village}/tickets/new`);
-    await citizen.getByRole('button', { name: '演示居民 Demo filer' }).click();
+    await citizen.getByRole('button', { name: '演示居民 Demo resident' }).click();
     await citizen.waitForURL('**/tickets/new');
     await shoot('ticket-form');
     await citizen.getByRole('button', { name: '提交', exact: true }).click();
