@@ -81,24 +81,11 @@ html.elder .lede{font-size:1.05rem}
 details{margin:0 0 1rem}
 summary{cursor:pointer;font-weight:700}
 .qa{border-bottom:1px solid var(--line);padding:.25rem 0 .5rem}
-`.replace(/\n/g, '');
-
-/** The page's inline stylesheet as the CSP's `style-src` names it. */
-export const STYLES_CSP = `'sha256-${createHash('sha256').update(STYLES).digest('base64')}'`;
-
-/**
- * Printing drops the navigation and shows link targets, for service guides printed at counters. A stylesheet of its
- * own, linked with media="print": the browser fetches it without holding the screen's first paint for it.
- */
-export const PRINT_STYLES = `
-@media print{.top .tools,.skip,nav.crumbs,.noprint,footer .tools,form.search{display:none}.top{background:none;color:#000;border-bottom:2px solid #000}.top a{color:#000}
-a[href^="http"]::after,a[href^="/"]::after{content:" (" attr(href) ")";font-size:.8em}html{font-size:11pt}main{padding:0}h2{break-after:avoid}}
 .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:0 1rem}
 .filters input,.filters select{width:100%}
 mark{background:#fff0a0;color:var(--ink)}
 .snippet{margin:.25rem 0 0;color:var(--muted)}
 .doc-body{margin:1.5rem 0;font-size:1.05rem;line-height:1.8}
-@media print{.doc-body{font-size:12pt}mark{background:none;font-weight:700}}
 .field fieldset{border:1px solid var(--line);padding:.5rem .75rem;margin:0}
 .field legend{font-weight:700;padding:0 .25rem}
 label.option{display:flex;align-items:center;gap:.6rem;font-weight:400;margin:.4rem 0;min-height:2rem}
@@ -112,6 +99,19 @@ fieldset.uploads progress{display:block;width:100%;height:1rem;margin-top:.4rem}
 fieldset.uploads progress[hidden]{display:none}
 fieldset.uploads input[type=file]{max-width:100%}
 .upload-status{margin:.25rem 0;color:var(--ink)}
+`.replace(/\n/g, '');
+
+/** The page's inline stylesheet as the CSP's `style-src` names it. */
+export const STYLES_CSP = `'sha256-${createHash('sha256').update(STYLES).digest('base64')}'`;
+
+/**
+ * Printing drops the navigation and shows link targets, for service guides printed at counters. A stylesheet of its
+ * own, linked with media="print": the browser fetches it without holding the screen's first paint for it.
+ */
+export const PRINT_STYLES = `
+@media print{.top .tools,.skip,nav.crumbs,.noprint,footer .tools,form.search{display:none}.top{background:none;color:#000;border-bottom:2px solid #000}.top a{color:#000}
+a[href^="http"]::after,a[href^="/"]::after{content:" (" attr(href) ")";font-size:.8em}html{font-size:11pt}main{padding:0}h2{break-after:avoid}}
+@media print{.doc-body{font-size:12pt}mark{background:none;font-weight:700}}
 @media print{fieldset.uploads,.no-script{display:none}}
 `.replace(/\n/g, '');
 
