@@ -17,7 +17,12 @@ describe('a form posted after the session ended, in Chromium', () => {
     const form = page.url();
     await page.locator('#applicant-name').fill('王小明');
     await page.locator('#applicant-idNumber').fill('11010519491231002X');
+    // Every answer the page's own check asks for, so that the post leaves the page.
+    await page.locator('#applicant-phone').fill('13800000000');
+    await page.locator('#form-applicantName').fill('王小明');
+    await page.locator('#form-phone').fill('13800000000');
     await page.locator('#form-babyName').fill('王小宝');
+    await page.locator('#form-birthDate').fill('2026-02-20');
     await page.getByLabel('杭州市妇产科医院').check();
     return form;
   }
@@ -31,6 +36,7 @@ describe('a form posted after the session ended, in Chromium', () => {
     expect(await page.locator('#applicant-name').inputValue()).toBe('王小明');
     expect(await page.locator('#applicant-idNumber').inputValue()).toBe('11010519491231002X');
     expect(await page.locator('#form-babyName').inputValue()).toBe('王小宝');
+    expect(await page.locator('#form-birthDate').inputValue()).toBe('2026-02-20');
     expect(await page.getByLabel('杭州市妇产科医院').isChecked()).toBe(true);
     await expectAccessible(page);
     // Given back once: the next visit is an empty form again.
