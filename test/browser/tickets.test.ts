@@ -66,8 +66,8 @@ describe('a complaint and its reply in Chromium', { timeout: 120_000 }, () => {
     await page.keyboard.press('Enter');
     await loaded(page, '请先登录');
     await tabTo(page, '登录');
-    await page.keyboard.press('Enter');
-    await page.waitForLoadState();
+    // Off to the identity provider (locally the issuer's account chooser): wait until it is there.
+    await Promise.all([page.waitForURL(/\/local\/authorize/), page.keyboard.press('Enter')]);
     await tabTo(page, '演示居民 Demo resident');
     await page.keyboard.press('Enter');
     await loaded(page, '投诉、建议和咨询');
