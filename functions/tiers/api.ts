@@ -20,6 +20,14 @@ const caseParams = z.strictObject({ code: unitCodeSchema, kind: caseKind, id: ul
 const noticeParams = z.strictObject({ code: unitCodeSchema, id: ulid });
 const addressedParams = z.strictObject({ code: unitCodeSchema, from: unitCodeSchema, id: ulid });
 
+/** What a task sent down says, whether an assignment or a data request. */
+const taskFields = {
+  title,
+  body: text(10_000),
+  assignees: z.array(unitCodeSchema).check(z.minLength(1), z.maxLength(MAX_ASSIGNEES)),
+  workingDays: z.int().check(z.gte(1), z.lte(250)),
+};
+
 export const createAssignmentOp = operation({
   id: 'createAssignment',
   method: 'POST',
@@ -33,12 +41,7 @@ export const createAssignmentOp = operation({
   roles: rolesFor('tiers:act'),
   errors: ['not_found', 'conflict', 'unprocessable'],
   params: codeParams,
-  body: z.strictObject({
-    title,
-    body: text(10_000),
-    assignees: z.array(unitCodeSchema).check(z.minLength(1), z.maxLength(MAX_ASSIGNEES)),
-    workingDays: z.int().check(z.gte(1), z.lte(250)),
-  }),
+  body: z.strictObject(taskFields),
   response: { status: 201, schema: assignmentSchema },
 });
 
@@ -310,10 +313,7 @@ export const createDataRequestOp = operation({
   errors: ['not_found', 'conflict', 'unprocessable'],
   params: codeParams,
   body: z.strictObject({
-    title,
-    body: text(10_000),
-    assignees: z.array(unitCodeSchema).check(z.minLength(1), z.maxLength(MAX_ASSIGNEES)),
-    workingDays: z.int().check(z.gte(1), z.lte(250)),
+    ...taskFields,
     columns: z.array(z.strictObject(columnSchema.shape)).check(z.minLength(1), z.maxLength(MAX_COLUMNS)),
   }),
   response: { status: 201, schema: assignmentSchema },
